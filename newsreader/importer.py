@@ -1,0 +1,96 @@
+"""Files and folders into the store: walk, parse, add in batches, report each refusal."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsreader import paths
+from newsreader.ingest import ArticleDraft, IngestError
+from newsreader.ingest.text import TEXT_SUFFIXES, parse_file
+from newsreader.store import Store
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    """(path, one-line reason) for every document that was refused."""
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.skipped)
+
+    def summary(self) -> str:
+        return f"{self.added} added, {self.unchanged} unchanged, {len(self.skipped)} skipped"
+
+
+def walk(paths_: Iterable[Path], report: ImportReport) -> Iterator[Path]:
+    """Files named directly, and supported files found (recursively) in folders named.
+
+    Symlinked folders are followed once each, so a symlink loop cannot trap the walk.
+    """
+    seen: set[tuple[int, int]] = set()
+    for path in paths_:
+        if path.is_dir():
+            yield from _walk_dir(path, seen, report)
+        elif path.exists() or path.is_symlink():
+            yield path
+        else:
+            report.skipped.append((str(path), "no such file or folder"))
+
+
+def _walk_dir(root: Path, seen: set[tuple[int, int]], report: ImportReport) -> Iterator[Path]:
+    try:
+        st = root.stat()
+    except OSError as error:
+        report.skipped.append((str(root), f"cannot read folder: {error.strerror}"))
+        return
+    if (st.st_dev, st.st_ino) in seen:
+        return
+    seen.add((st.st_dev, st.st_ino))
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError as error:
+        report.skipped.append((str(root), f"cannot read folder: {error.strerror}"))
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            yield from _walk_dir(path, seen, report)
+        elif path.suffix.lower() in TEXT_SUFFIXES:
+            yield path
+
+
+def drafts_from(files: Iterable[Path], report: ImportReport) -> Iterator[ArticleDraft]:
+    for path in files:
+        try:
+            yield parse_file(path)
+        except IngestError as error:
+            report.skipped.append((str(path), str(error)))
+
+
+def import_paths(
+    store: Store, paths_: Iterable[Path], on_skip: Callable[[str, str], None] | None = None
+) -> ImportReport:
+    report = ImportReport()
+    result = store.add(drafts_from(walk(paths_, report), report))
+    report.added, report.unchanged = result.added, result.unchanged
+    if on_skip:
+        for path, reason in report.skipped:
+            on_skip(path, reason)
+    return report
+
+
+def seed(store: Store) -> None:
+    """Load the bundled seed documents into a store that has never had them."""
+    report = ImportReport()
+    files = sorted(paths.seeds_dir().glob("*.txt"))
+    store.seed_once(drafts_from(files, report))

@@ -1,0 +1,47 @@
+"""The plain record that ingest hands to the store."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+
+WORDS_PER_MINUTE = 230
+
+
+class IngestError(Exception):
+    """A document that cannot become an article; the message is one line for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDraft:
+    title: str
+    body: str
+    source: str
+    origin: str
+    author: str = ""
+    url: str | None = None
+    published_at: datetime | None = None
+    summary: str = field(default="")
+
+    @property
+    def word_count(self) -> int:
+        return len(self.body.split())
+
+    @property
+    def reading_minutes(self) -> int:
+        return reading_minutes(self.word_count)
+
+    @property
+    def fingerprint(self) -> str:
+        """Identity of the content, so re-importing the same text adds nothing."""
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update(" ".join(self.title.split()).casefold().encode())
+        digest.update(b"\x00")
+        digest.update(" ".join(self.body.split()).encode())
+        return digest.hexdigest()
+
+
+def reading_minutes(word_count: int) -> int:
+    return max(1, math.ceil(word_count / WORDS_PER_MINUTE)) if word_count else 0

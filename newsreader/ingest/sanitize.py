@@ -1,0 +1,44 @@
+"""Make untrusted text inert: no control bytes, no escape sequences, tidy whitespace.
+
+Sanitising happens once, on the way in, so everything downstream holds clean text.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ANSI/ECMA-48 sequences: CSI (ESC [ or 0x9B), OSC/DCS/APC/PM/SOS strings (terminated by BEL
+# or ST), and two-byte escapes. Removed whole, so their payload (e.g. an OSC 52 clipboard
+# write or an OSC 8 link target) never reaches the text either.
+_ESCAPES = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?            # CSI ... final byte
+    | (?:\x1b[\]P_^X]|[\x90\x98\x9d\x9e\x9f])     # OSC, DCS, SOS, PM, APC introducers
+      [^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?       # ... up to BEL or ST
+    | \x1b[ -/]*[0-~]?                            # other ESC sequences
+    """,
+    re.VERBOSE,
+)
+# C0 except tab and newline, DEL, C1; plus bidi overrides/isolates and zero-width marks that
+# can spoof or hide text in titles.
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def strip_controls(text: str) -> str:
+    """Remove escape sequences and control characters, keeping newlines and tabs."""
+    if text.isascii() and text.isprintable():
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))
+
+
+def clean_line(text: str) -> str:
+    """One line of display text: no controls, single spaces, no line breaks."""
+    return _SPACES.sub(" ", strip_controls(text).replace("\n", " ").replace("\t", " ")).strip()
+
+
+def normalise_spaces(line: str) -> str:
+    return _SPACES.sub(" ", line).strip()

@@ -1,0 +1,408 @@
+"""The query side of the index: fuzzy vocabulary look-up, postings, ranking.
+
+Query path: parse -> for each word, candidate terms from the vocabulary (exact, prefix for
+the word being typed, rapidfuzz edit distance within length buckets) -> their postings
+(fetched by term, cached) -> per-word best score per document -> AND -> order by score then
+recency -> re-rank the head by how close the words stand.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from bisect import bisect_left
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from newsreader.search.fields import FIELD_WEIGHT
+from newsreader.search.query import Query, parse_query
+from newsreader.search.tables import SearchPosting, SearchSegment, SearchTombstone
+from newsreader.search.tokens import term_sequence
+
+TextFetcher = Callable[[Sequence[int]], Mapping[int, tuple[str, str]]]
+"""Article id -> (title, body), supplied by the store."""
+Cancelled = Callable[[], bool]
+
+PREFIX_CAP = 200
+"""A short prefix expands to at most this many terms, the most frequent first."""
+RERANK = 30
+"""How many of the best hits are re-ranked by word proximity."""
+CACHE_BYTES = 96 * 2**20
+REFRESH_SECONDS = 1.0
+
+_posting = SearchPosting.__table__
+_segment = SearchSegment.__table__
+_tombstone = SearchTombstone.__table__
+_LAST = "\U0010ffff"
+
+
+class SearchCancelled(Exception):
+    """A newer query superseded this one."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    query: str
+    ids: list[int]
+    """Matching article ids, best first."""
+    scores: list[float]
+    terms: frozenset[str] = field(default_factory=frozenset)
+    """Index terms the query matched: pass to `highlight_spans`."""
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Expansion:
+    term: str
+    similarity: float
+
+
+def max_edits(word: str) -> int:
+    """Typos tolerated: none for short words or numbers, one from 4 letters, two from 8."""
+    if len(word) < 4 or any(ch.isdigit() for ch in word):
+        return 0
+    return 1 if len(word) < 8 else 2
+
+
+class _Snapshot:
+    """The vocabulary and document dates as of one state of the segments."""
+
+    def __init__(self, engine: Engine) -> None:
+        with engine.connect() as conn:
+            self.signature = conn.execute(select(func.max(_segment.c.id))).scalar()
+            rows = conn.execute(
+                select(_posting.c.term, func.sum(_posting.c.n))
+                .where(_posting.c.segment_id <= (self.signature or 0))
+                .group_by(_posting.c.term)
+            ).all()
+            segments = conn.execute(
+                select(_segment.c.id, _segment.c.docs, _segment.c.dates).where(
+                    _segment.c.id <= (self.signature or 0)
+                )
+            ).all()
+            stones = conn.execute(select(_tombstone.c.doc_id, _tombstone.c.before_segment)).all()
+        rows.sort()
+        self.terms: list[str] = [r[0] for r in rows]
+        self.df: dict[str, int] = {r[0]: int(r[1]) for r in rows}
+        self.by_length: dict[int, list[str]] = {}
+        for term in self.terms:
+            self.by_length.setdefault(len(term), []).append(term)
+        self._prefixes: dict[int, list[str]] = {}
+        self.segment_ids = frozenset(s.id for s in segments)
+        seg_docs = {s.id: np.frombuffer(s.docs, dtype="<u4") for s in segments}
+        self.size = int(max((d.max() for d in seg_docs.values() if len(d)), default=0)) + 1
+        self.dates = np.zeros(self.size, dtype=np.float64)
+        self.dead: dict[int, np.ndarray] = {}
+        stone_ids = np.array([s.doc_id for s in stones], dtype=np.int64)
+        stone_before = np.array([s.before_segment for s in stones], dtype=np.int64)
+        for seg in sorted(segments, key=lambda s: s.id):
+            docs = seg_docs[seg.id]
+            dead = stone_ids[stone_before > seg.id]
+            keep = ~np.isin(docs, dead) if len(dead) else slice(None)
+            if len(dead):
+                self.dead[seg.id] = dead
+            self.dates[docs[keep]] = np.frombuffer(seg.dates, dtype="<f8")[keep]
+        self.checked_at = time.monotonic()
+
+    def prefixed(self, prefix: str) -> list[str]:
+        lo = bisect_left(self.terms, prefix)
+        hi = bisect_left(self.terms, prefix + _LAST, lo)
+        return self.terms[lo:hi]
+
+    def prefixes(self, length: int) -> list[str]:
+        """Distinct leading `length` characters of longer terms (for typos while typing)."""
+        if length not in self._prefixes:
+            self._prefixes[length] = sorted({t[:length] for t in self.terms if len(t) > length})
+        return self._prefixes[length]
+
+
+class SearchIndex:
+    """Answers queries from the persisted index; safe to call from worker threads."""
+
+    def __init__(self, engine: Engine, fetch_texts: TextFetcher) -> None:
+        self._engine = engine
+        self._fetch_texts = fetch_texts
+        self._lock = threading.Lock()
+        self._snapshot: _Snapshot | None = None
+        self._postings: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cached_bytes = 0
+        self._expansions: OrderedDict[tuple[str, bool], list[Expansion]] = OrderedDict()
+
+    # -- state -------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Load (or reload, if the index changed) the vocabulary. Cheap when current."""
+        with self._lock:
+            self._current()
+
+    def invalidate(self) -> None:
+        """The caller wrote to the index: the next query re-checks it at once."""
+        with self._lock:
+            if self._snapshot is not None:
+                self._snapshot.checked_at = 0.0
+
+    def _current(self) -> _Snapshot:
+        snap = self._snapshot
+        if snap is not None and time.monotonic() - snap.checked_at < REFRESH_SECONDS:
+            return snap
+        if snap is not None:
+            with self._engine.connect() as conn:
+                signature = conn.execute(select(func.max(_segment.c.id))).scalar()
+            if signature == snap.signature:
+                snap.checked_at = time.monotonic()
+                return snap
+        self._snapshot = snap = _Snapshot(self._engine)
+        self._postings.clear()
+        self._cached_bytes = 0
+        self._expansions.clear()
+        return snap
+
+    @property
+    def vocabulary_size(self) -> int:
+        return len(self._snapshot.terms) if self._snapshot else 0
+
+    # -- queries -----------------------------------------------------------------------
+
+    def search(
+        self, text: str, *, limit: int | None = None, cancelled: Cancelled | None = None
+    ) -> SearchResult:
+        """Rank articles for `text`. Raises `SearchCancelled` if `cancelled()` turns true."""
+        query = parse_query(text)
+        with self._lock:
+            snap = self._current()
+            if query.is_empty:
+                return SearchResult(text, [], [])
+            return self._search(snap, text, query, limit, cancelled or (lambda: False))
+
+    def expand(self, word: str, *, prefix: bool = False) -> list[Expansion]:
+        """The vocabulary terms a query word stands for, with their similarity."""
+        with self._lock:
+            return self._expand(self._current(), word, prefix)
+
+    def _search(
+        self, snap: _Snapshot, text: str, query: Query, limit: int | None, cancelled: Cancelled
+    ) -> SearchResult:
+        groups: list[list[Expansion]] = []
+        for i, word in enumerate(query.words):
+            last = query.prefix_last and i == len(query.words) - 1
+            groups.append(self._expand(snap, word, last))
+        for phrase in query.phrases:
+            groups.extend([Expansion(t, 1.0)] for t in phrase if t in snap.df)
+            if any(t not in snap.df for t in phrase):
+                return SearchResult(text, [], [])
+        if any(not group for group in groups):
+            return SearchResult(text, [], [])
+        wanted = {e.term for group in groups for e in group} | set(query.excluded)
+        postings = self._fetch_postings(snap, wanted)
+        if cancelled():
+            raise SearchCancelled
+        total = np.zeros(snap.size, dtype=np.float32)
+        matched = np.ones(snap.size, dtype=bool)
+        for group in groups:
+            best = np.zeros(snap.size, dtype=np.float32)
+            for exp in group:
+                docs, flags = postings[exp.term]
+                best[docs] = np.maximum(best[docs], FIELD_WEIGHT[flags] * exp.similarity)
+            matched &= best > 0
+            total += best
+        for term in query.excluded:
+            if term in postings:
+                matched[postings[term][0]] = False
+        candidates = np.flatnonzero(matched)
+        if cancelled():
+            raise SearchCancelled
+        if query.phrases:
+            candidates = self._with_phrases(candidates, query.phrases, cancelled)
+        scores = total[candidates]
+        order = np.lexsort((-snap.dates[candidates], -np.round(scores, 3)))
+        ids, ranked = candidates[order], scores[order]
+        if len(groups) > 1 and len(ids) > 1:
+            ids, ranked = self._rerank(snap, ids, ranked, groups)
+        if limit is not None:
+            ids, ranked = ids[:limit], ranked[:limit]
+        return SearchResult(
+            text,
+            ids.tolist(),
+            np.round(ranked.astype(np.float64), 3).tolist(),
+            frozenset(e.term for g in groups for e in g),
+        )
+
+    def _expand(self, snap: _Snapshot, word: str, prefix: bool) -> list[Expansion]:
+        key = (word, prefix)
+        cached = self._expansions.get(key)
+        if cached is not None:
+            self._expansions.move_to_end(key)
+            return cached
+        found: dict[str, float] = {}
+
+        def offer(term: str, similarity: float) -> None:
+            if similarity > found.get(term, 0.0):
+                found[term] = similarity
+
+        if word in snap.df:
+            offer(word, 1.0)
+        if prefix and len(word) >= 2:
+            for term in self._capped(snap, snap.prefixed(word)):
+                offer(term, 0.8 + 0.15 * len(word) / len(term))
+        edits = max_edits(word)
+        if edits:
+            for length in range(len(word) - edits, len(word) + edits + 1):
+                bucket = snap.by_length.get(length)
+                if not bucket:
+                    continue
+                for term, distance, _ in process.extract(
+                    word, bucket, scorer=OSA.distance, score_cutoff=edits, limit=None
+                ):
+                    offer(term, 0.6 if distance <= 1 else 0.45)
+            if prefix:
+                # A word still being typed, with a typo: match the stems of longer terms.
+                # Their first letter must agree, or every keystroke drags in noise.
+                stems = snap.prefixes(len(word))
+                lo = bisect_left(stems, word[0])
+                hi = bisect_left(stems, word[0] + _LAST, lo)
+                for stem, _, _ in process.extract(
+                    word, stems[lo:hi], scorer=OSA.distance, score_cutoff=1, limit=None
+                ):
+                    for term in self._capped(snap, snap.prefixed(stem)):
+                        offer(term, 0.5)
+        expansions = [Expansion(t, s) for t, s in sorted(found.items(), key=lambda kv: -kv[1])]
+        self._expansions[key] = expansions
+        if len(self._expansions) > 4096:
+            self._expansions.popitem(last=False)
+        return expansions
+
+    @staticmethod
+    def _capped(snap: _Snapshot, terms: list[str]) -> list[str]:
+        if len(terms) <= PREFIX_CAP:
+            return terms
+        return sorted(terms, key=lambda t: -snap.df[t])[:PREFIX_CAP]
+
+    def _fetch_postings(
+        self, snap: _Snapshot, terms: set[str]
+    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        missing = []
+        for term in terms:
+            hit = self._postings.get(term)
+            if hit is None:
+                missing.append(term)
+            else:
+                self._postings.move_to_end(term)
+                out[term] = hit
+        parts: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {t: [] for t in missing}
+        with self._engine.connect() as conn:
+            for start in range(0, len(missing), 500):
+                chunk = missing[start : start + 500]
+                rows = conn.execute(
+                    select(_posting.c.term, _posting.c.segment_id, _posting.c.docs, _posting.c.flags)
+                    .where(_posting.c.term.in_(chunk))
+                )
+                for row in rows:
+                    if row.segment_id not in snap.segment_ids:
+                        continue  # written after this snapshot
+                    docs = np.frombuffer(row.docs, dtype="<u4").astype(np.int64)
+                    flags = np.frombuffer(row.flags, dtype=np.uint8)
+                    dead = snap.dead.get(row.segment_id)
+                    if dead is not None:
+                        keep = ~np.isin(docs, dead)
+                        docs, flags = docs[keep], flags[keep]
+                    parts[row.term].append((docs, flags))
+        for term, found in parts.items():
+            if not found:
+                entry = (np.empty(0, np.int64), np.empty(0, np.uint8))
+            elif len(found) == 1:
+                entry = found[0]
+            else:
+                entry = (np.concatenate([d for d, _ in found]), np.concatenate([f for _, f in found]))
+            out[term] = entry
+            self._postings[term] = entry
+            self._cached_bytes += entry[0].nbytes + entry[1].nbytes
+        while self._cached_bytes > CACHE_BYTES and len(self._postings) > len(out):
+            _, (docs, flags) = self._postings.popitem(last=False)
+            self._cached_bytes -= docs.nbytes + flags.nbytes
+        return out
+
+    def _with_phrases(
+        self, candidates: np.ndarray, phrases: tuple[tuple[str, ...], ...], cancelled: Cancelled
+    ) -> np.ndarray:
+        """Keep the candidates whose title or body holds every phrase word for word."""
+        multi = [p for p in phrases if len(p) > 1]
+        if not multi:
+            return candidates
+        keep = []
+        for start in range(0, len(candidates), 256):
+            if cancelled():
+                raise SearchCancelled
+            chunk = candidates[start : start + 256].tolist()
+            texts = self._fetch_texts(chunk)
+            for doc in chunk:
+                title, body = texts.get(doc, ("", ""))
+                seqs = (term_sequence(title), term_sequence(body))
+                if all(any(_contains(seq, p) for seq in seqs) for p in multi):
+                    keep.append(doc)
+        return np.array(keep, dtype=np.int64)
+
+    def _rerank(
+        self, snap: _Snapshot, ids: np.ndarray, scores: np.ndarray, groups: list[list[Expansion]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Lift the head of the ranking where the query words stand close together."""
+        head = ids[:RERANK].tolist()
+        texts = self._fetch_texts(head)
+        sets = [frozenset(e.term for e in group) for group in groups]
+        bonus = np.zeros(len(head), dtype=np.float32)
+        for i, doc in enumerate(head):
+            title, body = texts.get(doc, ("", ""))
+            title_window = _window(term_sequence(title), sets)
+            if title_window is not None:
+                bonus[i] += 1.0 * len(sets) / title_window
+            body_window = _window(term_sequence(body[:6000]), sets)
+            if body_window is not None:
+                bonus[i] += 0.5 * len(sets) / body_window
+        head_scores = scores[: len(head)] + bonus
+        order = np.lexsort((-snap.dates[ids[: len(head)]], -np.round(head_scores, 3)))
+        ids = np.concatenate([ids[: len(head)][order], ids[len(head) :]])
+        scores = np.concatenate([head_scores[order], scores[len(head) :]])
+        return ids, scores
+
+
+def _contains(sequence: list[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    first = phrase[0]
+    return any(
+        sequence[i] == first and tuple(sequence[i : i + n]) == phrase
+        for i in range(len(sequence) - n + 1)
+    )
+
+
+def _window(sequence: list[str], sets: list[frozenset[str]]) -> int | None:
+    """Length of the shortest stretch of `sequence` holding a term of every set."""
+    need = len(sets)
+    hits = [(i, k) for i, term in enumerate(sequence) for k, s in enumerate(sets) if term in s]
+    if len({k for _, k in hits}) < need:
+        return None
+    best: int | None = None
+    counts = [0] * need
+    covered = 0
+    left = 0
+    for pos, k in hits:
+        counts[k] += 1
+        if counts[k] == 1:
+            covered += 1
+        while covered == need:
+            lpos, lk = hits[left]
+            span = pos - lpos + 1
+            best = span if best is None else min(best, span)
+            counts[lk] -= 1
+            if counts[lk] == 0:
+                covered -= 1
+            left += 1
+    return best

@@ -1,0 +1,38 @@
+"""The store's tables. They stay inside the store: the UI gets `views` objects."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Text
+from sqlmodel import Field, SQLModel
+
+
+class Article(SQLModel, table=True):
+    __tablename__ = "article"
+    # Ids are never reused, so a deleted article's index tombstone cannot hide a new one.
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    fingerprint: str = Field(unique=True, max_length=64)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    source: str = Field(default="", max_length=512, index=True)
+    author: str = Field(default="", max_length=512)
+    url: str | None = Field(default=None, sa_column=Column(Text))
+    published_at: datetime | None = None
+    imported_at: datetime
+    sorted_at: datetime = Field(index=True)
+    """`published_at`, else `imported_at`: the order of the list, newest first."""
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    summary: str = Field(sa_column=Column(Text, nullable=False))
+    word_count: int = 0
+    origin: str = Field(default="", sa_column=Column(Text, nullable=False))
+    is_read: bool = Field(default=False, index=True)
+    is_starred: bool = Field(default=False, index=True)
+
+
+class Meta(SQLModel, table=True):
+    __tablename__ = "meta"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(sa_column=Column(Text, nullable=False))

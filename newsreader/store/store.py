@@ -1,0 +1,207 @@
+"""The store: one object per database, used by the CLI and (through workers) the UI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import islice
+from typing import Any, Literal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from newsreader.ingest.draft import ArticleDraft
+from newsreader.search import IndexDoc, SearchIndex, SearchResult, index_documents
+from newsreader.store.engine import StoreError, make_engine
+from newsreader.store.models import Article
+from newsreader.store.schema import get_meta, set_meta, upgrade
+from newsreader.store.views import ArticleRow, ArticleView
+
+Order = Literal["newest", "oldest", "title", "source"]
+BATCH = 2000
+
+_article = Article.__table__
+_c = _article.c
+_ORDER = {
+    "newest": (_c.sorted_at.desc(), _c.id.desc()),
+    "oldest": (_c.sorted_at.asc(), _c.id.asc()),
+    "title": (_c.title.asc(), _c.id.asc()),
+    "source": (_c.source.asc(), _c.sorted_at.desc(), _c.id.desc()),
+}
+_ROW_COLUMNS = (_c.id, _c.title, _c.source, _c.published_at, _c.is_read, _c.is_starred)
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    added: int
+    unchanged: int
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def timestamp(moment: datetime) -> float:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = make_engine(url)
+        try:
+            with self.writing() as conn:
+                upgrade(conn)
+        except DatabaseError as error:
+            self.engine.dispose()
+            raise StoreError(describe_open_error(url, error)) from None
+        self.index = SearchIndex(self.engine, self.texts)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A write transaction that takes the lock at once (and waits for it if need be)."""
+        with self.engine.connect().execution_options(immediate=True) as conn, conn.begin():
+            yield conn
+
+    # -- writes ----------------------------------------------------------------------------
+
+    def add(self, drafts: Iterable[ArticleDraft], *, batch: int = BATCH) -> AddResult:
+        """Insert new articles and index them, a batch per transaction. Idempotent."""
+        added = unchanged = 0
+        iterator = iter(drafts)
+        while chunk := list(islice(iterator, batch)):
+            with self.writing() as conn:
+                n = self._insert(conn, chunk)
+            added += n
+            unchanged += len(chunk) - n
+        if added:
+            self.index.invalidate()
+        return AddResult(added, unchanged)
+
+    def _insert(self, conn: Connection, drafts: list[ArticleDraft]) -> int:
+        now = utcnow()
+        rows: dict[str, dict[str, Any]] = {}
+        for d in drafts:
+            rows.setdefault(
+                d.fingerprint,
+                {
+                    "fingerprint": d.fingerprint,
+                    "title": d.title,
+                    "source": d.source,
+                    "author": d.author,
+                    "url": d.url,
+                    "published_at": d.published_at,
+                    "imported_at": now,
+                    "sorted_at": d.published_at or now,
+                    "body": d.body,
+                    "summary": d.summary,
+                    "word_count": d.word_count,
+                    "origin": d.origin,
+                    "is_read": False,
+                    "is_starred": False,
+                },
+            )
+        insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
+        stmt = (
+            insert(_article)
+            .on_conflict_do_nothing(index_elements=["fingerprint"])
+            .returning(_c.id, _c.fingerprint)
+        )
+        inserted = conn.execute(stmt, list(rows.values())).all()
+        docs = []
+        for article_id, fingerprint in inserted:
+            row = rows[fingerprint]
+            docs.append(
+                IndexDoc(
+                    article_id, row["title"], row["source"], row["body"], timestamp(row["sorted_at"])
+                )
+            )
+        index_documents(conn, docs)
+        return len(inserted)
+
+    def set_flag(self, article_id: int, flag: Literal["is_read", "is_starred"], value: bool) -> None:
+        with self.writing() as conn:
+            conn.execute(update(_article).where(_c.id == article_id).values({flag: value}))
+
+    def seed_once(self, drafts: Iterable[ArticleDraft]) -> AddResult | None:
+        """Load the bundled seeds into a store that has never had them."""
+        with self.engine.connect() as conn:
+            if get_meta(conn, "seeded") is not None:
+                return None
+        result = self.add(drafts)
+        with self.writing() as conn:
+            set_meta(conn, "seeded", utcnow().isoformat())
+        return result
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(_article)).scalar_one())
+
+    def ids(self, order: Order = "newest") -> list[int]:
+        """Every article id in list order."""
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(_c.id).order_by(*_ORDER[order])).scalars())
+
+    def rows(self, ids: Sequence[int]) -> dict[int, ArticleRow]:
+        out: dict[int, ArticleRow] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start : start + 500])
+                for r in conn.execute(select(*_ROW_COLUMNS).where(_c.id.in_(chunk))):
+                    out[r.id] = ArticleRow(
+                        r.id, r.title, r.source, r.published_at, bool(r.is_read), bool(r.is_starred)
+                    )
+        return out
+
+    def article(self, article_id: int) -> ArticleView | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(_article).where(_c.id == article_id)).first()
+        if row is None:
+            return None
+        return ArticleView(
+            id=row.id,
+            title=row.title,
+            source=row.source,
+            author=row.author,
+            url=row.url,
+            published_at=row.published_at,
+            imported_at=row.imported_at,
+            body=row.body,
+            summary=row.summary,
+            word_count=row.word_count,
+            origin=row.origin,
+            is_read=bool(row.is_read),
+            is_starred=bool(row.is_starred),
+        )
+
+    def texts(self, ids: Sequence[int]) -> Mapping[int, tuple[str, str]]:
+        """Titles and bodies, for the search index's phrase and proximity checks."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(_c.id, _c.title, _c.body).where(_c.id.in_(list(ids))))
+            return {r.id: (r.title, r.body) for r in rows}
+
+    def search(self, query: str, *, limit: int | None = None) -> SearchResult:
+        return self.index.search(query, limit=limit)
+
+
+def describe_open_error(url: str, error: Exception) -> str:
+    """One line that names the store and how to recover."""
+    text = str(getattr(error, "orig", error))
+    if isinstance(error, OperationalError) and "readonly" in text.replace(" ", ""):
+        return f"the store {url} is read-only: {text}"
+    if "not a database" in text or "malformed" in text:
+        return (
+            f"{url} is not a newsreader store (or is damaged): {text}. "
+            "Move it aside, or point --db elsewhere"
+        )
+    return f"cannot open the store {url}: {text}"
