@@ -33,10 +33,11 @@ def decode(data: bytes) -> str:
             raise IngestError(f"not text: looks like {kind}")
     sample = data[:4096]
     if b"\x00" in sample:
-        codec = _bomless_utf16(sample)
-        if codec is None:
+        utf16 = _bomless_utf16(sample)
+        if utf16 is None:
             raise IngestError("not text: binary data (NUL bytes)")
-        return data.decode(codec, errors="replace")
+        return data.decode(utf16, errors="replace")
+    text: str
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

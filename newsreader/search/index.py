@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 
 from newsreader.search.fields import FIELD_WEIGHT
 from newsreader.search.query import Query, parse_query
-from newsreader.search.tables import SearchPosting, SearchSegment, SearchTombstone
+from newsreader.search.tables import SearchPosting, SearchSegment, SearchTombstone, table_of
 from newsreader.search.tokens import term_sequence
 
 TextFetcher = Callable[[Sequence[int]], Mapping[int, tuple[str, str]]]
@@ -37,9 +37,9 @@ RERANK = 30
 CACHE_BYTES = 96 * 2**20
 REFRESH_SECONDS = 1.0
 
-_posting = SearchPosting.__table__
-_segment = SearchSegment.__table__
-_tombstone = SearchTombstone.__table__
+_posting = table_of(SearchPosting)
+_segment = table_of(SearchSegment)
+_tombstone = table_of(SearchTombstone)
 _LAST = "\U0010ffff"
 
 
@@ -90,9 +90,8 @@ class _Snapshot:
                 )
             ).all()
             stones = conn.execute(select(_tombstone.c.doc_id, _tombstone.c.before_segment)).all()
-        rows.sort()
-        self.terms: list[str] = [r[0] for r in rows]
         self.df: dict[str, int] = {r[0]: int(r[1]) for r in rows}
+        self.terms: list[str] = sorted(self.df)
         self.by_length: dict[int, list[str]] = {}
         for term in self.terms:
             self.by_length.setdefault(len(term), []).append(term)
@@ -303,8 +302,9 @@ class SearchIndex:
             for start in range(0, len(missing), 500):
                 chunk = missing[start : start + 500]
                 rows = conn.execute(
-                    select(_posting.c.term, _posting.c.segment_id, _posting.c.docs, _posting.c.flags)
-                    .where(_posting.c.term.in_(chunk))
+                    select(
+                        _posting.c.term, _posting.c.segment_id, _posting.c.docs, _posting.c.flags
+                    ).where(_posting.c.term.in_(chunk))
                 )
                 for row in rows:
                     if row.segment_id not in snap.segment_ids:
@@ -322,7 +322,10 @@ class SearchIndex:
             elif len(found) == 1:
                 entry = found[0]
             else:
-                entry = (np.concatenate([d for d, _ in found]), np.concatenate([f for _, f in found]))
+                entry = (
+                    np.concatenate([d for d, _ in found]),
+                    np.concatenate([f for _, f in found]),
+                )
             out[term] = entry
             self._postings[term] = entry
             self._cached_bytes += entry[0].nbytes + entry[1].nbytes

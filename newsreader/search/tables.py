@@ -8,8 +8,15 @@ older than `before_segment` (its earlier versions, or all of them once deleted).
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, LargeBinary
+from sqlalchemy import Column, Index, LargeBinary, Table
 from sqlmodel import Field, SQLModel
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table behind a SQLModel class (for bulk statements), typed."""
+    table = getattr(model, "__table__")  # noqa: B009 - SQLModel does not declare it
+    assert isinstance(table, Table)
+    return table
 
 
 class SearchSegment(SQLModel, table=True):

@@ -15,15 +15,21 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from newsreader.search.fields import BODY, SOURCE, TITLE
-from newsreader.search.tables import DELETED, SearchPosting, SearchSegment, SearchTombstone
+from newsreader.search.tables import (
+    DELETED,
+    SearchPosting,
+    SearchSegment,
+    SearchTombstone,
+    table_of,
+)
 from newsreader.search.tokens import terms
 
 MERGE_FACTOR = 10
 """Merge when this many segments share a size tier (powers of ten of documents)."""
 
-_segment = SearchSegment.__table__
-_posting = SearchPosting.__table__
-_tombstone = SearchTombstone.__table__
+_segment = table_of(SearchSegment)
+_posting = table_of(SearchPosting)
+_tombstone = table_of(SearchTombstone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +91,9 @@ def delete_documents(conn: Connection, doc_ids: Iterable[int]) -> None:
 
 def _add_segment(conn: Connection, doc_ids: np.ndarray, dates: np.ndarray) -> int:
     result = conn.execute(
-        insert(_segment).values(doc_count=len(doc_ids), docs=doc_ids.tobytes(), dates=dates.tobytes())
+        insert(_segment).values(
+            doc_count=len(doc_ids), docs=doc_ids.tobytes(), dates=dates.tobytes()
+        )
     )
     key = result.inserted_primary_key
     assert key is not None
@@ -105,7 +113,9 @@ def _tombstone_docs(conn: Connection, doc_ids: list[int], before_segment: int) -
 
 def merge_segments(conn: Connection, *, force: bool = False) -> None:
     """Merge a size tier that has `MERGE_FACTOR` segments (or everything, with `force`)."""
-    segments = conn.execute(select(_segment.c.id, _segment.c.doc_count).order_by(_segment.c.id)).all()
+    segments = conn.execute(
+        select(_segment.c.id, _segment.c.doc_count).order_by(_segment.c.id)
+    ).all()
     if force:
         chosen = [s.id for s in segments]
         if len(chosen) < 2:
@@ -152,8 +162,13 @@ def _merge(conn: Connection, segment_ids: list[int]) -> None:
             docs, bits = docs[keep], bits[keep]
         if len(docs):
             batch.append(
-                {"term": term, "segment_id": merged_id, "n": len(docs),
-                 "docs": docs.tobytes(), "flags": bits.tobytes()}
+                {
+                    "term": term,
+                    "segment_id": merged_id,
+                    "n": len(docs),
+                    "docs": docs.tobytes(),
+                    "flags": bits.tobytes(),
+                }
             )
         if len(batch) >= 5000:
             conn.execute(insert(_posting), batch)

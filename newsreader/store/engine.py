@@ -25,7 +25,9 @@ def make_engine(url: str) -> Engine:
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise StoreError(f"cannot create the data folder {directory}: {error.strerror}") from None
+            raise StoreError(
+                f"cannot create the data folder {directory}: {error.strerror}"
+            ) from None
     engine = create_engine(
         url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
     )

@@ -13,6 +13,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
+from newsreader.search.tables import table_of
 from newsreader.store.engine import StoreError
 from newsreader.store.models import Meta
 
@@ -26,7 +27,7 @@ def _create_v1(conn: Connection) -> None:
 STEPS: list[Step] = [_create_v1]
 SCHEMA_VERSION = len(STEPS)
 
-_meta = Meta.__table__
+_meta = table_of(Meta)
 
 
 def schema_version(conn: Connection) -> int:

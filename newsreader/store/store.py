@@ -17,6 +17,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 
 from newsreader.ingest.draft import ArticleDraft
 from newsreader.search import IndexDoc, SearchIndex, SearchResult, index_documents
+from newsreader.search.tables import table_of
 from newsreader.store.engine import StoreError, make_engine
 from newsreader.store.models import Article
 from newsreader.store.schema import get_meta, set_meta, upgrade
@@ -25,7 +26,7 @@ from newsreader.store.views import ArticleRow, ArticleView
 Order = Literal["newest", "oldest", "title", "source"]
 BATCH = 2000
 
-_article = Article.__table__
+_article = table_of(Article)
 _c = _article.c
 _ORDER = {
     "newest": (_c.sorted_at.desc(), _c.id.desc()),
@@ -121,13 +122,19 @@ class Store:
             row = rows[fingerprint]
             docs.append(
                 IndexDoc(
-                    article_id, row["title"], row["source"], row["body"], timestamp(row["sorted_at"])
+                    article_id,
+                    row["title"],
+                    row["source"],
+                    row["body"],
+                    timestamp(row["sorted_at"]),
                 )
             )
         index_documents(conn, docs)
         return len(inserted)
 
-    def set_flag(self, article_id: int, flag: Literal["is_read", "is_starred"], value: bool) -> None:
+    def set_flag(
+        self, article_id: int, flag: Literal["is_read", "is_starred"], value: bool
+    ) -> None:
         with self.writing() as conn:
             conn.execute(update(_article).where(_c.id == article_id).values({flag: value}))
 

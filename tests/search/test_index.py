@@ -1,0 +1,213 @@
+"""Ranking, typo tolerance and incremental persistence of the search index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from newsreader.search import SearchCancelled, delete_documents, index_documents
+from newsreader.search.index import max_edits
+from newsreader.search.tables import SearchPosting, SearchSegment
+from newsreader.search.writer import IndexDoc, merge_segments
+from newsreader.store import Store
+from tests.conftest import draft
+
+DECOYS = [
+    draft("Parliament debates the budget", "Members argued over taxes and spending.", day=2),
+    draft("Storm hits the northern coast", "Winds reached 120 km/h overnight.", day=3),
+    draft("Central bank holds rates", "The bank kept its main rate unchanged.", day=4),
+    draft("Erdington council opens library", "A new library opened in Erdington.", day=5),
+    draft("Martinique tourism rebounds", "Visitors returned to Martinique this year.", day=6),
+]
+
+
+@pytest.fixture
+def corpus(seeded: Store) -> Store:
+    seeded.add(DECOYS)
+    return seeded
+
+
+def top_title(store: Store, query: str) -> str:
+    result = store.search(query)
+    assert result.ids, f"{query!r} found nothing"
+    return store.rows(result.ids[:1])[result.ids[0]].title
+
+
+SEED_TITLE = "Turkey, Russia Get Closer, Discuss Joint Production of Defense Systems"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "erdgan",
+        "Erdogan",
+        "ERDOGAN",
+        "s400",
+        "S-400",
+        "lockheed martn",
+        "erdog",
+        "f35",
+        "turky russia",
+        "despardes",
+        "joint prodcution",
+        "Erdoğan",
+    ],
+)
+def test_typos_prefixes_and_punctuation_find_the_seed(corpus: Store, query: str) -> None:
+    assert top_title(corpus, query) == SEED_TITLE
+
+
+def test_a_prefix_finds_every_word_it_starts(corpus: Store) -> None:
+    result = corpus.search("erdo")
+    titles = [corpus.rows(result.ids)[i].title for i in result.ids]
+    # The title match outranks the body match; both are found.
+    assert titles == ["Erdington council opens library", SEED_TITLE]
+
+
+def test_every_word_must_match(corpus: Store) -> None:
+    assert corpus.search("erdogan budget").ids == []
+    assert set(corpus.search("the ").ids) == {1, 2, 3, 4}  # not the last two decoys
+    assert corpus.search("xyzzy").ids == []
+
+
+def test_title_beats_body(store: Store) -> None:
+    store.add(
+        [draft("Quiet day", "The harbour was calm.", day=9), draft("Harbour fire", "Smoke.", day=1)]
+    )
+    assert top_title(store, "harbour") == "Harbour fire"
+
+
+def test_exact_beats_typo(store: Store) -> None:
+    store.add([draft("Martin returns", day=1), draft("Marten spotted", day=9)])
+    assert top_title(store, "martin ") == "Martin returns"
+
+
+def test_recency_breaks_ties(store: Store) -> None:
+    store.add([draft("Floods in the valley", day=1), draft("Floods in the valley again", day=20)])
+    result = store.search("floods valley")
+    titles = [store.rows(result.ids)[i].title for i in result.ids]
+    assert titles == ["Floods in the valley again", "Floods in the valley"]
+
+
+def test_words_standing_together_rank_higher(store: Store) -> None:
+    store.add(
+        [
+            draft("Report", "Lockheed said nothing. Much later, Martin spoke.", day=20),
+            draft("Report", "The Lockheed Martin jets arrived.", day=1),
+        ]
+    )
+    result = store.search("lockheed martin")
+    assert "Lockheed Martin jets" in store.texts(result.ids[:1])[result.ids[0]][1]
+
+
+def test_quoted_phrase_is_exact_and_ordered(corpus: Store) -> None:
+    assert corpus.search('"lockheed martin"').ids == [1]
+    assert corpus.search('"martin lockheed"').ids == []
+    assert corpus.search('"lockhed martin"').ids == []
+
+
+def test_excluded_words(corpus: Store) -> None:
+    assert 1 not in corpus.search("the -erdogan").ids
+
+
+def test_matched_terms_highlight(corpus: Store) -> None:
+    from newsreader.search import highlight_spans
+
+    result = corpus.search("erdgan s400")
+    body = corpus.article(1).body  # type: ignore[union-attr]
+    words = {body[a:b] for a, b in highlight_spans(body, result.terms)}
+    assert words == {"Erdogan", "S-400"} | ({"S-400s"} & words)
+
+
+def test_tolerance_depends_on_length() -> None:
+    assert [max_edits(w) for w in ("cat", "s400", "spain", "lockheed")] == [0, 0, 1, 2]
+
+
+def test_new_articles_are_found_without_a_rebuild_and_after_a_restart(
+    seeded: Store, tmp_path: Path
+) -> None:
+    def segments(store: Store) -> list[int]:
+        with store.engine.connect() as conn:
+            return list(conn.execute(select(SearchSegment.__table__.c.id)).scalars())
+
+    before = segments(seeded)
+    assert seeded.search("erdogan").ids == [1]
+    seeded.add([draft("Zanzibar spice harvest", "Cloves and nutmeg.")])
+    assert seeded.search("zanzbar").ids == [2]  # same process, index refreshed
+    assert segments(seeded)[: len(before)] == before  # old segments untouched: no rebuild
+    reopened = Store(seeded.url)
+    assert segments(reopened) == segments(seeded)  # opening does not rebuild either
+    assert reopened.search("zanzbar").ids == [2]
+    reopened.close()
+
+
+def test_other_process_writes_are_seen(seeded: Store) -> None:
+    other = Store(seeded.url)
+    assert seeded.search("nutmeg").ids == []
+    other.add([draft("Spice", "Cloves and nutmeg.")])
+    seeded.index.invalidate()
+    assert seeded.search("nutmeg").ids == [2]
+    other.close()
+
+
+def test_merging_segments_keeps_results(store: Store) -> None:
+    for day in range(1, 25):
+        store.add(
+            [draft(f"Dispatch number {day}", f"Harbour report {day} from Valparaiso.", day=day)]
+        )
+    with store.engine.connect() as conn:
+        count = conn.execute(select(func.count()).select_from(SearchSegment.__table__)).scalar_one()
+    assert count < 24  # tiers of ten were merged
+    before = store.search("valparaso").ids
+    with store.writing() as conn:
+        merge_segments(conn, force=True)
+    store.index.invalidate()
+    assert store.search("valparaso").ids == before
+    assert len(before) == 24
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(func.count())
+            .select_from(SearchPosting.__table__)
+            .where(SearchPosting.__table__.c.term == "valparaiso")
+        ).scalar_one()
+    assert rows == 1
+
+
+def test_reindexed_and_deleted_documents(store: Store) -> None:
+    store.add([draft("Old headline", "Alpha text.")])
+    with store.writing() as conn:
+        index_documents(
+            conn, [IndexDoc(1, "New headline", "Wire", "Beta text.", 0.0)], replaces=True
+        )
+    store.index.invalidate()
+    assert store.search("alpha").ids == []
+    assert store.search("beta").ids == [1]
+    with store.writing() as conn:
+        merge_segments(conn, force=True)
+    store.index.invalidate()
+    assert store.search("alpha").ids == []
+    assert store.search("beta").ids == [1]
+    with store.writing() as conn:
+        delete_documents(conn, [1])
+    store.index.invalidate()
+    assert store.search("beta").ids == []
+
+
+def test_a_cancelled_search_stops(corpus: Store) -> None:
+    with pytest.raises(SearchCancelled):
+        corpus.index.search("the", cancelled=lambda: True)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=st.text(max_size=40), body=st.text(max_size=200))
+def test_arbitrary_queries_and_texts_never_raise(store: Store, query: str, body: str) -> None:
+    store.add([draft(body[:30] or "t", body or "b")])
+    result = store.search(query)
+    assert len(result.ids) == len(result.scores)
+    assert len(set(result.ids)) == len(result.ids)
