@@ -1,0 +1,55 @@
+"""A saved web page: its main text, pulled out of the navigation and ads by trafilatura."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from newsreader.ingest.decode import decode
+from newsreader.ingest.draft import ArticleDraft, IngestError
+from newsreader.ingest.feed import MAX_FEED_BYTES
+from newsreader.ingest.html import html_to_text, is_web_link
+from newsreader.ingest.sanitize import clean_line, strip_controls
+
+
+def parse_page(data: bytes, origin: str, default_source: str = "") -> ArticleDraft:
+    if len(data) > MAX_FEED_BYTES:
+        raise IngestError(f"page too large ({len(data) // 2**20} MB)")
+    html = decode(data)
+    import trafilatura  # heavy (lxml); only pages need it
+
+    doc = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
+    )
+    text = strip_controls((getattr(doc, "text", None) or "") if doc else "").strip()
+    if not text:
+        # Nothing that looks like an article: fall back to all the page's readable text.
+        text = html_to_text(html)[0]
+    if not text:
+        raise IngestError("no readable text in this page")
+    paragraphs = [" ".join(p.split()) for p in text.split("\n") if p.strip()]
+    title = clean_line(getattr(doc, "title", None) or "") if doc else ""
+    if not title:
+        title = clean_line(paragraphs[0])[:120]
+    if len(paragraphs) > 1 and clean_line(paragraphs[0]) == title:
+        paragraphs = paragraphs[1:]  # the headline, repeated as the first block
+    url = (getattr(doc, "url", None) or "") if doc else ""
+    source = clean_line((getattr(doc, "sitename", None) or "") if doc else "") or default_source
+    return ArticleDraft(
+        title=title,
+        body="\n\n".join(paragraphs),
+        source=source,
+        origin=origin,
+        author=clean_line((getattr(doc, "author", None) or "") if doc else ""),
+        url=url if is_web_link(url) else None,
+        published_at=_date(getattr(doc, "date", None) if doc else None),
+        summary=paragraphs[0],
+    )
+
+
+def _date(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    except ValueError:
+        return None
