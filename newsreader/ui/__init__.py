@@ -1,0 +1,1 @@
+"""The Textual UI: the only part of newsreader that imports textual."""

@@ -1,0 +1,40 @@
+"""The app's own commands for Textual's command palette (Ctrl+P), beside the built-in ones."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import ClassVar
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class ReaderCommands(Provider):
+    """Each command is an app action, so the palette, the keys and the tests share one path."""
+
+    COMMANDS: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("Search articles", "Put the cursor in the search bar  ( / )", "focus_search"),
+        ("Clear search", "Show every article again  ( Esc )", "clear_search"),
+        ("First article", "Move to the top of the list  ( g )", "first_article"),
+        ("Last article", "Move to the bottom of the list  ( G )", "last_article"),
+        ("Open article", "Read the highlighted article  ( Enter )", "open_article"),
+        ("Next article", "Read the next article  ( n )", "next_article"),
+        ("Previous article", "Read the previous article  ( p )", "previous_article"),
+        ("Show keys", "List every key binding  ( ? )", "help"),
+    )
+
+    async def discover(self) -> Hits:
+        for title, help_text, action in self.COMMANDS:
+            yield DiscoveryHit(title, partial(self.app.run_action, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, action in self.COMMANDS:
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(title),
+                    partial(self.app.run_action, action),
+                    text=title,
+                    help=help_text,
+                )

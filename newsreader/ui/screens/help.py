@@ -1,0 +1,47 @@
+"""The help screen: every key binding, grouped by where it works."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KeyRow = tuple[str, str]
+"""(keys as displayed, what they do)"""
+Section = tuple[str, Sequence[KeyRow]]
+
+
+class HelpScreen(ModalScreen[None]):
+    """A modal list of key bindings; built from the widgets' BINDINGS so it cannot drift."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close", show=True),
+    ]
+
+    def __init__(self, sections: Sequence[Section]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-dialog") as dialog:
+            dialog.border_title = "Keys"
+            dialog.border_subtitle = "Esc closes"
+            with VerticalScroll(id="help-body"):
+                width = max((len(k) for _, rows in self.sections for k, _ in rows), default=0)
+                for title, rows in self.sections:
+                    yield Static(Content(title), classes="help-section")
+                    yield Static(self._table(rows, width + 3), classes="help-table")
+
+    @staticmethod
+    def _table(rows: Sequence[KeyRow], width: int) -> Content:
+        lines = [
+            Content(keys.ljust(width)).stylize("bold", 0, len(keys)) + Content(what)
+            for keys, what in rows
+        ]
+        return Content("\n").join(lines)

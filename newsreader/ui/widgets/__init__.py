@@ -1,0 +1,1 @@
+"""Widgets of the reader: the virtual article list, the article pane, the search bar."""

@@ -1,0 +1,402 @@
+"""The article list: a Line-API virtual list, so 100k articles cost what a screenful costs.
+
+It holds an ordered list of article ids (all articles, or a search result) and renders only
+the rows on screen. Row data comes from the store a page at a time, in a thread worker, as
+rows scroll into view; rows not yet fetched show a placeholder until their page arrives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import replace
+from typing import ClassVar
+
+from textual import events, on
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.style import Style
+from textual.worker import Worker, WorkerState
+
+from newsreader.store import ArticleRow
+from newsreader.ui.text import DASH, highlighted, literal_line, short_date
+
+ROW_HEIGHT = 2
+"""Each article takes two lines: marker and title, then source and date."""
+PAGE_SIZE = 200
+"""Rows fetched from the store per query."""
+PREFETCH = 60
+"""Rows beyond the visible ones that are fetched ahead of the scroll."""
+MAX_CACHED_ROWS = 20_000
+"""Rows kept in memory; the oldest fetched are dropped first (they are re-fetched if needed)."""
+
+_ROWS_GROUP = "article-list-rows"
+
+RowFetcher = Callable[[Sequence[int]], Mapping[int, ArticleRow]]
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """Articles, one two-line row each, with a cursor; any number of them."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", show=False, tooltip="Next article"),
+        Binding("k,up", "cursor_up", "Up", show=False, tooltip="Previous article"),
+        Binding("g,home", "first", "First", show=False, tooltip="First article"),
+        Binding("G,end", "last", "Last", show=False, tooltip="Last article"),
+        Binding("pagedown", "page_down", "Page down", show=False, tooltip="A page down"),
+        Binding("pageup", "page_up", "Page up", show=False, tooltip="A page up"),
+        Binding("enter,l", "open", "Open", tooltip="Read the article (focus moves to it)"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-list--row",
+        "article-list--cursor",
+        "article-list--title",
+        "article-list--read",
+        "article-list--meta",
+        "article-list--unread-marker",
+        "article-list--star",
+        "article-list--match",
+        "article-list--placeholder",
+        "article-list--empty",
+    }
+
+    DEFAULT_CSS = """
+    ArticleList {
+        overflow-x: hidden;
+        overflow-y: auto;
+        & > .article-list--cursor { background: $block-cursor-blurred-background; }
+        &:focus > .article-list--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+        }
+        & > .article-list--title { text-style: bold; }
+        & > .article-list--read { color: $text-muted; }
+        & > .article-list--meta { color: $text-muted; }
+        & > .article-list--unread-marker { color: $accent; }
+        & > .article-list--star { color: $warning; }
+        & > .article-list--match { color: $text-accent; text-style: bold underline; }
+        & > .article-list--placeholder { color: $text-disabled; }
+        & > .article-list--empty { color: $text-muted; }
+    }
+    """
+
+    class Updated(Message):
+        """A new list of ids is on screen (all articles, or the result for `query`)."""
+
+        def __init__(self, article_list: ArticleList, query: str, count: int) -> None:
+            super().__init__()
+            self.article_list = article_list
+            self.query = query
+            self.count = count
+
+        @property
+        def control(self) -> ArticleList:
+            return self.article_list
+
+    class Highlighted(Message):
+        """The cursor is on a new article (`None` when the list is empty)."""
+
+        def __init__(self, article_list: ArticleList, article_id: int | None) -> None:
+            super().__init__()
+            self.article_list = article_list
+            self.article_id = article_id
+
+        @property
+        def control(self) -> ArticleList:
+            return self.article_list
+
+    class Opened(Message):
+        """The user asked to read the article under the cursor."""
+
+        def __init__(self, article_list: ArticleList, article_id: int) -> None:
+            super().__init__()
+            self.article_list = article_list
+            self.article_id = article_id
+
+        @property
+        def control(self) -> ArticleList:
+            return self.article_list
+
+    class _PageLoaded(Message):
+        """Rows fetched by a worker; `generation` says which id list asked for them."""
+
+        def __init__(self, generation: int, page: int, rows: Mapping[int, ArticleRow]) -> None:
+            super().__init__()
+            self.generation = generation
+            self.page = page
+            self.rows = rows
+
+    def __init__(
+        self,
+        fetch_rows: RowFetcher,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._fetch_rows = fetch_rows
+        self._ids: Sequence[int] = ()
+        self._rows: dict[int, ArticleRow] = {}
+        self._pending: set[int] = set()
+        self._generation = 0
+        self._cursor = 0
+        self.loaded = False
+        """False until the first id list is shown (the list says it is loading)."""
+        self.search_query = ""
+        """The search query whose result is shown; empty for all articles."""
+        self.terms: frozenset[str] = frozenset()
+
+    # -- state -------------------------------------------------------------------------
+
+    @property
+    def ids(self) -> Sequence[int]:
+        return self._ids
+
+    @property
+    def cursor(self) -> int:
+        return self._cursor
+
+    @property
+    def highlighted_id(self) -> int | None:
+        return self._ids[self._cursor] if self._ids else None
+
+    def row(self, article_id: int) -> ArticleRow | None:
+        """The cached row for an article, if its page has been fetched."""
+        return self._rows.get(article_id)
+
+    def show(
+        self,
+        ids: Sequence[int],
+        *,
+        query: str = "",
+        terms: Collection[str] = (),
+        rows: Mapping[int, ArticleRow] | None = None,
+        keep: int | None = None,
+    ) -> None:
+        """Show a new ordered id list; `rows` may carry its first page, fetched already.
+
+        The cursor goes to the top, or stays on article `keep` if it is in the new list.
+        """
+        self._generation += 1
+        self._pending.clear()
+        self._ids = ids
+        self.search_query = query
+        self.terms = frozenset(terms)
+        self.loaded = True
+        if rows:
+            self._cache(rows)
+        self._cursor = 0
+        if keep is not None:
+            try:
+                self._cursor = list(ids).index(keep)
+            except ValueError:
+                self._cursor = 0
+        self._update_virtual_size()
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.Updated(self, query, len(ids)))
+        self.post_message(self.Highlighted(self, self.highlighted_id))
+
+    def mark_read(self, article_id: int, read: bool = True) -> None:
+        row = self._rows.get(article_id)
+        if row is not None and row.is_read != read:
+            self._rows[article_id] = replace(row, is_read=read)
+            self.refresh()
+
+    def _cache(self, rows: Mapping[int, ArticleRow]) -> None:
+        self._rows.update(rows)
+        excess = len(self._rows) - MAX_CACHED_ROWS
+        if excess > 0:
+            for stale in list(self._rows)[:excess]:
+                del self._rows[stale]
+
+    # -- cursor ------------------------------------------------------------------------
+
+    def move_to(self, index: int) -> None:
+        """Put the cursor on row `index` (clamped), scroll it into view, announce it."""
+        if not self._ids:
+            return
+        index = max(0, min(index, len(self._ids) - 1))
+        if index == self._cursor:
+            self._scroll_cursor_into_view()
+            return
+        self._cursor = index
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.highlighted_id))
+
+    def _scroll_cursor_into_view(self) -> None:
+        height = self.scrollable_content_region.height
+        if not height:
+            return
+        top = self._cursor * ROW_HEIGHT
+        scroll_y = round(self.scroll_y)
+        if top < scroll_y:
+            self.scroll_to(y=top, animate=False, immediate=True)
+        elif top + ROW_HEIGHT > scroll_y + height:
+            self.scroll_to(y=top + ROW_HEIGHT - height, animate=False, immediate=True)
+
+    @property
+    def _page_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height // ROW_HEIGHT)
+
+    def action_cursor_down(self) -> None:
+        self.move_to(self._cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self._cursor - 1)
+
+    def action_first(self) -> None:
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        self.move_to(len(self._ids) - 1)
+
+    def action_page_down(self) -> None:
+        self.move_to(self._cursor + self._page_rows)
+
+    def action_page_up(self) -> None:
+        self.move_to(self._cursor - self._page_rows)
+
+    def action_open(self) -> None:
+        if (article_id := self.highlighted_id) is not None:
+            self.post_message(self.Opened(self, article_id))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = (offset.y + round(self.scroll_y)) // ROW_HEIGHT
+        if 0 <= index < len(self._ids):
+            if event.chain > 1 and index == self._cursor:
+                self.action_open()
+            else:
+                self.move_to(index)
+
+    # -- sizing and fetching -----------------------------------------------------------
+
+    def _update_virtual_size(self) -> None:
+        width = self.scrollable_content_region.width
+        self.virtual_size = Size(width, len(self._ids) * ROW_HEIGHT)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._update_virtual_size()
+        self._scroll_cursor_into_view()
+
+    def _want(self, index: int) -> None:
+        """Make sure the page holding row `index` is cached or on its way."""
+        page = index // PAGE_SIZE
+        if page in self._pending:
+            return
+        start = page * PAGE_SIZE
+        ids = list(self._ids[start : start + PAGE_SIZE])
+        if all(article_id in self._rows for article_id in ids):
+            return
+        self._pending.add(page)
+        generation, fetch = self._generation, self._fetch_rows
+
+        def fetch_page() -> None:
+            self.post_message(self._PageLoaded(generation, page, fetch(ids)))
+
+        self.run_worker(fetch_page, thread=True, group=_ROWS_GROUP, exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed page fetch is reported; its rows keep their placeholder (no retry loop)
+        until the next id list is shown."""
+        if event.state == WorkerState.ERROR and event.worker.group == _ROWS_GROUP:
+            error = event.worker.error
+            self.notify(
+                f"cannot load articles: {type(error).__name__}: {error}",
+                severity="error",
+                markup=False,
+            )
+
+    @on(_PageLoaded)
+    def _page_loaded(self, message: _PageLoaded) -> None:
+        message.stop()
+        self._cache(message.rows)
+        if message.generation == self._generation:
+            self._pending.discard(message.page)
+        self.refresh()
+
+    # -- rendering ---------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line = round(self.scroll_y) + y
+        index, part = divmod(line, ROW_HEIGHT)
+        row_style = self.get_visual_style("article-list--row")
+        if not self._ids:
+            return self._render_empty(y, width, row_style)
+        if index >= len(self._ids):
+            return Strip.blank(width, row_style.rich_style)
+        article_id = self._ids[index]
+        row = self._rows.get(article_id)
+        if row is None:
+            self._want(index)
+        elif part == 0 and index + PREFETCH < len(self._ids):
+            ahead = self._ids[index + PREFETCH]
+            if ahead not in self._rows:
+                self._want(index + PREFETCH)
+        style = (
+            self.get_visual_style("article-list--row", "article-list--cursor")
+            if index == self._cursor
+            else row_style
+        )
+        inner = max(0, width - 1)  # one blank column before the border
+        content = self._row_line(row, part, inner).truncate(inner, ellipsis=True, pad=True)
+        content = content.truncate(width, pad=True)
+        return Strip(content.render_segments(style), width)
+
+    def _partial(self, name: str) -> Style:
+        return self.get_visual_style(name, partial=True)
+
+    def _row_line(self, row: ArticleRow | None, part: int, width: int) -> Content:
+        if row is None:
+            text = " " * 3 + ("Loading…" if part == 0 else "")
+            return Content(text).stylize(self._partial("article-list--placeholder"))
+        if part == 0:
+            marker = Content(" ● " if not row.is_read else "   ").stylize(
+                self._partial("article-list--unread-marker")
+            )
+            title = literal_line(row.title) or Content("(untitled)")
+            title = title.stylize(
+                self._partial("article-list--read" if row.is_read else "article-list--title")
+            )
+            title = highlighted(title, self.terms, self._partial("article-list--match"))
+            return marker + title
+        date = short_date(row.published_at)
+        star = "★ " if row.is_starred else ""
+        room = max(0, width - 3 - len(date) - len(star) - 2)
+        source = literal_line(row.source) or Content(DASH)
+        source = highlighted(source, self.terms, self._partial("article-list--match"))
+        source = source.truncate(room, ellipsis=True, pad=True)
+        meta = Content("   ") + source + Content("  ")
+        meta = meta.stylize(self._partial("article-list--meta"))
+        if star:
+            meta += Content(star).stylize(self._partial("article-list--star"))
+        return meta + Content(date).stylize(self._partial("article-list--meta"))
+
+    def _render_empty(self, y: int, width: int, style: Style) -> Strip:
+        if not self.loaded:
+            lines = ["", "Loading articles…"]
+        elif self.search_query:
+            lines = [
+                "",
+                f"No articles match “{' '.join(self.search_query.split())}”",
+                "Esc clears the search",
+            ]
+        else:
+            lines = ["", "No articles yet.", "Add some:", "newsreader import PATH"]
+        text = lines[y] if y < len(lines) else ""
+        content = Content(text).truncate(width, ellipsis=True)
+        content = content.pad_left((width - content.cell_length) // 2)
+        content = content.stylize(self._partial("article-list--empty"))
+        content = content.truncate(width, pad=True)
+        return Strip(content.render_segments(style), width)
