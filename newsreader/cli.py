@@ -22,6 +22,8 @@ def one_line_errors(func: F) -> F:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from sqlalchemy.exc import DatabaseError
+
         from newsreader.ingest import IngestError
         from newsreader.store import StoreError
 
@@ -31,12 +33,21 @@ def one_line_errors(func: F) -> F:
             fail(str(error))
         except KeyboardInterrupt:
             fail("interrupted", code=130)
+        except BrokenPipeError:
+            _reader_went_away()
         except OSError as error:
             fail(f"{error.strerror or error}{f': {error.filename}' if error.filename else ''}")
         except click.exceptions.Exit:
             raise
         except click.ClickException:
             raise
+        except DatabaseError as error:  # a store that failed mid-command (damaged, full, ...)
+            from newsreader import paths
+            from newsreader.store.errors import describe_error
+
+            ctx = click.get_current_context(silent=True)
+            db = ctx.find_root().obj.get("db") if ctx and ctx.find_root().obj else None
+            fail(describe_error(paths.db_url(db), error))
         except Exception as error:  # the last resort: still one line, and honest about it
             fail(f"unexpected error: {type(error).__name__}: {error}")
 
@@ -48,6 +59,15 @@ def fail(message: str, code: int = 1) -> None:
 
     click.echo(f"newsreader: {clean_line(message)}", err=True)
     sys.exit(code)
+
+
+def _reader_went_away() -> None:
+    """`newsreader list | head`: the reader closed the pipe; stop quietly, as `cat` does."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(141)
 
 
 def open_store(ctx: click.Context) -> Any:
@@ -96,7 +116,9 @@ def import_(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 
     store = open_store(ctx)
     report = import_paths(
-        store, paths, on_skip=lambda path, why: click.echo(f"skipped {safe(path)}: {why}", err=True)
+        store,
+        paths,
+        on_skip=lambda path, why: click.echo(f"skipped {safe(path)}: {safe(why)}", err=True),
     )
     click.echo(report.summary())
     if report.failed:
@@ -116,10 +138,12 @@ def list_(ctx: click.Context, as_json: bool, limit: int | None) -> None:
     for article_id in ids:
         row = rows[article_id]
         if as_json:
-            click.echo(json.dumps(_row_json(row), ensure_ascii=False))
+            click.echo(_dumps(_row_json(row)))
         else:
-            click.echo(f"{row.id:>6}  {_date(row.published_at):<10}  {safe(row.source)[:24]:<24}  "
-                       f"{safe(row.title)}")
+            click.echo(
+                f"{row.id:>6}  {_date(row.published_at):<10}  {safe(row.source)[:24]:<24}  "
+                f"{safe(row.title)}"
+            )
 
 
 @main.command()
@@ -135,7 +159,7 @@ def show(ctx: click.Context, article_id: int, as_json: bool) -> None:
         fail(f"no article with id {article_id}")
         return
     if as_json:
-        click.echo(json.dumps(_article_json(article), ensure_ascii=False))
+        click.echo(_dumps(_article_json(article)))
         return
     click.echo(safe(article.title))
     dated = _date(article.published_at) if article.published_at else ""
@@ -167,11 +191,53 @@ def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
                 "score": score,
                 "title_spans": highlight_spans(row.title, result.terms),
             }
-            click.echo(json.dumps(record, ensure_ascii=False))
+            click.echo(_dumps(record))
         else:
             click.echo(f"{row.id:>6}  {score:6.2f}  {safe(row.source)[:24]:<24}  {safe(row.title)}")
     if not result.ids and not as_json:
         click.echo(f"no articles match {safe(query)!r}", err=True)
+
+
+def _dumps(record: dict[str, Any]) -> str:
+    """JSON keeps article text exact, but C1, bidi and zero-width characters go out as
+    `\\uXXXX` escapes so that printing the JSON cannot act on the terminal."""
+    from newsreader.ingest.sanitize import escape_controls
+
+    line = escape_controls(json.dumps(record, ensure_ascii=False))
+    # U+2028/2029 are line breaks to `str.splitlines` and some terminals: one record, one line.
+    return line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+@main.command()
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Repair: rebuild the search index, or move a damaged store aside "
+    "(<name>.corrupt-<time>) and start a fresh one, re-importing what can be found.",
+)
+@click.pass_context
+@one_line_errors
+def doctor(ctx: click.Context, rebuild: bool) -> None:
+    """Check the store: its file, integrity, schema version and search index."""
+    from newsreader import paths
+    from newsreader.store.health import check
+
+    url = paths.db_url(ctx.obj["db"])
+    findings = check(url)
+    for finding in findings:
+        status = "ok" if finding.ok else "PROBLEM"
+        click.echo(f"{status:<8}{finding.check}: {safe(finding.message)}")
+    if rebuild:
+        from newsreader.recovery import rebuild as repair
+
+        for line in repair(url):
+            click.echo(safe(line))
+        return
+    repairs = {finding.repair for finding in findings if not finding.ok}
+    if repairs & {"rebuild", "reindex"}:
+        fail("the store needs repair: run `newsreader doctor --rebuild`")
+    elif repairs:
+        fail("the store has a problem newsreader cannot repair (see above)")
 
 
 def safe(text: str, keep_lines: bool = False) -> str:

@@ -31,7 +31,9 @@ class ImportReport:
 def walk(paths_: Iterable[Path], report: ImportReport) -> Iterator[Path]:
     """Files named directly, and supported files found (recursively) in folders named.
 
-    Symlinked folders are followed once each, so a symlink loop cannot trap the walk.
+    Symlinked folders are followed once each, so a symlink loop cannot trap the walk (and a
+    folder reached twice is not an error: its files are imported once). Hidden entries in
+    folders (`.git`, macOS `._name.txt` resource forks) are passed over; name them to import.
     """
     seen: set[tuple[int, int]] = set()
     for path in paths_:
@@ -58,6 +60,8 @@ def _walk_dir(root: Path, seen: set[tuple[int, int]], report: ImportReport) -> I
         report.skipped.append((str(root), f"cannot read folder: {error.strerror}"))
         return
     for entry in entries:
+        if entry.name.startswith("."):
+            continue
         path = Path(entry.path)
         try:
             is_dir = entry.is_dir()

@@ -45,15 +45,40 @@ class TempPostgres:
             shutil.chown(self.dir, "postgres")
         self.data = self.dir / "data"
         subprocess.run(
-            _as_server_user([initdb, "-D", str(self.data), "-A", "trust", "-U", "postgres",
-                             "--no-sync", "-E", "UTF8"]),
-            check=True, capture_output=True,
+            _as_server_user(
+                [
+                    initdb,
+                    "-D",
+                    str(self.data),
+                    "-A",
+                    "trust",
+                    "-U",
+                    "postgres",
+                    "--no-sync",
+                    "-E",
+                    "UTF8",
+                ]
+            ),
+            check=True,
+            capture_output=True,
         )
         options = f"-k {self.dir} -c listen_addresses='' -c fsync=off -c full_page_writes=off"
         subprocess.run(
-            _as_server_user([pg_ctl, "-D", str(self.data), "-o", options, "-l",
-                             str(self.dir / "log"), "-w", "start"]),
-            check=True, capture_output=True,
+            _as_server_user(
+                [
+                    pg_ctl,
+                    "-D",
+                    str(self.data),
+                    "-o",
+                    options,
+                    "-l",
+                    str(self.dir / "log"),
+                    "-w",
+                    "start",
+                ]
+            ),
+            check=True,
+            capture_output=True,
         )
         self.url = f"postgresql+psycopg://postgres@/postgres?host={self.dir}"
 

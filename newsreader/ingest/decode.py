@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from newsreader.ingest.draft import IngestError
 
@@ -16,6 +17,10 @@ _MAGIC = {
     b"\x1f\x8b": "a gzip archive",
     b"SQLite format 3": "a SQLite database",
 }
+
+
+# Controls that text does not use (tab, newlines, form feed and ESC are left out), and C1.
+_BINARY_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
 
 
 def decode(data: bytes) -> str:
@@ -64,7 +69,5 @@ def _bomless_utf16(sample: bytes) -> str | None:
 
 
 def _mostly_controls(text: str) -> bool:
-    if not text:
-        return False
-    bad = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f\x1b")
-    return bad > 0.1 * len(text)
+    """Binary that slipped through as Latin-1: C0 and C1 controls where text has letters."""
+    return len(_BINARY_CONTROLS.findall(text)) > 0.1 * len(text)

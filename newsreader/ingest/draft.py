@@ -24,6 +24,8 @@ class ArticleDraft:
     url: str | None = None
     published_at: datetime | None = None
     summary: str = field(default="")
+    guid: str | None = None
+    """A feed entry's own identity (guid, else link): an updated entry keeps its article."""
 
     @property
     def word_count(self) -> int:

@@ -1,6 +1,7 @@
 """Make untrusted text inert: no control bytes, no escape sequences, tidy whitespace.
 
-Sanitising happens once, on the way in, so everything downstream holds clean text.
+Sanitising happens once, on the way in, so everything downstream holds clean text; the CLI
+applies it again on the way out, in case a store holds text from elsewhere.
 """
 
 from __future__ import annotations
@@ -9,27 +10,31 @@ import re
 
 # ANSI/ECMA-48 sequences: CSI (ESC [ or 0x9B), OSC/DCS/APC/PM/SOS strings (terminated by BEL
 # or ST), and two-byte escapes. Removed whole, so their payload (e.g. an OSC 52 clipboard
-# write or an OSC 8 link target) never reaches the text either.
+# write or an OSC 8 link target) never reaches the text either. An unterminated string stops
+# at the end of its line: a stray ESC ] must not swallow the rest of an article.
 _ESCAPES = re.compile(
     r"""
     (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?            # CSI ... final byte
     | (?:\x1b[\]P_^X]|[\x90\x98\x9d\x9e\x9f])     # OSC, DCS, SOS, PM, APC introducers
-      [^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?       # ... up to BEL or ST
+      [^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?     # ... up to BEL or ST (or the line's end)
     | \x1b[ -/]*[0-~]?                            # other ESC sequences
     """,
     re.VERBOSE,
 )
-# C0 except tab and newline, DEL, C1; plus bidi overrides/isolates and zero-width marks that
-# can spoof or hide text in titles.
-_CONTROLS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
-)
+# C0 except tab and newline, DEL, C1; bidi marks, overrides and isolates and zero-width
+# characters that can spoof or hide text in titles; lone surrogates, which cannot be encoded
+# for output at all.
+_UNSAFE_CLASS = "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff"
+_CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_UNSAFE_CLASS}]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
 def strip_controls(text: str) -> str:
-    """Remove escape sequences and control characters, keeping newlines and tabs."""
-    if text.isascii() and text.isprintable():
+    """Remove escape sequences and control characters, keeping newlines and tabs.
+
+    Carriage returns become newlines, so `\\r` cannot overwrite what a line showed.
+    """
+    if _CONTROLS.search(text) is None:  # one scan, not two substitutions: the hot path
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROLS.sub("", _ESCAPES.sub("", text))
@@ -42,3 +47,9 @@ def clean_line(text: str) -> str:
 
 def normalise_spaces(line: str) -> str:
     return _SPACES.sub(" ", line).strip()
+
+
+def escape_controls(text: str) -> str:
+    """Write each control character as a `\\uXXXX` escape: for JSON, where the data must
+    survive exactly but must not act on the terminal that shows it."""
+    return _CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -6,7 +6,9 @@ lines; the first paragraph may open with a dateline such as `DESPARDES News Moni
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 
 from newsreader.ingest.decode import decode
@@ -14,6 +16,8 @@ from newsreader.ingest.draft import ArticleDraft, IngestError
 from newsreader.ingest.sanitize import clean_line, normalise_spaces, strip_controls
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
+MAX_BYTES = 64 * 2**20
+"""Larger files are refused: no article is that long, and reading it would cost the memory."""
 
 # `Name — rest`, `Name - rest`, `Name -- rest`, `Name – rest`.
 _DATELINE = re.compile(r"^(?P<name>[^\n]{2,60}?)\s+(?:—|–|--|-)\s+(?P<rest>\S.*)$", re.DOTALL)
@@ -31,16 +35,14 @@ def parse_text(data: bytes, origin: str, default_source: str = "") -> ArticleDra
     """Parse one text or Markdown document; raises `IngestError` with a one-line reason."""
     text = strip_controls(decode(data))
     markdown = origin.lower().endswith((".md", ".markdown"))
-    paragraphs = _paragraphs(text, markdown)
-    if not paragraphs:
+    blocks = _blocks(text)
+    if not blocks:
         raise IngestError("empty document (no text)")
-    title = clean_line(paragraphs[0].lstrip("#")) if markdown else clean_line(paragraphs[0])
-    body_paragraphs = paragraphs[1:]
-    if "\n" in paragraphs[0] and not markdown:
-        # No blank line after the title: the title is the first line, the rest is body.
-        first, _, rest = paragraphs[0].partition("\n")
-        title = clean_line(first)
-        body_paragraphs = [_join_lines(rest), *body_paragraphs]
+    # The title is the first line, even when no blank line follows it.
+    first, *rest_of_first = blocks[0]
+    title = clean_line(first.lstrip("#") if markdown else first)
+    body_blocks = [rest_of_first, *blocks[1:]] if rest_of_first else blocks[1:]
+    body_paragraphs = [p for p in (_paragraph(b, markdown) for b in body_blocks) if p]
     if not title:
         raise IngestError("document has no title")
     source = default_source
@@ -73,25 +75,31 @@ def split_dateline(paragraph: str) -> tuple[str, str]:
 def _looks_like_source(name: str) -> bool:
     """A dateline names a source: short, capitalised, no sentence punctuation."""
     words = name.split()
-    if not 1 <= len(words) <= 6 or any(ch in name for ch in ".,;:!?\"“”"):
+    if not 1 <= len(words) <= 6 or any(ch in name for ch in '.,;:!?"“”'):
         return False
-    return name[0].isupper() and sum(w[0].isupper() for w in words if w[0].isalpha()) >= len(
-        words
-    ) / 2
+    return (
+        name[0].isupper() and sum(w[0].isupper() for w in words if w[0].isalpha()) >= len(words) / 2
+    )
 
 
-def _paragraphs(text: str, markdown: bool) -> list[str]:
-    blocks = re.split(r"\n[ \t]*\n", text.strip("\n"))
-    paragraphs = []
-    for block in blocks:
-        lines = [line for line in block.split("\n") if not _SHORTCODE.match(line.strip())]
-        if markdown:
-            paragraph = "\n".join(normalise_spaces(line) for line in lines if line.strip())
-        else:
-            paragraph = _join_lines("\n".join(lines))
-        if paragraph.strip():
-            paragraphs.append(paragraph)
-    return paragraphs
+def _blocks(text: str) -> list[list[str]]:
+    """Blank-line separated blocks of non-blank lines, shortcode lines dropped."""
+    blocks = []
+    for block in re.split(r"\n[ \t]*\n", text.strip("\n")):
+        lines = [
+            line
+            for line in block.split("\n")
+            if line.strip() and not _SHORTCODE.match(line.strip())
+        ]
+        if lines:
+            blocks.append(lines)
+    return blocks
+
+
+def _paragraph(lines: list[str], markdown: bool) -> str:
+    if markdown:
+        return "\n".join(normalise_spaces(line) for line in lines)
+    return _join_lines("\n".join(lines))
 
 
 def _join_lines(block: str) -> str:
@@ -110,9 +118,20 @@ def _join_lines(block: str) -> str:
 
 def parse_file(path: Path) -> ArticleDraft:
     """Read and parse one file; the folder name is the source when no dateline says one."""
+    return parse_text(read_document(path), str(path), default_source=path.parent.name)
+
+
+def read_document(path: Path) -> bytes:
+    """The bytes of a regular file, or `IngestError` with the reason in a few words.
+
+    Opened non-blocking and checked after opening, so a FIFO or device named `*.txt` cannot
+    hang the import, and a file swapped for something else between walk and read is caught.
+    """
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
+        if path.is_symlink():
+            raise IngestError("broken symbolic link") from None
         raise IngestError("file vanished before it could be read") from None
     except IsADirectoryError:
         raise IngestError("is a directory") from None
@@ -120,4 +139,29 @@ def parse_file(path: Path) -> ArticleDraft:
         raise IngestError("permission denied") from None
     except OSError as error:
         raise IngestError(f"cannot read: {error.strerror or error}") from None
-    return parse_text(data, str(path), default_source=path.parent.name)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IngestError("is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise IngestError("not a regular file (a pipe, device or socket)")
+        if info.st_size > MAX_BYTES:
+            raise IngestError(
+                f"too large to be an article ({info.st_size / 2**20:.0f} MB; "
+                f"the limit is {MAX_BYTES // 2**20} MB)"
+            )
+        with open(fd, "rb", buffering=0, closefd=True) as file:
+            fd = -1
+            # Ask for the size fstat gave (+1 to notice growth), not the limit: a read
+            # allocates what it asks for, and most articles are a few kilobytes.
+            data = file.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += file.read(MAX_BYTES + 1 - len(data))
+    except OSError as error:
+        raise IngestError(f"cannot read: {error.strerror or error}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > MAX_BYTES:
+        raise IngestError(f"too large to be an article (over {MAX_BYTES // 2**20} MB)")
+    return data

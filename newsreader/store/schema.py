@@ -30,6 +30,12 @@ SCHEMA_VERSION = len(STEPS)
 _meta = table_of(Meta)
 
 
+def latest_version() -> int:
+    """The version this code writes: the number of steps (read when called, so a test can
+    add a step)."""
+    return len(STEPS)
+
+
 def schema_version(conn: Connection) -> int:
     if not inspect(conn).has_table("meta"):
         return 0
@@ -38,17 +44,25 @@ def schema_version(conn: Connection) -> int:
 
 
 def upgrade(conn: Connection) -> int:
-    """Bring the schema to `SCHEMA_VERSION`; returns the version it started from."""
+    """Bring the schema to `latest_version()`; returns the version it started from."""
+    target = latest_version()
     found = schema_version(conn)
-    if found > SCHEMA_VERSION:
+    if found > target:
         raise StoreError(
             f"this store was written by a newer newsreader (schema {found}, "
-            f"this one knows {SCHEMA_VERSION}): upgrade newsreader"
+            f"this one knows {target}): upgrade newsreader"
         )
-    for step in STEPS[found:]:
+    if found == 0:
+        foreign = set(inspect(conn).get_table_names()) - set(SQLModel.metadata.tables)
+        if foreign:
+            # Someone else's database: creating our tables in it would change it silently.
+            raise StoreError(
+                "this SQLite database is not a newsreader store (it holds other tables: "
+                f"{', '.join(sorted(foreign)[:3])}); point --db at another file"
+            )
+    for version, step in enumerate(STEPS[found:], start=found + 1):
         step(conn)
-    if found != SCHEMA_VERSION:
-        set_meta(conn, "schema_version", str(SCHEMA_VERSION))
+        set_meta(conn, "schema_version", str(version))
     return found
 
 

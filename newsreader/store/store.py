@@ -9,18 +9,19 @@ from datetime import UTC, datetime
 from itertools import islice
 from typing import Any, Literal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError
 
 from newsreader.ingest.draft import ArticleDraft
 from newsreader.search import IndexDoc, SearchIndex, SearchResult, index_documents
-from newsreader.search.tables import table_of
+from newsreader.search.tables import SearchPosting, SearchSegment, SearchTombstone, table_of
 from newsreader.store.engine import StoreError, make_engine
+from newsreader.store.errors import describe_error, store_name, translated
 from newsreader.store.models import Article
-from newsreader.store.schema import get_meta, set_meta, upgrade
+from newsreader.store.schema import get_meta, latest_version, schema_version, set_meta, upgrade
 from newsreader.store.views import ArticleRow, ArticleView
 
 Order = Literal["newest", "oldest", "title", "source"]
@@ -56,11 +57,19 @@ class Store:
         self.url = url
         self.engine: Engine = make_engine(url)
         try:
-            with self.writing() as conn:
-                upgrade(conn)
+            # Look before taking the write lock: a current store opens without waiting for a
+            # busy writer, and opens at all when it is read-only.
+            with self.engine.connect() as conn:
+                current = schema_version(conn) == latest_version()
+            if not current:
+                with self.writing() as conn:
+                    upgrade(conn)
         except DatabaseError as error:
             self.engine.dispose()
-            raise StoreError(describe_open_error(url, error)) from None
+            raise StoreError(describe_error(url, error)) from None
+        except StoreError as error:
+            self.engine.dispose()
+            raise StoreError(f"{store_name(url)}: {error}") from None
         self.index = SearchIndex(self.engine, self.texts)
 
     def close(self) -> None:
@@ -78,13 +87,18 @@ class Store:
         """Insert new articles and index them, a batch per transaction. Idempotent."""
         added = unchanged = 0
         iterator = iter(drafts)
-        while chunk := list(islice(iterator, batch)):
-            with self.writing() as conn:
-                n = self._insert(conn, chunk)
-            added += n
-            unchanged += len(chunk) - n
-        if added:
-            self.index.invalidate()
+        try:
+            while chunk := list(islice(iterator, batch)):
+                with self.writing() as conn:
+                    n = self._insert(conn, chunk)
+                added += n
+                unchanged += len(chunk) - n
+        except DatabaseError as error:
+            done = f"{added} new articles were saved before it" if added else "nothing was saved"
+            raise StoreError(describe_error(self.url, error, done=done)) from None
+        finally:
+            if added:
+                self.index.invalidate()
         return AddResult(added, unchanged)
 
     def _insert(self, conn: Connection, drafts: list[ArticleDraft]) -> int:
@@ -140,28 +154,72 @@ class Store:
 
     def seed_once(self, drafts: Iterable[ArticleDraft]) -> AddResult | None:
         """Load the bundled seeds into a store that has never had them."""
-        with self.engine.connect() as conn:
+        with translated(self.url), self.engine.connect() as conn:
             if get_meta(conn, "seeded") is not None:
                 return None
         result = self.add(drafts)
-        with self.writing() as conn:
+        with translated(self.url), self.writing() as conn:
             set_meta(conn, "seeded", utcnow().isoformat())
         return result
+
+    def restore_state(self, states: Iterable[tuple[str, bool, bool]]) -> int:
+        """Set read/starred by fingerprint (`doctor --rebuild` carrying state over)."""
+        changed = 0
+        with translated(self.url), self.writing() as conn:
+            for fingerprint, is_read, is_starred in states:
+                result = conn.execute(
+                    update(_article)
+                    .where(_c.fingerprint == fingerprint)
+                    .values(is_read=is_read, is_starred=is_starred)
+                )
+                changed += result.rowcount
+        return changed
+
+    def reindex(self) -> int:
+        """Rebuild the search index from the articles (the repair for an inconsistent index).
+
+        One transaction: readers see the old index or the new one, never half of each.
+        """
+        indexed = 0
+        with translated(self.url), self.writing() as conn:
+            for model in (SearchPosting, SearchTombstone, SearchSegment):
+                conn.execute(delete(table_of(model)))
+            last = 0
+            while True:
+                rows = conn.execute(
+                    select(_c.id, _c.title, _c.source, _c.body, _c.sorted_at)
+                    .where(_c.id > last)
+                    .order_by(_c.id)
+                    .limit(BATCH)
+                ).all()
+                if not rows:
+                    break
+                index_documents(
+                    conn,
+                    [
+                        IndexDoc(r.id, r.title, r.source, r.body, timestamp(r.sorted_at))
+                        for r in rows
+                    ],
+                )
+                indexed += len(rows)
+                last = rows[-1].id
+        self.index.invalidate()
+        return indexed
 
     # -- reads -----------------------------------------------------------------------------
 
     def count(self) -> int:
-        with self.engine.connect() as conn:
+        with translated(self.url), self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(_article)).scalar_one())
 
     def ids(self, order: Order = "newest") -> list[int]:
         """Every article id in list order."""
-        with self.engine.connect() as conn:
+        with translated(self.url), self.engine.connect() as conn:
             return list(conn.execute(select(_c.id).order_by(*_ORDER[order])).scalars())
 
     def rows(self, ids: Sequence[int]) -> dict[int, ArticleRow]:
         out: dict[int, ArticleRow] = {}
-        with self.engine.connect() as conn:
+        with translated(self.url), self.engine.connect() as conn:
             for start in range(0, len(ids), 500):
                 chunk = list(ids[start : start + 500])
                 for r in conn.execute(select(*_ROW_COLUMNS).where(_c.id.in_(chunk))):
@@ -171,7 +229,7 @@ class Store:
         return out
 
     def article(self, article_id: int) -> ArticleView | None:
-        with self.engine.connect() as conn:
+        with translated(self.url), self.engine.connect() as conn:
             row = conn.execute(select(_article).where(_c.id == article_id)).first()
         if row is None:
             return None
@@ -193,22 +251,10 @@ class Store:
 
     def texts(self, ids: Sequence[int]) -> Mapping[int, tuple[str, str]]:
         """Titles and bodies, for the search index's phrase and proximity checks."""
-        with self.engine.connect() as conn:
+        with translated(self.url), self.engine.connect() as conn:
             rows = conn.execute(select(_c.id, _c.title, _c.body).where(_c.id.in_(list(ids))))
             return {r.id: (r.title, r.body) for r in rows}
 
     def search(self, query: str, *, limit: int | None = None) -> SearchResult:
-        return self.index.search(query, limit=limit)
-
-
-def describe_open_error(url: str, error: Exception) -> str:
-    """One line that names the store and how to recover."""
-    text = str(getattr(error, "orig", error))
-    if isinstance(error, OperationalError) and "readonly" in text.replace(" ", ""):
-        return f"the store {url} is read-only: {text}"
-    if "not a database" in text or "malformed" in text:
-        return (
-            f"{url} is not a newsreader store (or is damaged): {text}. "
-            "Move it aside, or point --db elsewhere"
-        )
-    return f"cannot open the store {url}: {text}"
+        with translated(self.url):
+            return self.index.search(query, limit=limit)

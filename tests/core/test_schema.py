@@ -1,0 +1,170 @@
+"""Stores written by earlier schema versions open, are upgraded in place, and keep state."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
+
+from newsreader.importer import import_paths
+from newsreader.ingest import ArticleDraft
+from newsreader.store import Store, StoreError, schema
+from newsreader.store.health import check
+from tests.fixtures.make_store_v1 import ARTICLES, fingerprint
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "store_v1.db"
+
+
+@pytest.fixture
+def v1_path(tmp_path: Path) -> Path:
+    path = tmp_path / "store.db"
+    shutil.copyfile(FIXTURE, path)
+    return path
+
+
+def _flags(store: Store) -> dict[str, tuple[bool, bool]]:
+    return {r.title: (r.is_read, r.is_starred) for r in store.rows(store.ids()).values()}
+
+
+EXPECTED_FLAGS = {title: (is_read, is_starred) for title, _, _, is_read, is_starred in ARTICLES}
+
+
+def test_the_fixture_is_a_version_1_store() -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{FIXTURE}?mode=ro", uri=True)  # never change the fixture
+    try:
+        version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        assert version == ("1",)
+        assert conn.execute("SELECT count(*) FROM article").fetchone() == (len(ARTICLES),)
+    finally:
+        conn.close()
+
+
+def test_a_version_1_store_opens_with_its_state(v1_path: Path) -> None:
+    store = Store(f"sqlite:///{v1_path}")
+    try:
+        assert _flags(store) == EXPECTED_FLAGS
+        for title, *_ in ARTICLES:
+            assert [store.rows([i])[i].title for i in store.search(title).ids][:1] == [title]
+    finally:
+        store.close()
+    assert all(finding.ok for finding in check(f"sqlite:///{v1_path}"))
+
+
+def test_fingerprints_are_stable_so_reimporting_adds_nothing(v1_path: Path, tmp_path: Path) -> None:
+    for title, body, source, *_ in ARTICLES:
+        draft = ArticleDraft(title=title, body=body, source=source, origin="x")
+        assert draft.fingerprint == fingerprint(title, body)
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for n, (title, body, *_) in enumerate(ARTICLES, start=1):
+        (folder / f"{n}.txt").write_text(f"{title}\n\n{body}\n")
+    store = Store(f"sqlite:///{v1_path}")
+    try:
+        report = import_paths(store, [folder])
+        assert (report.added, report.unchanged) == (0, len(ARTICLES))
+        assert _flags(store) == EXPECTED_FLAGS
+    finally:
+        store.close()
+
+
+def _add_language_column(conn: Connection) -> None:
+    """What a real version-2 step could look like."""
+    conn.exec_driver_sql("ALTER TABLE article ADD COLUMN language TEXT NOT NULL DEFAULT ''")
+
+
+def test_upgrade_applies_the_new_steps_in_order_and_keeps_state(
+    v1_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran: list[str] = []
+
+    def step_2(conn: Connection) -> None:
+        ran.append("2")
+        _add_language_column(conn)
+
+    def step_3(conn: Connection) -> None:
+        ran.append("3")
+        assert "language" in {c["name"] for c in inspect(conn).get_columns("article")}
+        conn.exec_driver_sql("UPDATE article SET language = 'en'")
+
+    monkeypatch.setattr(schema, "STEPS", [*schema.STEPS, step_2, step_3])
+    store = Store(f"sqlite:///{v1_path}")
+    try:
+        assert ran == ["2", "3"]  # step 1 was already applied: not run again
+        with store.engine.connect() as conn:
+            assert schema.schema_version(conn) == 3
+            languages = conn.execute(text("SELECT DISTINCT language FROM article")).scalars()
+            assert list(languages) == ["en"]
+        assert _flags(store) == EXPECTED_FLAGS
+    finally:
+        store.close()
+    Store(f"sqlite:///{v1_path}").close()
+    assert ran == ["2", "3"]  # an up-to-date store is not upgraded again
+
+
+def test_a_failing_step_leaves_the_store_as_it_was(
+    v1_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(conn: Connection) -> None:
+        _add_language_column(conn)
+        raise RuntimeError("step failed half-way")
+
+    Store(f"sqlite:///{v1_path}").close()  # the first open switches the file to WAL
+    before = v1_path.read_bytes()
+    monkeypatch.setattr(schema, "STEPS", [*schema.STEPS, broken])
+    with pytest.raises(RuntimeError):
+        Store(f"sqlite:///{v1_path}")
+    monkeypatch.undo()
+    store = Store(f"sqlite:///{v1_path}")
+    try:
+        with store.engine.connect() as conn:
+            assert schema.schema_version(conn) == 1
+            assert "language" not in {c["name"] for c in inspect(conn).get_columns("article")}
+        assert _flags(store) == EXPECTED_FLAGS
+    finally:
+        store.close()
+    assert v1_path.read_bytes() == before
+
+
+def test_a_fresh_store_runs_every_step_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran: list[int] = []
+    steps = [*schema.STEPS, _add_language_column]
+    recording = [
+        (lambda conn, n=n, step=step: (ran.append(n), step(conn))[1])
+        for n, step in enumerate(steps, start=1)
+    ]
+    monkeypatch.setattr(schema, "STEPS", recording)
+    Store(f"sqlite:///{tmp_path / 'new.db'}").close()
+    assert ran == [1, 2]
+
+
+def test_a_store_from_a_newer_version_is_refused_untouched(v1_path: Path) -> None:
+    store = Store(f"sqlite:///{v1_path}")
+    with store.writing() as conn:
+        schema.set_meta(conn, "schema_version", "99")
+    store.close()
+    before = v1_path.read_bytes()
+    with pytest.raises(StoreError, match=r"newer newsreader.*schema 99") as caught:
+        Store(f"sqlite:///{v1_path}")
+    assert str(v1_path) in str(caught.value)
+    assert v1_path.read_bytes() == before
+
+
+def test_someone_elses_database_is_not_taken_over(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=r"not a newsreader store.*invoices"):
+        Store(f"sqlite:///{path}")
+    assert path.read_bytes() == before
