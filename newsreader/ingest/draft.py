@@ -29,7 +29,7 @@ class ArticleDraft:
 
     @property
     def word_count(self) -> int:
-        return len(self.body.split())
+        return self.identity()[1]
 
     @property
     def reading_minutes(self) -> int:
@@ -37,12 +37,20 @@ class ArticleDraft:
 
     @property
     def fingerprint(self) -> str:
-        """Identity of the content, so re-importing the same text adds nothing."""
+        return self.identity()[0]
+
+    def identity(self) -> tuple[str, int]:
+        """(fingerprint, word count) from one pass over the body: the import hot path.
+
+        The fingerprint identifies the content whatever its spacing, so re-importing the
+        same text adds nothing.
+        """
+        words = self.body.split()
         digest = hashlib.blake2b(digest_size=16)
         digest.update(" ".join(self.title.split()).casefold().encode())
         digest.update(b"\x00")
-        digest.update(" ".join(self.body.split()).encode())
-        return digest.hexdigest()
+        digest.update(" ".join(words).encode())
+        return digest.hexdigest(), len(words)
 
 
 def reading_minutes(word_count: int) -> int:

@@ -25,7 +25,8 @@ from newsreader.store.schema import get_meta, latest_version, schema_version, se
 from newsreader.store.views import ArticleRow, ArticleView
 
 Order = Literal["newest", "oldest", "title", "source"]
-BATCH = 2000
+BATCH = 5000
+"""Articles per write transaction (and index segment): big batches mean fewer posting rows."""
 
 _article = table_of(Article)
 _c = _article.c
@@ -105,10 +106,11 @@ class Store:
         now = utcnow()
         rows: dict[str, dict[str, Any]] = {}
         for d in drafts:
+            fingerprint, word_count = d.identity()
             rows.setdefault(
-                d.fingerprint,
+                fingerprint,
                 {
-                    "fingerprint": d.fingerprint,
+                    "fingerprint": fingerprint,
                     "title": d.title,
                     "source": d.source,
                     "author": d.author,
@@ -118,7 +120,7 @@ class Store:
                     "sorted_at": d.published_at or now,
                     "body": d.body,
                     "summary": d.summary,
-                    "word_count": d.word_count,
+                    "word_count": word_count,
                     "origin": d.origin,
                     "is_read": False,
                     "is_starred": False,
