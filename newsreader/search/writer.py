@@ -117,7 +117,7 @@ def _insert_postings(conn: Connection, rows: list[tuple[str, int, int, bytes, by
     conn.exec_driver_sql(
         f"INSERT INTO search_posting (term, segment_id, n, docs, flags) "
         f"VALUES ({mark}, {mark}, {mark}, {mark}, {mark})",
-        rows,  # type: ignore[arg-type]
+        rows,
     )
 
 
