@@ -25,7 +25,7 @@ def one_line_errors(func: F) -> F:
         from sqlalchemy.exc import DatabaseError
 
         from newsreader.ingest import IngestError
-        from newsreader.store import StoreError
+        from newsreader.store.engine import StoreError
 
         try:
             return func(*args, **kwargs)
@@ -74,7 +74,7 @@ def open_store(ctx: click.Context) -> Any:
     """The store named by --db / NEWSREADER_DB / the default, seeded on first use."""
     from newsreader import paths
     from newsreader.importer import seed
-    from newsreader.store import Store
+    from newsreader.store.store import Store
 
     store = Store(paths.db_url(ctx.obj["db"]))
     ctx.call_on_close(store.close)
@@ -100,10 +100,16 @@ def main(ctx: click.Context, db: str | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
     if ctx.invoked_subcommand is None:
-        store = open_store(ctx)
+        from newsreader import paths
         from newsreader.ui.app import make_app
 
-        make_app(store).run()
+        # The app opens (and seeds) the store itself, after its first frame.
+        app = make_app(db_url=paths.db_url(db))
+        app.run()
+        if app.error:
+            fail(app.error)
+        if app.return_code:
+            sys.exit(app.return_code)
 
 
 @main.command("import")
@@ -179,7 +185,7 @@ def show(ctx: click.Context, article_id: int, as_json: bool) -> None:
 @one_line_errors
 def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
     """Search titles, sources and bodies, typo-tolerant, best first."""
-    from newsreader.search import highlight_spans
+    from newsreader.search.tokens import highlight_spans
 
     store = open_store(ctx)
     result = store.search(query, limit=limit)

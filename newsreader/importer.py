@@ -10,7 +10,7 @@ from pathlib import Path
 from newsreader import paths
 from newsreader.ingest import ArticleDraft, IngestError
 from newsreader.ingest.text import TEXT_SUFFIXES, parse_file
-from newsreader.store import Store
+from newsreader.store.store import Store
 
 
 @dataclass

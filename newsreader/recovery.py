@@ -12,9 +12,10 @@ from datetime import datetime
 from pathlib import Path
 
 from newsreader.importer import import_paths, seed
-from newsreader.store import Store, StoreError
+from newsreader.store.engine import StoreError
 from newsreader.store.errors import sqlite_path
 from newsreader.store.health import Finding, check, move_aside, salvage_state
+from newsreader.store.store import Store
 
 
 def rebuild(url: str, *, now: datetime | None = None) -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 
 from newsreader.importer import seed
 from newsreader.ingest import ArticleDraft
-from newsreader.store import Store
+from newsreader.store.store import Store
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ import time
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import process
@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 
 from newsreader.search.fields import FIELD_WEIGHT
 from newsreader.search.query import Query, parse_query
+from newsreader.search.result import SearchCancelled, SearchResult
 from newsreader.search.tables import SearchPosting, SearchSegment, SearchTombstone, table_of
 from newsreader.search.tokens import term_sequence
 
@@ -41,23 +42,6 @@ _posting = table_of(SearchPosting)
 _segment = table_of(SearchSegment)
 _tombstone = table_of(SearchTombstone)
 _LAST = "\U0010ffff"
-
-
-class SearchCancelled(Exception):
-    """A newer query superseded this one."""
-
-
-@dataclass(frozen=True, slots=True)
-class SearchResult:
-    query: str
-    ids: list[int]
-    """Matching article ids, best first."""
-    scores: list[float]
-    terms: frozenset[str] = field(default_factory=frozenset)
-    """Index terms the query matched: pass to `highlight_spans`."""
-
-    def __len__(self) -> int:
-        return len(self.ids)
 
 
 @dataclass(frozen=True, slots=True)

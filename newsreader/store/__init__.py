@@ -1,7 +1,6 @@
-"""Articles in a SQLModel store (SQLite by default), with the search index kept beside them."""
+"""Articles in a SQLModel store (SQLite by default), with the search index kept beside them.
 
-from newsreader.store.engine import StoreError
-from newsreader.store.store import AddResult, Order, Store
-from newsreader.store.views import ArticleRow, ArticleView
-
-__all__ = ["AddResult", "ArticleRow", "ArticleView", "Order", "Store", "StoreError"]
+Import from the submodules (`store.store`, `store.views`, `store.engine`): the UI needs the
+plain `views` long before it needs SQLAlchemy, and this package does not pull one in with
+the other.
+"""

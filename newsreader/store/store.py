@@ -7,7 +7,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
-from typing import Any, Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -16,13 +17,16 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError
 
 from newsreader.ingest.draft import ArticleDraft
-from newsreader.search import IndexDoc, SearchIndex, SearchResult, index_documents
 from newsreader.search.tables import SearchPosting, SearchSegment, SearchTombstone, table_of
 from newsreader.store.engine import StoreError, make_engine
 from newsreader.store.errors import describe_error, store_name, translated
 from newsreader.store.models import Article
 from newsreader.store.schema import get_meta, latest_version, schema_version, set_meta, upgrade
 from newsreader.store.views import ArticleRow, ArticleView
+
+if TYPE_CHECKING:
+    from newsreader.search.index import SearchIndex
+    from newsreader.search.result import SearchResult
 
 Order = Literal["newest", "oldest", "title", "source"]
 BATCH = 5000
@@ -71,7 +75,17 @@ class Store:
         except StoreError as error:
             self.engine.dispose()
             raise StoreError(f"{store_name(url)}: {error}") from None
-        self.index = SearchIndex(self.engine, self.texts)
+
+    @cached_property
+    def index(self) -> SearchIndex:
+        """The search index, made on first use: listing articles never pays for numpy."""
+        from newsreader.search.index import SearchIndex
+
+        return SearchIndex(self.engine, self.texts)
+
+    def _index_changed(self) -> None:
+        if "index" in self.__dict__:
+            self._index_changed()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -99,10 +113,12 @@ class Store:
             raise StoreError(describe_error(self.url, error, done=done)) from None
         finally:
             if added:
-                self.index.invalidate()
+                self._index_changed()
         return AddResult(added, unchanged)
 
     def _insert(self, conn: Connection, drafts: list[ArticleDraft]) -> int:
+        from newsreader.search.writer import IndexDoc, index_documents
+
         now = utcnow()
         rows: dict[str, dict[str, Any]] = {}
         for d in drafts:
@@ -182,6 +198,8 @@ class Store:
 
         One transaction: readers see the old index or the new one, never half of each.
         """
+        from newsreader.search.writer import IndexDoc, index_documents
+
         indexed = 0
         with translated(self.url), self.writing() as conn:
             for model in (SearchPosting, SearchTombstone, SearchSegment):
@@ -205,7 +223,7 @@ class Store:
                 )
                 indexed += len(rows)
                 last = rows[-1].id
-        self.index.invalidate()
+        self._index_changed()
         return indexed
 
     # -- reads -----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ shown as soon as the ids arrive; the search vocabulary is warmed after that firs
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -19,8 +19,11 @@ from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from newsreader import paths
-from newsreader.search import SearchCancelled, SearchResult
-from newsreader.store import ArticleRow, ArticleView, Store
+from newsreader.search.result import SearchCancelled, SearchResult
+
+if TYPE_CHECKING:
+    from newsreader.store.store import Store
+from newsreader.store.views import ArticleRow, ArticleView
 from newsreader.ui.commands import ReaderCommands
 from newsreader.ui.screens.help import HelpScreen, KeyRow, Section
 from newsreader.ui.text import count_label
@@ -91,9 +94,21 @@ class NewsReaderApp(App[None]):
             self.article_id = article_id
             self.article = article
 
-    def __init__(self, store: Store) -> None:
+    class StoreOpened(Message):
+        """The store is open (and seeded): the list can be filled."""
+
+        def __init__(self, store: Store) -> None:
+            super().__init__()
+            self.store = store
+
+    def __init__(self, store: Store | None = None, *, db_url: str | None = None) -> None:
         super().__init__()
-        self.store = store
+        self._store = store
+        self.db_url = db_url
+        """Where to open the store, when none was given: opened in a worker after the first
+        frame, so the window appears before SQLAlchemy has even been imported."""
+        self.error: str | None = None
+        """Why the app gave up (the store could not be opened), for the CLI to report."""
         self.all_ids: list[int] | None = None
         """Every article id, newest first; None until the first worker brings them."""
         self.shown_query: str | None = None
@@ -102,11 +117,17 @@ class NewsReaderApp(App[None]):
 
     # -- layout ------------------------------------------------------------------------
 
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise RuntimeError("the store is not open yet")
+        return self._store
+
     def compose(self) -> ComposeResult:
         yield Header(icon="▤")
         yield SearchBar(id="search")
         with Horizontal(id="main"):
-            yield ArticleList(self.store.rows, id="articles")
+            yield ArticleList(lambda ids: self.store.rows(ids), id="articles")
             yield ArticlePane(id="article")
         yield Footer()
 
@@ -116,7 +137,10 @@ class NewsReaderApp(App[None]):
         articles.border_title = "Articles"
         self.article_pane.border_title = "Article"
         articles.focus()
-        self.load_ids()
+        if self._store is None:
+            self.open_store()
+        else:
+            self.load_ids()
 
     @property
     def article_list(self) -> ArticleList:
@@ -131,6 +155,30 @@ class NewsReaderApp(App[None]):
         return self.query_one("#search", SearchBar)
 
     # -- workers -----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="store", exit_on_error=False)
+    def open_store(self) -> None:
+        from newsreader import paths
+        from newsreader.importer import seed
+        from newsreader.store.engine import StoreError
+        from newsreader.store.store import Store
+
+        try:
+            store = Store(self.db_url or paths.db_url())
+            seed(store)
+        except StoreError as error:
+            self.call_from_thread(self._give_up, str(error))
+            return
+        self.post_message(self.StoreOpened(store))
+
+    def _give_up(self, error: str) -> None:
+        self.error = error
+        self.exit(return_code=1)
+
+    @on(StoreOpened)
+    def _store_opened(self, message: StoreOpened) -> None:
+        self._store = message.store
+        self.load_ids()
 
     @work(thread=True, exclusive=True, group="ids", exit_on_error=False)
     def load_ids(self) -> None:
@@ -180,12 +228,16 @@ class NewsReaderApp(App[None]):
     @on(IdsLoaded)
     def _ids_loaded(self, message: IdsLoaded) -> None:
         self.all_ids = message.ids
-        if not self.search_bar.value.strip():
+        if query := self.search_bar.value.strip():
+            self.run_search(query)  # typed while the store was opening
+        else:
             self.article_list.show(message.ids, rows=message.rows)
         self.call_after_refresh(self.warm_index)
 
     @on(SearchBar.Changed, "#search")
     def _search_changed(self, event: SearchBar.Changed) -> None:
+        if self._store is None:
+            return  # searched once the store is open
         if event.value.strip():
             self.run_search(event.value)
         else:
@@ -361,9 +413,13 @@ class NewsReaderApp(App[None]):
         return _KEY_NAMES.get(key) or self.get_key_display(Binding(key, ""))
 
 
-def make_app(store: Store) -> NewsReaderApp:
-    """The one app factory, used by the CLI and by every UI test."""
-    return NewsReaderApp(store)
+def make_app(store: Store | None = None, *, db_url: str | None = None) -> NewsReaderApp:
+    """The one app factory, used by the CLI and by every UI test.
+
+    Give it an open `store`, or a `db_url` for the app to open (and seed) itself in a worker
+    after its first frame.
+    """
+    return NewsReaderApp(store, db_url=db_url)
 
 
 __all__: Sequence[str] = ["NewsReaderApp", "make_app"]

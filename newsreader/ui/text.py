@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.style import Style
 
 from newsreader.ingest.sanitize import clean_line, strip_controls
-from newsreader.search import highlight_spans
+from newsreader.search.tokens import highlight_spans
 
 DASH = "—"
 _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")

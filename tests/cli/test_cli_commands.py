@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from newsreader import __version__
 from newsreader.cli import main
 from newsreader.ingest import ArticleDraft
-from newsreader.store import Store
+from newsreader.store.store import Store
 
 COMMANDS = sorted(main.commands)  # type: ignore[attr-defined]
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 
 from newsreader.cli import main
 from newsreader.ingest import ArticleDraft
-from newsreader.store import Store
+from newsreader.store.store import Store
 from tests.core.hostile import (
     CONTROL_CASES,
     MARKUP_CASES,

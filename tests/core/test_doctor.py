@@ -12,8 +12,9 @@ from sqlalchemy import delete
 from newsreader.importer import import_paths
 from newsreader.recovery import rebuild
 from newsreader.search.tables import SearchPosting, SearchSegment, table_of
-from newsreader.store import Store, StoreError
+from newsreader.store.engine import StoreError
 from newsreader.store.health import check, move_aside
+from newsreader.store.store import Store
 
 NOW = datetime(2025, 1, 2, 3, 4, 5)
 

@@ -6,7 +6,7 @@ import time
 
 from newsreader.ingest import ArticleDraft
 from newsreader.ingest.text import parse_text
-from newsreader.store import Store
+from newsreader.store.store import Store
 
 
 def test_five_megabyte_article_parses_whole_and_fast() -> None:

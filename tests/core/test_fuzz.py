@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from newsreader.importer import import_paths
 from newsreader.ingest import ArticleDraft, IngestError
 from newsreader.ingest.text import parse_text
-from newsreader.store import Store
 from newsreader.store.health import index_coverage
+from newsreader.store.store import Store
 from tests.core.hostile import CONTROL_CASES, MARKUP_CASES, unsafe_chars
 
 

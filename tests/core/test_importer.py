@@ -11,7 +11,7 @@ import pytest
 
 from newsreader import importer
 from newsreader.importer import ImportReport, import_paths
-from newsreader.store import Store
+from newsreader.store.store import Store
 
 GOOD = "A good title\n\nDESPARDES News Monitor — A good body, with “quotes”.\n"
 

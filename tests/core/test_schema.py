@@ -11,8 +11,10 @@ from sqlalchemy.engine import Connection
 
 from newsreader.importer import import_paths
 from newsreader.ingest import ArticleDraft
-from newsreader.store import Store, StoreError, schema
+from newsreader.store import schema
+from newsreader.store.engine import StoreError
 from newsreader.store.health import check
+from newsreader.store.store import Store
 from tests.fixtures.make_store_v1 import ARTICLES, fingerprint
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "store_v1.db"

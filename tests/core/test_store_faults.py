@@ -15,8 +15,9 @@ import pytest
 from sqlalchemy import event
 
 from newsreader.ingest import ArticleDraft
-from newsreader.store import Store, StoreError
+from newsreader.store.engine import StoreError
 from newsreader.store.health import check
+from newsreader.store.store import Store
 
 
 def newsreader(db: Path, *args: str, **kwargs: object) -> subprocess.Popen[str]:

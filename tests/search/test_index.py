@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from newsreader.search import SearchCancelled, delete_documents, index_documents
 from newsreader.search.index import max_edits
+from newsreader.search.result import SearchCancelled
 from newsreader.search.tables import SearchPosting, SearchSegment
-from newsreader.search.writer import IndexDoc, merge_segments
-from newsreader.store import Store
+from newsreader.search.writer import IndexDoc, delete_documents, index_documents, merge_segments
+from newsreader.store.store import Store
 from tests.conftest import draft
 
 DECOYS = [
@@ -115,7 +115,7 @@ def test_excluded_words(corpus: Store) -> None:
 
 
 def test_matched_terms_highlight(corpus: Store) -> None:
-    from newsreader.search import highlight_spans
+    from newsreader.search.tokens import highlight_spans
 
     result = corpus.search("erdgan s400")
     body = corpus.article(1).body  # type: ignore[union-attr]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsreader.importer import seed
-from newsreader.store import Store
+from newsreader.store.store import Store
 from tests.ui.helpers import numbered_drafts
 
 

@@ -7,7 +7,7 @@ from textual.message import Message
 from textual.widgets import Input
 
 from newsreader.ingest import ArticleDraft
-from newsreader.store import Store
+from newsreader.store.store import Store
 from newsreader.ui.app import NewsReaderApp, make_app
 from newsreader.ui.screens.help import HelpScreen
 from newsreader.ui.widgets.article_list import ArticleList

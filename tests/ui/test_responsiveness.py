@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from newsreader.importer import seed
-from newsreader.store import ArticleRow, Order, Store
+from newsreader.store.store import Order, Store
+from newsreader.store.views import ArticleRow
 from newsreader.ui.app import make_app
 from newsreader.ui.widgets.article_list import PAGE_SIZE
 from tests.ui.helpers import SEED_TITLE, flat, numbered_drafts, region_text, settle

@@ -10,7 +10,7 @@ import pytest
 from textual.pilot import Pilot
 
 from newsreader.importer import seed
-from newsreader.store import Store
+from newsreader.store.store import Store
 from newsreader.ui.app import make_app
 from newsreader.ui.widgets.search_bar import SearchBar
 from tests.ui.helpers import numbered_drafts, settle

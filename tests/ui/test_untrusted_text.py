@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from newsreader.ingest import ArticleDraft
-from newsreader.store import Store
+from newsreader.store.store import Store
 from newsreader.ui.app import make_app
 from tests.ui.helpers import flat, region_text, screen_lines, settle
 

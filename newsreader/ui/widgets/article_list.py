@@ -21,7 +21,7 @@ from textual.strip import Strip
 from textual.style import Style
 from textual.worker import Worker, WorkerState
 
-from newsreader.store import ArticleRow
+from newsreader.store.views import ArticleRow
 from newsreader.ui.text import DASH, highlighted, literal_line, short_date
 
 ROW_HEIGHT = 2

@@ -11,7 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from newsreader.store import ArticleView
+from newsreader.store.views import ArticleView
 from newsreader.ui.text import highlighted, literal_line, paragraphs, short_date
 
 
