@@ -15,7 +15,8 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Footer, Header
+from textual.timer import Timer
+from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from newsreader import paths
@@ -27,6 +28,7 @@ from newsreader.store.views import ArticleRow, ArticleView
 from newsreader.ui.commands import ReaderCommands
 from newsreader.ui.screens.help import HelpScreen, KeyRow, Section
 from newsreader.ui.text import count_label
+from newsreader.ui.widgets.app_header import AppHeader
 from newsreader.ui.widgets.article_list import PAGE_SIZE, ArticleList
 from newsreader.ui.widgets.article_view import ArticlePane
 from newsreader.ui.widgets.search_bar import SearchBar
@@ -43,6 +45,9 @@ _KEY_NAMES = {
     "shift+tab": "Shift+Tab",
 }
 
+
+PANE_DELAY = 0.12
+"""Seconds of typing pause before the article pane follows the search results."""
 
 _TYPED_KEYS_ACTIONS = frozenset({"quit", "focus_search", "help"})
 """App actions on printable keys: in the search bar those keys are text, not commands."""
@@ -107,6 +112,7 @@ class NewsReaderApp(App[None]):
         self.db_url = db_url
         """Where to open the store, when none was given: opened in a worker after the first
         frame, so the window appears before SQLAlchemy has even been imported."""
+        self._pane_timer: Timer | None = None
         self.error: str | None = None
         """Why the app gave up (the store could not be opened), for the CLI to report."""
         self.all_ids: list[int] | None = None
@@ -124,7 +130,7 @@ class NewsReaderApp(App[None]):
         return self._store
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="▤")
+        yield AppHeader("loading…", id="header")
         yield SearchBar(id="search")
         with Horizontal(id="main"):
             yield ArticleList(lambda ids: self.store.rows(ids), id="articles")
@@ -132,7 +138,6 @@ class NewsReaderApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "loading…"
         articles = self.article_list
         articles.border_title = "Articles"
         self.article_pane.border_title = "Article"
@@ -141,6 +146,20 @@ class NewsReaderApp(App[None]):
             self.open_store()
         else:
             self.load_ids()
+
+    @property
+    def pane_pending(self) -> bool:
+        """The article pane waits for a pause in typing before it follows the list."""
+        return self._pane_timer is not None
+
+    @property
+    def status(self) -> str:
+        """What the header says: `N articles`, or `k of N · “query”` while searching."""
+        return self.query_one("#header", AppHeader).status
+
+    @status.setter
+    def status(self, text: str) -> None:
+        self.query_one("#header", AppHeader).status = text
 
     @property
     def article_list(self) -> ArticleList:
@@ -264,7 +283,7 @@ class NewsReaderApp(App[None]):
     @on(ArticleList.Updated)
     def _list_updated(self, message: ArticleList.Updated) -> None:
         self.shown_query = message.query
-        self.sub_title = self._status(message.query, message.count)
+        self.status = self._status(message.query, message.count)
 
     def _status(self, query: str, count: int) -> str:
         if not query:
@@ -276,14 +295,28 @@ class NewsReaderApp(App[None]):
 
     @on(ArticleList.Highlighted)
     def _highlighted(self, message: ArticleList.Highlighted) -> None:
-        if message.article_id is None:
+        if self._pane_timer is not None:
+            self._pane_timer.stop()
+            self._pane_timer = None
+        if isinstance(self.focused, SearchBar):
+            # While typing, the list follows every key at once; the pane (a whole article to
+            # lay out again) waits until the typing pauses.
+            self._pane_timer = self.set_timer(
+                PANE_DELAY, lambda: self._show_in_pane(message.article_id)
+            )
+        else:
+            self._show_in_pane(message.article_id)
+
+    def _show_in_pane(self, article_id: int | None) -> None:
+        self._pane_timer = None
+        if article_id is None:
             self.workers.cancel_group(self, "article")
             query = self.article_list.search_query
             self.article_pane.show_message(
                 "Nothing matches that search." if query else "No article selected."
             )
         else:
-            self.load_article(message.article_id)
+            self.load_article(article_id)
 
     @on(ArticleLoaded)
     def _article_loaded(self, message: ArticleLoaded) -> None:

@@ -9,6 +9,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 from newsreader.ingest import ArticleDraft
+from newsreader.ui.app import PANE_DELAY
 
 SEED_TITLE = "Turkey, Russia Get Closer, Discuss Joint Production of Defense Systems"
 BASE_DATE = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
@@ -50,9 +51,13 @@ async def settle(pilot: Pilot[None]) -> None:
     """Wait until no worker runs and the messages they posted are handled."""
     app = pilot.app
     for _ in range(20):
+        if getattr(app, "pane_pending", False):
+            await pilot.pause(PANE_DELAY)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if not any(worker.is_running for worker in app.workers):
+        if not any(worker.is_running for worker in app.workers) and not getattr(
+            app, "pane_pending", False
+        ):
             await pilot.pause()
             return
     raise AssertionError("workers kept running")

@@ -45,7 +45,7 @@ async def test_launch_shows_the_seed_in_the_list_and_the_pane(seeded_store: Stor
         assert SEED_TITLE in pane
         assert "DESPARDES News Monitor · 2 min read" in pane
         assert "Turkish President Recep Tayyip Erdogan" in pane
-        assert app.sub_title == "1 article"
+        assert app.status == "1 article"
         assert app.shown_query == ""
         assert isinstance(app.focused, ArticleList)
         await pilot.press("enter", "G")  # read it, to the end
@@ -58,7 +58,7 @@ async def test_list_keys_move_the_cursor_and_the_pane_follows(store_50: Store) -
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         articles = app.article_list
-        assert app.sub_title == "50 articles"
+        assert app.status == "50 articles"
 
         await pilot.press("j")
         await settle(pilot)
@@ -208,7 +208,7 @@ async def test_search_narrows_and_esc_restores_the_full_list(store_50: Store) ->
         }
         titles = [line for line in list_text(app).splitlines() if "Story" in line]
         assert len(titles) == len(orchard) == 7
-        assert app.sub_title == "7 of 50 · “orchard frst”"
+        assert app.status == "7 of 50 · “orchard frst”"
         updated = [m for m in messages if isinstance(m, ArticleList.Updated)]
         assert updated[-1].query == "orchard frst"
         assert updated[-1].count == 7
@@ -216,7 +216,7 @@ async def test_search_narrows_and_esc_restores_the_full_list(store_50: Store) ->
         await pilot.press("escape")
         await settle(pilot)
         assert app.shown_query == ""
-        assert app.sub_title == "50 articles"
+        assert app.status == "50 articles"
         assert len(app.article_list.ids) == 50
         assert SEED_TITLE[:20] in list_text(app)
 
@@ -229,7 +229,7 @@ async def test_typo_tolerant_queries_find_the_seed_among_decoys(store_50: Store)
             await pilot.press("slash", *query)
             await settle(pilot)
             assert app.shown_query == query
-            assert app.sub_title == f"1 of 50 · “{query}”"
+            assert app.status == f"1 of 50 · “{query}”"
             assert SEED_TITLE[:30] in list_text(app)
             assert "Story" not in list_text(app)
             assert SEED_TITLE in pane_text(app)
@@ -286,7 +286,7 @@ async def test_no_match_shows_an_empty_state_naming_the_query(store_50: Store) -
         shown = flat(list_text(app))
         assert "No articles match “qwxzv”" in shown
         assert "Esc clears the search" in shown
-        assert app.sub_title == "0 of 50 · “qwxzv”"
+        assert app.status == "0 of 50 · “qwxzv”"
         assert app.shown_query == "qwxzv"
         assert "Nothing matches that search." in pane_text(app)
         await pilot.press("escape")

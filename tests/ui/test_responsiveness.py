@@ -41,7 +41,7 @@ async def test_the_app_paints_and_takes_keys_while_the_store_is_busy(tmp_path: P
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert "Loading articles…" in region_text(app, app.article_list)
-        assert app.sub_title == "loading…"
+        assert app.status == "loading…"
         await pilot.press("slash")  # keys are handled while the query waits
         assert app.focused is app.search_bar
         await pilot.press("escape")
@@ -49,7 +49,7 @@ async def test_the_app_paints_and_takes_keys_while_the_store_is_busy(tmp_path: P
         await settle(pilot)
         assert SEED_TITLE[:25] in region_text(app, app.article_list)
         assert SEED_TITLE in flat(region_text(app, app.article_pane))
-        assert app.sub_title == "1 article"
+        assert app.status == "1 article"
 
 
 def test_the_core_does_not_import_textual() -> None:

@@ -54,7 +54,7 @@ async def test_markup_in_articles_is_shown_literally_and_is_inert(hostile_store:
         assert f"First {CLICK} paragraph {US} here." in pane
         assert f"Second {BOLD} and {LINK} done." in pane
         assert "Third: [/] [b]unclosed [the_ad id=’2023′] [$accent]var[/]" in pane
-        assert app.sub_title == "1 article"
+        assert app.status == "1 article"
 
         # Nothing on screen carries a link or an action from the article's text.
         for strip in app.screen._compositor.render_strips():
@@ -86,5 +86,5 @@ async def test_a_hostile_query_is_shown_literally(hostile_store: Store) -> None:
         await pilot.press("slash", *"[bold]zz[/]")
         await settle(pilot)
         assert "No articles match “[bold]zz[/]”" in flat(region_text(app, app.article_list))
-        assert app.sub_title == "0 of 1 · “[bold]zz[/]”"
+        assert app.status == "0 of 1 · “[bold]zz[/]”"
         assert "[bold]zz[/]" in screen_lines(app)[0]

@@ -1,0 +1,45 @@
+"""A one-line header: the app's name on the left, its status (`k of N`) on the right.
+
+The status changes on every keystroke of a search. Textual's Header shows `App.sub_title`,
+and setting that repaints the whole screen and lays it out again; this header repaints
+only its status box, which is `1fr` wide whatever it holds.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Static
+
+
+class AppHeader(Horizontal):
+    DEFAULT_CSS = """
+    AppHeader {
+        dock: top;
+        height: 1;
+        background: $panel;
+        color: $foreground;
+        & > #app-title { width: auto; padding: 0 1; text-style: bold; color: $accent; }
+        & > #app-status { width: 1fr; padding: 0 1; text-align: right; color: $text-muted; }
+    }
+    """
+
+    def __init__(self, status: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._status = status
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(self.app.title), id="app-title", markup=False)
+        yield Static(Content(self._status), id="app-status", markup=False)
+
+    @property
+    def status(self) -> str:
+        return self._status
+
+    @status.setter
+    def status(self, text: str) -> None:
+        if text != self._status:
+            self._status = text
+            if self.is_mounted:
+                self.query_one("#app-status", Static).update(Content(text), layout=False)
