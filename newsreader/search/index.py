@@ -233,7 +233,7 @@ class SearchIndex:
 
         if word in snap.df:
             offer(word, 1.0)
-        if prefix and len(word) >= 2:
+        if prefix:
             for term in self._capped(snap, snap.prefixed(word)):
                 offer(term, 0.8 + 0.15 * len(word) / len(term))
         edits = max_edits(word)
