@@ -84,8 +84,8 @@ class Store:
         return SearchIndex(self.engine, self.texts)
 
     def _index_changed(self) -> None:
-        if "index" in self.__dict__:
-            self._index_changed()
+        if "index" in self.__dict__:  # made already: tell it to look again
+            self.index.invalidate()
 
     def close(self) -> None:
         self.engine.dispose()
