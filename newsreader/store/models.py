@@ -4,14 +4,39 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, Text
 from sqlmodel import Field, SQLModel
+
+
+class Feed(SQLModel, table=True):
+    """A subscription, with what its last fetch said (for conditional GET and health)."""
+
+    __tablename__ = "feed"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    """An http(s) URL, or the path of a local feed file."""
+    name: str = Field(default="", sa_column=Column(Text, nullable=False))
+    """What the reader calls it: `--name`, else the feed's own title."""
+    site_url: str | None = Field(default=None, sa_column=Column(Text))
+    etag: str | None = Field(default=None, sa_column=Column(Text))
+    last_modified: str | None = Field(default=None, sa_column=Column(Text))
+    added_at: datetime
+    fetched_at: datetime | None = None
+    status: str = Field(default="new", max_length=32)
+    """`new`, `ok`, `not modified` or `error`."""
+    error: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class Article(SQLModel, table=True):
     __tablename__ = "article"
     # Ids are never reused, so a deleted article's index tombstone cannot hide a new one.
-    __table_args__ = {"sqlite_autoincrement": True}
+    # A feed entry is one article per (feed, guid): an updated entry is updated in place.
+    __table_args__ = (
+        Index("ux_article_feed_guid", "feed_id", "guid", unique=True),
+        {"sqlite_autoincrement": True},
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     fingerprint: str = Field(unique=True, max_length=64)
@@ -29,6 +54,10 @@ class Article(SQLModel, table=True):
     origin: str = Field(default="", sa_column=Column(Text, nullable=False))
     is_read: bool = Field(default=False, index=True)
     is_starred: bool = Field(default=False, index=True)
+    feed_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("feed.id"), nullable=True, index=True)
+    )
+    guid: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class Meta(SQLModel, table=True):

@@ -2,7 +2,8 @@
 
 A step is a function applied inside one transaction; it must keep every reader's data
 (read and starred state above all). Add a step, bump nothing else: the version is the
-number of steps.
+number of steps. Step 1 creates the tables as the models define them today, so every later
+step adds only what is missing: a fresh store runs them all and they find nothing to do.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlmodel import SQLModel
 
 from newsreader.search.tables import table_of
 from newsreader.store.engine import StoreError
-from newsreader.store.models import Meta
+from newsreader.store.models import Feed, Meta
 
 Step = Callable[[Connection], None]
 
@@ -24,7 +25,21 @@ def _create_v1(conn: Connection) -> None:
     SQLModel.metadata.create_all(conn)
 
 
-STEPS: list[Step] = [_create_v1]
+def _add_feeds(conn: Connection) -> None:
+    """Version 2: subscriptions, and which feed entry (feed, guid) an article is."""
+    table_of(Feed).create(conn, checkfirst=True)
+    columns = {column["name"] for column in inspect(conn).get_columns("article")}
+    if "feed_id" not in columns:
+        conn.exec_driver_sql("ALTER TABLE article ADD COLUMN feed_id INTEGER REFERENCES feed (id)")
+        conn.exec_driver_sql("CREATE INDEX ix_article_feed_id ON article (feed_id)")
+    if "guid" not in columns:
+        conn.exec_driver_sql("ALTER TABLE article ADD COLUMN guid TEXT")
+    indexes = {index["name"] for index in inspect(conn).get_indexes("article")}
+    if "ux_article_feed_guid" not in indexes:
+        conn.exec_driver_sql("CREATE UNIQUE INDEX ux_article_feed_guid ON article (feed_id, guid)")
+
+
+STEPS: list[Step] = [_create_v1, _add_feeds]
 SCHEMA_VERSION = len(STEPS)
 
 _meta = table_of(Meta)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Literal
@@ -22,10 +22,11 @@ from newsreader.store.engine import StoreError, make_engine
 from newsreader.store.errors import describe_error, store_name, translated
 from newsreader.store.models import Article
 from newsreader.store.schema import get_meta, latest_version, schema_version, set_meta, upgrade
-from newsreader.store.views import ArticleRow, ArticleView
+from newsreader.store.views import ArticleRow, ArticleView, Counts, DayCount, SourceStats
 
 if TYPE_CHECKING:
-    from newsreader.search.index import SearchIndex
+    from newsreader.search.index import Cancelled, SearchIndex
+    from newsreader.search.query import Filters
     from newsreader.search.result import SearchResult
 
 Order = Literal["newest", "oldest", "title", "source"]
@@ -47,10 +48,15 @@ _ROW_COLUMNS = (_c.id, _c.title, _c.source, _c.published_at, _c.is_read, _c.is_s
 class AddResult:
     added: int
     unchanged: int
+    updated: int = 0
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), UTC)
 
 
 def timestamp(moment: datetime) -> float:
@@ -84,6 +90,7 @@ class Store:
         return SearchIndex(self.engine, self.texts)
 
     def _index_changed(self) -> None:
+        self._state_changed()
         if "index" in self.__dict__:  # made already: tell it to look again
             self.index.invalidate()
 
@@ -98,25 +105,40 @@ class Store:
 
     # -- writes ----------------------------------------------------------------------------
 
-    def add(self, drafts: Iterable[ArticleDraft], *, batch: int = BATCH) -> AddResult:
-        """Insert new articles and index them, a batch per transaction. Idempotent."""
-        added = unchanged = 0
+    def add(
+        self,
+        drafts: Iterable[ArticleDraft],
+        *,
+        batch: int = BATCH,
+        feed_id: int | None = None,
+    ) -> AddResult:
+        """Insert new articles and index them, a batch per transaction. Idempotent.
+
+        With `feed_id`, drafts carrying a guid are that feed's entries: one the store has
+        already is updated in place when its content changed (read and starred state kept).
+        """
+        added = updated = unchanged = 0
         iterator = iter(drafts)
         try:
             while chunk := list(islice(iterator, batch)):
                 with self.writing() as conn:
-                    n = self._insert(conn, chunk)
+                    n, u = self._save(conn, chunk, feed_id)
                 added += n
-                unchanged += len(chunk) - n
+                updated += u
+                unchanged += len(chunk) - n - u
         except DatabaseError as error:
-            done = f"{added} new articles were saved before it" if added else "nothing was saved"
+            saved = added + updated
+            done = f"{saved} new articles were saved before it" if saved else "nothing was saved"
             raise StoreError(describe_error(self.url, error, done=done)) from None
         finally:
-            if added:
+            if added or updated:
                 self._index_changed()
-        return AddResult(added, unchanged)
+        return AddResult(added, unchanged, updated)
 
-    def _insert(self, conn: Connection, drafts: list[ArticleDraft]) -> int:
+    def _save(
+        self, conn: Connection, drafts: list[ArticleDraft], feed_id: int | None
+    ) -> tuple[int, int]:
+        """(added, updated) for one batch, inside the caller's transaction."""
         from newsreader.search.writer import IndexDoc, index_documents
 
         now = utcnow()
@@ -140,35 +162,65 @@ class Store:
                     "origin": d.origin,
                     "is_read": False,
                     "is_starred": False,
+                    "feed_id": feed_id,
+                    "guid": d.guid if feed_id is not None else None,
                 },
             )
+        changed = self._update_entries(conn, rows, feed_id) if feed_id is not None else []
         insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
-        stmt = (
-            insert(_article)
-            .on_conflict_do_nothing(index_elements=["fingerprint"])
-            .returning(_c.id, _c.fingerprint)
-        )
-        inserted = conn.execute(stmt, list(rows.values())).all()
-        docs = []
-        for article_id, fingerprint in inserted:
-            row = rows[fingerprint]
-            docs.append(
-                IndexDoc(
-                    article_id,
-                    row["title"],
-                    row["source"],
-                    row["body"],
-                    timestamp(row["sorted_at"]),
+        # No conflict target: a duplicate fingerprint or (feed, guid) is skipped alike, and
+        # a concurrent writer that got there first makes this a no-op, not an error.
+        stmt = insert(_article).on_conflict_do_nothing().returning(_c.id, _c.fingerprint)
+        inserted = conn.execute(stmt, list(rows.values())).all() if rows else []
+
+        def doc(article_id: int, row: dict[str, Any]) -> IndexDoc:
+            date = timestamp(row["sorted_at"])
+            return IndexDoc(article_id, row["title"], row["source"], row["body"], date)
+
+        index_documents(conn, [doc(i, rows[f]) for i, f in inserted])
+        index_documents(conn, [doc(i, row) for i, row in changed], replaces=True)
+        return len(inserted), len(changed)
+
+    def _update_entries(
+        self, conn: Connection, rows: dict[str, dict[str, Any]], feed_id: int
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """Update this feed's entries whose content changed; drop them and unchanged ones
+        from `rows`, leaving only what is new."""
+        by_guid = {row["guid"]: key for key, row in rows.items() if row["guid"]}
+        changed: list[tuple[int, dict[str, Any]]] = []
+        guids = list(by_guid)
+        for start in range(0, len(guids), 500):
+            chunk = guids[start : start + 500]
+            found = conn.execute(
+                select(_c.id, _c.guid, _c.fingerprint, _c.imported_at).where(
+                    _c.feed_id == feed_id, _c.guid.in_(chunk)
                 )
-            )
-        index_documents(conn, docs)
-        return len(inserted)
+            ).all()
+            for article_id, guid, old_fingerprint, imported_at in found:
+                row = rows.pop(by_guid[guid], None)
+                if row is None or row["fingerprint"] == old_fingerprint:
+                    continue
+                taken = conn.execute(
+                    select(_c.id).where(_c.fingerprint == row["fingerprint"])
+                ).first()
+                if taken is not None:
+                    continue  # the new text is another article's already: nothing to add
+                values = {
+                    k: v
+                    for k, v in row.items()
+                    if k not in {"imported_at", "is_read", "is_starred", "feed_id", "guid"}
+                }
+                values["sorted_at"] = row["published_at"] or imported_at
+                conn.execute(update(_article).where(_c.id == article_id).values(values))
+                changed.append((article_id, values))
+        return changed
 
     def set_flag(
         self, article_id: int, flag: Literal["is_read", "is_starred"], value: bool
     ) -> None:
         with self.writing() as conn:
             conn.execute(update(_article).where(_c.id == article_id).values({flag: value}))
+        self._state_changed()
 
     def seed_once(self, drafts: Iterable[ArticleDraft]) -> AddResult | None:
         """Load the bundled seeds into a store that has never had them."""
@@ -191,6 +243,7 @@ class Store:
                     .values(is_read=is_read, is_starred=is_starred)
                 )
                 changed += result.rowcount
+        self._state_changed()
         return changed
 
     def reindex(self) -> int:
@@ -275,6 +328,164 @@ class Store:
             rows = conn.execute(select(_c.id, _c.title, _c.body).where(_c.id.in_(list(ids))))
             return {r.id: (r.title, r.body) for r in rows}
 
-    def search(self, query: str, *, limit: int | None = None) -> SearchResult:
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int | None = None,
+        cancelled: Cancelled | None = None,
+        within: Filters | None = None,
+        order: Order = "newest",
+    ) -> SearchResult:
+        """Words ranked by relevance, among the articles the qualifiers (and `within`, a
+        view such as unread-only) allow; qualifiers alone list those articles in `order`."""
+        from newsreader.search.query import parse_query
+        from newsreader.search.result import SearchResult
+
+        parsed = parse_query(query)
+        filters = parsed.filters.merged(within) if within else parsed.filters
         with translated(self.url):
-            return self.index.search(query, limit=limit)
+            if parsed.is_empty:
+                if not filters:
+                    return SearchResult(query, [], [])
+                ids = self.filtered_ids(filters, order, limit=limit)
+                return SearchResult(query, ids, [0.0] * len(ids))
+
+            def allowed() -> frozenset[int] | None:
+                return self.filter_ids(filters)
+
+            return self.index.search(
+                query, limit=limit, cancelled=cancelled, allowed=allowed if filters else None
+            )
+
+    # -- reading state and qualifiers ------------------------------------------------------
+
+    _generation = 0
+    """Bumped by every write this store makes: cached filter results are keyed on it."""
+    FILTER_TTL = 5.0
+    """Seconds a cached filter result is trusted (another process may write meanwhile)."""
+
+    def _state_changed(self) -> None:
+        self._generation += 1
+
+    def _filter_conditions(self, filters: Filters) -> list[Any]:
+        from sqlalchemy import false, or_, true
+
+        from newsreader.store.models import Feed
+
+        conditions: list[Any] = []
+        if filters.sources:
+            source = func.lower(_c.source)
+            conditions.append(or_(*(source.contains(s, autoescape=True) for s in filters.sources)))
+        if filters.feeds:
+            feed = table_of(Feed)
+            name = func.lower(feed.c.name)
+            named = select(feed.c.id).where(
+                or_(*(name.contains(f, autoescape=True) for f in filters.feeds))
+            )
+            conditions.append(_c.feed_id.in_(named))
+        for state in filters.states:
+            column = _c.is_read if state in ("read", "unread") else _c.is_starred
+            conditions.append(column == (true() if state in ("read", "starred") else false()))
+        if filters.after is not None:
+            conditions.append(_c.sorted_at >= _midnight(filters.after))
+        if filters.before is not None:
+            conditions.append(_c.sorted_at < _midnight(filters.before))
+        return conditions
+
+    def filter_ids(self, filters: Filters) -> frozenset[int] | None:
+        """The ids of the articles `filters` allow (None: no filter, all of them).
+
+        Cached per (filters, this store's writes), so the qualifiers of a query being typed
+        cost one SQL query, not one per keystroke.
+        """
+        if not filters:
+            return None
+        import time
+
+        key = (filters, self._generation)
+        now = time.monotonic()
+        cache: dict[Any, tuple[float, frozenset[int]]] = self.__dict__.setdefault(
+            "_filter_cache", {}
+        )
+        hit = cache.get(key)
+        if hit is not None and now - hit[0] < self.FILTER_TTL:
+            return hit[1]
+        with translated(self.url), self.engine.connect() as conn:
+            found = frozenset(
+                conn.execute(select(_c.id).where(*self._filter_conditions(filters))).scalars()
+            )
+        if len(cache) > 16:
+            cache.clear()
+        cache[key] = (now, found)
+        return found
+
+    def filtered_ids(
+        self, filters: Filters, order: Order = "newest", *, limit: int | None = None
+    ) -> list[int]:
+        """The ids `filters` allow, in list order (every id when there are no filters)."""
+        stmt = select(_c.id).where(*self._filter_conditions(filters)).order_by(*_ORDER[order])
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        with translated(self.url), self.engine.connect() as conn:
+            return list(conn.execute(stmt).scalars())
+
+    def counts(self) -> Counts:
+        """Articles, unread, starred: one query."""
+        from sqlalchemy import case
+
+        stmt = select(
+            func.count(),
+            func.coalesce(func.sum(case((_c.is_read == False, 1), else_=0)), 0),  # noqa: E712
+            func.coalesce(func.sum(case((_c.is_starred == True, 1), else_=0)), 0),  # noqa: E712
+        ).select_from(_article)
+        with translated(self.url), self.engine.connect() as conn:
+            total, unread, starred = conn.execute(stmt).one()
+        return Counts(int(total), int(unread), int(starred))
+
+    def source_stats(self) -> list[SourceStats]:
+        """Articles, unread and starred per source, the biggest source first."""
+        from sqlalchemy import case
+
+        total = func.count()
+        stmt = (
+            select(
+                _c.source,
+                total,
+                func.sum(case((_c.is_read == False, 1), else_=0)),  # noqa: E712
+                func.sum(case((_c.is_starred == True, 1), else_=0)),  # noqa: E712
+            )
+            .group_by(_c.source)
+            .order_by(total.desc(), _c.source)
+        )
+        with translated(self.url), self.engine.connect() as conn:
+            return [
+                SourceStats(source, int(n), int(unread or 0), int(starred or 0))
+                for source, n, unread, starred in conn.execute(stmt)
+            ]
+
+    def per_day(self, days: int = 90) -> list[DayCount]:
+        """Articles per day (by date, else import date) over the `days` up to the newest
+        article's day, every day present (zero when none)."""
+        from datetime import timedelta
+
+        with translated(self.url), self.engine.connect() as conn:
+            newest = conn.execute(select(func.max(_c.sorted_at))).scalar()
+            if newest is None:
+                return []
+            if isinstance(newest, str):  # SQLite may hand back the text
+                newest = datetime.fromisoformat(newest)
+            last = newest.date()
+            first = last - timedelta(days=days - 1)
+            day = func.date(_c.sorted_at)
+            rows = conn.execute(
+                select(day, func.count()).where(_c.sorted_at >= _midnight(first)).group_by(day)
+            ).all()
+        found: dict[date, int] = {}
+        for value, n in rows:
+            moment = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+            found[moment] = int(n)
+        return [
+            DayCount(first + timedelta(days=i), found.get(first + timedelta(days=i), 0))
+            for i in range(days)
+        ]

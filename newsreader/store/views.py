@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from newsreader.ingest.draft import reading_minutes
 
@@ -41,3 +41,28 @@ class ArticleView:
     @property
     def reading_minutes(self) -> int:
         return reading_minutes(self.word_count)
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """What the header says about the whole store."""
+
+    total: int
+    unread: int
+    starred: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStats:
+    """One line of the stats table."""
+
+    source: str
+    total: int
+    unread: int
+    starred: int
+
+
+@dataclass(frozen=True, slots=True)
+class DayCount:
+    day: date
+    count: int

@@ -57,6 +57,21 @@ def test_a_version_1_store_opens_with_its_state(v1_path: Path) -> None:
     assert all(finding.ok for finding in check(f"sqlite:///{v1_path}"))
 
 
+def test_version_2_adds_feeds_to_a_version_1_store(v1_path: Path) -> None:
+    store = Store(f"sqlite:///{v1_path}")
+    try:
+        with store.engine.connect() as conn:
+            assert schema.schema_version(conn) >= 2
+            columns = {c["name"] for c in inspect(conn).get_columns("article")}
+            assert {"feed_id", "guid"} <= columns
+            assert inspect(conn).has_table("feed")
+            indexes = {i["name"] for i in inspect(conn).get_indexes("article")}
+            assert "ux_article_feed_guid" in indexes
+        assert _flags(store) == EXPECTED_FLAGS
+    finally:
+        store.close()
+
+
 def test_fingerprints_are_stable_so_reimporting_adds_nothing(v1_path: Path, tmp_path: Path) -> None:
     for title, body, source, *_ in ARTICLES:
         draft = ArticleDraft(title=title, body=body, source=source, origin="x")
@@ -93,12 +108,13 @@ def test_upgrade_applies_the_new_steps_in_order_and_keeps_state(
         assert "language" in {c["name"] for c in inspect(conn).get_columns("article")}
         conn.exec_driver_sql("UPDATE article SET language = 'en'")
 
+    known = len(schema.STEPS)
     monkeypatch.setattr(schema, "STEPS", [*schema.STEPS, step_2, step_3])
     store = Store(f"sqlite:///{v1_path}")
     try:
         assert ran == ["2", "3"]  # step 1 was already applied: not run again
         with store.engine.connect() as conn:
-            assert schema.schema_version(conn) == 3
+            assert schema.schema_version(conn) == known + 2
             languages = conn.execute(text("SELECT DISTINCT language FROM article")).scalars()
             assert list(languages) == ["en"]
         assert _flags(store) == EXPECTED_FLAGS
@@ -124,7 +140,7 @@ def test_a_failing_step_leaves_the_store_as_it_was(
     store = Store(f"sqlite:///{v1_path}")
     try:
         with store.engine.connect() as conn:
-            assert schema.schema_version(conn) == 1
+            assert schema.schema_version(conn) == len(schema.STEPS)
             assert "language" not in {c["name"] for c in inspect(conn).get_columns("article")}
         assert _flags(store) == EXPECTED_FLAGS
     finally:
@@ -143,7 +159,7 @@ def test_a_fresh_store_runs_every_step_in_order(
     ]
     monkeypatch.setattr(schema, "STEPS", recording)
     Store(f"sqlite:///{tmp_path / 'new.db'}").close()
-    assert ran == [1, 2]
+    assert ran == list(range(1, len(steps) + 1))
 
 
 def test_a_store_from_a_newer_version_is_refused_untouched(v1_path: Path) -> None:
