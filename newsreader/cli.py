@@ -117,7 +117,8 @@ def main(ctx: click.Context, db: str | None) -> None:
 @click.pass_context
 @one_line_errors
 def import_(ctx: click.Context, paths: tuple[Path, ...]) -> None:
-    """Import text and Markdown files, or folders of them (recursively)."""
+    """Import files or folders (recursively): text, Markdown, HTML pages, RSS/Atom/JSON
+    feeds (their articles) and OPML lists (their feeds are subscribed)."""
     from newsreader.importer import import_paths
 
     store = open_store(ctx)
@@ -284,3 +285,13 @@ def _article_json(article: Any) -> dict[str, Any]:
         "origin": article.origin,
         "body": article.body,
     }
+
+
+def _register_feed_commands() -> None:
+    from newsreader.cli_feeds import export, feed, refresh
+
+    for command in (feed, refresh, export):
+        main.add_command(command)
+
+
+_register_feed_commands()

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from newsreader import paths
 from newsreader.ingest import ArticleDraft, IngestError
-from newsreader.ingest.text import TEXT_SUFFIXES, parse_file
+from newsreader.ingest.document import DOCUMENT_SUFFIXES, parse_document
+from newsreader.ingest.opml import Subscription
 from newsreader.store.store import Store
 
 
@@ -19,13 +20,19 @@ class ImportReport:
     unchanged: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """(path, one-line reason) for every document that was refused."""
+    subscriptions: list[Subscription] = field(default_factory=list)
+    """Feeds named by OPML files among the documents."""
+    subscribed: int = 0
 
     @property
     def failed(self) -> bool:
         return bool(self.skipped)
 
     def summary(self) -> str:
-        return f"{self.added} added, {self.unchanged} unchanged, {len(self.skipped)} skipped"
+        line = f"{self.added} added, {self.unchanged} unchanged, {len(self.skipped)} skipped"
+        if self.subscriptions:
+            line += f"; {self.subscribed} feeds subscribed (`newsreader refresh` fetches them)"
+        return line
 
 
 def walk(paths_: Iterable[Path], report: ImportReport) -> Iterator[Path]:
@@ -69,16 +76,19 @@ def _walk_dir(root: Path, seen: set[tuple[int, int]], report: ImportReport) -> I
             is_dir = False
         if is_dir:
             yield from _walk_dir(path, seen, report)
-        elif path.suffix.lower() in TEXT_SUFFIXES:
+        elif path.suffix.lower() in DOCUMENT_SUFFIXES:
             yield path
 
 
 def drafts_from(files: Iterable[Path], report: ImportReport) -> Iterator[ArticleDraft]:
     for path in files:
         try:
-            yield parse_file(path)
+            document = parse_document(path)
         except IngestError as error:
             report.skipped.append((str(path), str(error)))
+            continue
+        report.subscriptions.extend(document.subscriptions)
+        yield from document.drafts
 
 
 def import_paths(
@@ -87,10 +97,26 @@ def import_paths(
     report = ImportReport()
     result = store.add(drafts_from(walk(paths_, report), report))
     report.added, report.unchanged = result.added, result.unchanged
+    if report.subscriptions:
+        report.subscribed = subscribe(store, report.subscriptions)
     if on_skip:
         for path, reason in report.skipped:
             on_skip(path, reason)
     return report
+
+
+def subscribe(store: Store, subscriptions: Iterable[Subscription]) -> int:
+    """Add the feeds not subscribed to yet; returns how many were new."""
+    from newsreader.store.feeds import AlreadySubscribed, add_feed
+
+    added = 0
+    for sub in subscriptions:
+        try:
+            add_feed(store, sub.url, sub.title if sub.title != sub.url else "")
+        except AlreadySubscribed:
+            continue
+        added += 1
+    return added
 
 
 def seed(store: Store) -> None:

@@ -1,0 +1,164 @@
+"""Feed commands: `feed add|list|remove`, `refresh`, `export --opml`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from newsreader.cli import _dumps, fail, one_line_errors, open_store, safe
+
+if TYPE_CHECKING:
+    from newsreader.refresh import Outcome
+    from newsreader.store.feeds import FeedInfo
+
+
+@click.group()
+def feed() -> None:
+    """Subscribe to RSS, Atom and JSON feeds, list them, unsubscribe."""
+
+
+@feed.command("add")
+@click.argument("source", metavar="URL|PATH")
+@click.option("--name", default="", help="What to call the feed (default: its own title).")
+@click.pass_context
+@one_line_errors
+def feed_add(ctx: click.Context, source: str, name: str) -> None:
+    """Subscribe to a feed (an http/https URL or a local file) and fetch it now.
+
+    A feed whose first fetch fails is not kept: the reason is printed instead.
+    """
+    from newsreader.ingest.html import is_web_link
+    from newsreader.refresh import refresh
+    from newsreader.store.feeds import add_feed, find_feed, remove_feed
+
+    store = open_store(ctx)
+    if not is_web_link(source):
+        path = Path(source).expanduser()
+        if "://" in source or not path.is_file():
+            fail(f"{safe(source)}: not an http(s) URL or a readable feed file")
+        source = str(path.resolve())
+    feed_id = add_feed(store, source, name)
+    (outcome,) = refresh(store, [find_feed(store, str(feed_id))])
+    if outcome.status == "error":
+        remove_feed(store, feed_id)
+        fail(f"{safe(source)}: {outcome.error}")
+    added = find_feed(store, str(feed_id))
+    click.echo(f"subscribed to {safe(added.name)}: {outcome.added} articles")
+
+
+@feed.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per feed.")
+@click.pass_context
+@one_line_errors
+def feed_list(ctx: click.Context, as_json: bool) -> None:
+    """Feeds with their health: last fetch, status, articles, last error."""
+    from newsreader.store.feeds import feeds
+
+    for info in feeds(open_store(ctx)):
+        if as_json:
+            click.echo(_dumps(_feed_json(info)))
+            continue
+        fetched = info.fetched_at.strftime("%Y-%m-%d %H:%M") if info.fetched_at else "never"
+        line = (
+            f"{info.id:>4}  {safe(info.name)[:32]:<32}  {info.articles:>6} articles  "
+            f"{info.unread:>6} unread  {fetched:<16}  {info.status}"
+        )
+        if info.error:
+            line += f": {safe(info.error)}"
+        click.echo(line)
+        click.echo(f"      {safe(info.url)}")
+
+
+@feed.command("remove")
+@click.argument("key", metavar="ID|URL|NAME")
+@click.pass_context
+@one_line_errors
+def feed_remove(ctx: click.Context, key: str) -> None:
+    """Unsubscribe. Its articles go too, except starred ones."""
+    from newsreader.store.feeds import find_feed, remove_feed
+
+    store = open_store(ctx)
+    info = find_feed(store, key)
+    removed, kept = remove_feed(store, info.id)
+    tail = f"; {kept} starred kept" if kept else ""
+    click.echo(f"unsubscribed from {safe(info.name)}: {removed} articles removed{tail}")
+
+
+@click.command()
+@click.argument("keys", nargs=-1, metavar="[FEED]...")
+@click.option("--workers", type=click.IntRange(1, 32), default=8, show_default=True)
+@click.pass_context
+@one_line_errors
+def refresh(ctx: click.Context, keys: tuple[str, ...], workers: int) -> None:
+    """Fetch every feed (or the ones named), in parallel. Exits 1 if any feed failed."""
+    from newsreader.refresh import refresh as run
+    from newsreader.store.feeds import feeds, find_feed
+
+    store = open_store(ctx)
+    targets = [find_feed(store, key) for key in keys] if keys else feeds(store)
+    if not targets:
+        click.echo("no feeds yet: `newsreader feed add URL` subscribes to one")
+        return
+    if sys.stderr.isatty():
+        with click.progressbar(
+            length=len(targets), label="Refreshing", file=sys.stderr, show_pos=True
+        ) as bar:
+            outcomes = run(store, targets, workers=workers, on_done=lambda _: bar.update(1))
+    else:
+        outcomes = run(store, targets, workers=workers, on_done=_report)
+    added = sum(o.added for o in outcomes)
+    updated = sum(o.updated for o in outcomes)
+    failed = [o for o in outcomes if o.status == "error"]
+    if sys.stderr.isatty():
+        for outcome in failed:
+            _report(outcome)
+    click.echo(
+        f"{len(outcomes)} feeds: {added} new articles, {updated} updated, {len(failed)} failed"
+    )
+    if failed:
+        sys.exit(1)
+
+
+@click.command()
+@click.option("--opml", "as_opml", is_flag=True, required=True, help="Subscriptions as OPML.")
+@click.argument("output", type=click.File("w"), default="-")
+@click.pass_context
+@one_line_errors
+def export(ctx: click.Context, as_opml: bool, output: Any) -> None:
+    """Write your subscriptions as an OPML file (to OUTPUT, or standard output)."""
+    from newsreader.ingest.html import is_web_link
+    from newsreader.ingest.opml import Subscription, write_opml
+    from newsreader.store.feeds import feeds
+
+    subs = [Subscription(f.url, f.name) for f in feeds(open_store(ctx)) if is_web_link(f.url)]
+    output.write(write_opml(subs))
+
+
+def _report(outcome: Outcome) -> None:
+    name = safe(outcome.feed.name)
+    if outcome.status == "error":
+        click.echo(f"{name}: failed: {safe(outcome.error or '')}", err=True)
+    elif outcome.status == "not modified":
+        click.echo(f"{name}: not modified", err=True)
+    else:
+        click.echo(f"{name}: {outcome.added} new, {outcome.updated} updated", err=True)
+
+
+def _feed_json(info: FeedInfo) -> dict[str, Any]:
+    return {
+        "id": info.id,
+        "name": info.name,
+        "url": info.url,
+        "site_url": info.site_url,
+        "fetched_at": info.fetched_at.isoformat() if info.fetched_at else None,
+        "status": info.status,
+        "error": info.error,
+        "articles": info.articles,
+        "unread": info.unread,
+    }
+
+
+__all__ = ["export", "feed", "refresh"]

@@ -1,0 +1,38 @@
+"""Any supported file into what it holds: articles (text, Markdown, a web page, a feed) or
+subscriptions (an OPML list). What a file is comes from its bytes first, its name second."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsreader.ingest.draft import ArticleDraft
+from newsreader.ingest.feed import parse_feed, sniff
+from newsreader.ingest.opml import Subscription, parse_opml
+from newsreader.ingest.page import parse_page
+from newsreader.ingest.text import TEXT_SUFFIXES, parse_text, read_document
+
+PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf", ".json", ".opml"})
+DOCUMENT_SUFFIXES = TEXT_SUFFIXES | PAGE_SUFFIXES | FEED_SUFFIXES
+"""What a folder import picks up."""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    drafts: list[ArticleDraft] = field(default_factory=list)
+    subscriptions: list[Subscription] = field(default_factory=list)
+
+
+def parse_document(path: Path) -> Document:
+    """Read and parse one file; raises `IngestError` with a one-line reason."""
+    data = read_document(path)
+    kind = sniff(data)
+    origin = str(path)
+    if kind in {"feed", "json-feed"}:
+        return Document(drafts=parse_feed(data, origin).entries)
+    if kind == "opml":
+        return Document(subscriptions=parse_opml(data))
+    if kind == "html" or path.suffix.lower() in PAGE_SUFFIXES:
+        return Document(drafts=[parse_page(data, origin, default_source=path.parent.name)])
+    return Document(drafts=[parse_text(data, origin, default_source=path.parent.name)])

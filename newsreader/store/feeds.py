@@ -1,0 +1,154 @@
+"""Subscriptions: adding, listing, removing feeds, and recording what each fetch said."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from newsreader.search.tables import table_of
+from newsreader.store.engine import StoreError
+from newsreader.store.errors import translated
+from newsreader.store.models import Article, Feed
+from newsreader.store.store import Store, utcnow
+
+
+class AlreadySubscribed(StoreError):
+    """The feed is in the store already."""
+
+
+_feed = table_of(Feed)
+_article = table_of(Article)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedInfo:
+    id: int
+    url: str
+    name: str
+    site_url: str | None
+    etag: str | None
+    last_modified: str | None
+    fetched_at: datetime | None
+    status: str
+    error: str | None
+    articles: int
+    unread: int
+
+
+def add_feed(store: Store, url: str, name: str = "") -> int:
+    """Subscribe; raises `StoreError` if the feed is there already."""
+    try:
+        with translated(store.url), store.writing() as conn:
+            result = conn.execute(
+                insert(_feed).values(url=url, name=name, added_at=utcnow(), status="new")
+            )
+    except IntegrityError:
+        raise AlreadySubscribed(f"already subscribed to {url}") from None
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def feeds(store: Store) -> list[FeedInfo]:
+    counts = (
+        select(
+            _article.c.feed_id,
+            func.count().label("articles"),
+            func.sum(case((_article.c.is_read.is_(False), 1), else_=0)).label("unread"),
+        )
+        .group_by(_article.c.feed_id)
+        .subquery()
+    )
+    query = (
+        select(_feed, counts.c.articles, counts.c.unread)
+        .outerjoin(counts, counts.c.feed_id == _feed.c.id)
+        .order_by(func.lower(_feed.c.name), _feed.c.id)
+    )
+    with translated(store.url), store.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [
+        FeedInfo(
+            id=r.id,
+            url=r.url,
+            name=r.name or r.url,
+            site_url=r.site_url,
+            etag=r.etag,
+            last_modified=r.last_modified,
+            fetched_at=r.fetched_at,
+            status=r.status,
+            error=r.error,
+            articles=int(r.articles or 0),
+            unread=int(r.unread or 0),
+        )
+        for r in rows
+    ]
+
+
+def find_feed(store: Store, key: str) -> FeedInfo:
+    """A feed by id, URL or name (case-insensitive); `StoreError` if none or ambiguous."""
+    every = feeds(store)
+    for match in (
+        [f for f in every if key.isdigit() and f.id == int(key)],
+        [f for f in every if f.url == key],
+        [f for f in every if f.name.casefold() == key.casefold()],
+    ):
+        if len(match) == 1:
+            return match[0]
+        if len(match) > 1:
+            raise StoreError(f"{key!r} names several feeds: use the id or the URL")
+    raise StoreError(f"no feed {key!r} (see `newsreader feed list`)")
+
+
+def remove_feed(store: Store, feed_id: int) -> tuple[int, int]:
+    """Unsubscribe: its articles go, except starred ones, which stay (no longer a feed's).
+
+    Returns (articles removed, starred articles kept).
+    """
+    from newsreader.search.writer import delete_documents
+
+    with translated(store.url), store.writing() as conn:
+        doomed = list(
+            conn.execute(
+                select(_article.c.id).where(
+                    _article.c.feed_id == feed_id, _article.c.is_starred.is_(False)
+                )
+            ).scalars()
+        )
+        kept = conn.execute(
+            update(_article).where(_article.c.feed_id == feed_id).values(feed_id=None)
+        ).rowcount
+        for start in range(0, len(doomed), 500):
+            chunk = doomed[start : start + 500]
+            conn.execute(delete(_article).where(_article.c.id.in_(chunk)))
+        delete_documents(conn, doomed)
+        conn.execute(delete(_feed).where(_feed.c.id == feed_id))
+    store.index.invalidate()
+    return len(doomed), kept - len(doomed)
+
+
+def record_fetch(
+    store: Store,
+    feed_id: int,
+    *,
+    status: str,
+    error: str | None = None,
+    title: str | None = None,
+    site_url: str | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> None:
+    """What the last fetch said; a failure keeps the validators of the last success."""
+    values: dict[str, object] = {"fetched_at": utcnow(), "status": status, "error": error}
+    if status != "error":
+        values.update(etag=etag, last_modified=last_modified)
+        if site_url:
+            values["site_url"] = site_url
+    with translated(store.url), store.writing() as conn:
+        conn.execute(update(_feed).where(_feed.c.id == feed_id).values(values))
+        if title:
+            conn.execute(
+                update(_feed).where(_feed.c.id == feed_id, _feed.c.name == "").values(name=title)
+            )
