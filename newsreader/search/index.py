@@ -8,11 +8,13 @@ recency -> re-rank the head by how close the words stand.
 
 from __future__ import annotations
 
+import math
+import re
 import threading
 import time
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,14 +27,18 @@ from newsreader.search.fields import FIELD_WEIGHT
 from newsreader.search.query import Query, parse_query
 from newsreader.search.result import SearchCancelled, SearchResult
 from newsreader.search.tables import SearchPosting, SearchSegment, SearchTombstone, table_of
-from newsreader.search.tokens import term_sequence
+from newsreader.search.tokens import fold, term_sequence
 
 TextFetcher = Callable[[Sequence[int]], Mapping[int, tuple[str, str]]]
 """Article id -> (title, body), supplied by the store."""
 Cancelled = Callable[[], bool]
+Allowed = Callable[[], Collection[int] | None]
+"""The article ids a query may return (its qualifiers, worked out by the store); None: all.
+Called only when there are words to rank, after the vocabulary look-up."""
 
+PREFIX_CAPS = {1: 30, 2: 100}
 PREFIX_CAP = 200
-"""A short prefix expands to at most this many terms, the most frequent first."""
+"""A prefix expands to at most this many terms (fewer for 1–2 letters), most frequent first."""
 RERANK = 30
 """How many of the best hits are re-ranked by word proximity."""
 CACHE_BYTES = 96 * 2**20
@@ -50,9 +56,10 @@ class Expansion:
     similarity: float
 
 
-def max_edits(word: str) -> int:
-    """Typos tolerated: none for short words or numbers, one from 4 letters, two from 8."""
-    if len(word) < 4 or any(ch.isdigit() for ch in word):
+def max_edits(word: str, known: bool = False) -> int:
+    """Typos tolerated: one from 4 letters, two from 8; none in numbers or codes. A 3-letter
+    word gets one only when it is not a word of the corpus itself (`pma` for `pima`)."""
+    if any(ch.isdigit() for ch in word) or len(word) < 3 or (len(word) == 3 and known):
         return 0
     return 1 if len(word) < 8 else 2
 
@@ -83,6 +90,7 @@ class _Snapshot:
         self.segment_ids = frozenset(s.id for s in segments)
         seg_docs = {s.id: np.frombuffer(s.docs, dtype="<u4") for s in segments}
         self.size = int(max((d.max() for d in seg_docs.values() if len(d)), default=0)) + 1
+        self.documents = max(2, sum(len(d) for d in seg_docs.values()))
         self.dates = np.zeros(self.size, dtype=np.float64)
         self.dead: dict[int, np.ndarray] = {}
         stone_ids = np.array([s.doc_id for s in stones], dtype=np.int64)
@@ -95,6 +103,11 @@ class _Snapshot:
                 self.dead[seg.id] = dead
             self.dates[docs[keep]] = np.frombuffer(seg.dates, dtype="<f8")[keep]
         self.checked_at = time.monotonic()
+
+    def rarity(self, term: str) -> float:
+        """0.8 for a term in every document, up to 1.2 for one in a single document."""
+        df = self.df.get(term, 1)
+        return 0.8 + 0.4 * math.log(self.documents / df) / math.log(self.documents + 1)
 
     def prefixed(self, prefix: str) -> list[str]:
         lo = bisect_left(self.terms, prefix)
@@ -119,6 +132,7 @@ class SearchIndex:
         self._postings: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached_bytes = 0
         self._expansions: OrderedDict[tuple[str, bool], list[Expansion]] = OrderedDict()
+        self._allowed_mask: tuple[Collection[int], int, np.ndarray] | None = None
 
     # -- state -------------------------------------------------------------------------
 
@@ -156,15 +170,24 @@ class SearchIndex:
     # -- queries -----------------------------------------------------------------------
 
     def search(
-        self, text: str, *, limit: int | None = None, cancelled: Cancelled | None = None
+        self,
+        text: str,
+        *,
+        limit: int | None = None,
+        cancelled: Cancelled | None = None,
+        allowed: Allowed | None = None,
     ) -> SearchResult:
-        """Rank articles for `text`. Raises `SearchCancelled` if `cancelled()` turns true."""
+        """Rank articles for `text`. Raises `SearchCancelled` if `cancelled()` turns true.
+
+        Only ids in `allowed()` (when it gives a collection) can match: the store's answer
+        to the query's qualifiers. A query without words ranks nothing.
+        """
         query = parse_query(text)
         with self._lock:
             snap = self._current()
             if query.is_empty:
                 return SearchResult(text, [], [])
-            return self._search(snap, text, query, limit, cancelled or (lambda: False))
+            return self._search(snap, text, query, limit, cancelled or (lambda: False), allowed)
 
     def expand(self, word: str, *, prefix: bool = False) -> list[Expansion]:
         """The vocabulary terms a query word stands for, with their similarity."""
@@ -172,7 +195,13 @@ class SearchIndex:
             return self._expand(self._current(), word, prefix)
 
     def _search(
-        self, snap: _Snapshot, text: str, query: Query, limit: int | None, cancelled: Cancelled
+        self,
+        snap: _Snapshot,
+        text: str,
+        query: Query,
+        limit: int | None,
+        cancelled: Cancelled,
+        allowed: Allowed | None = None,
     ) -> SearchResult:
         groups: list[list[Expansion]] = []
         for i, word in enumerate(query.words):
@@ -200,6 +229,10 @@ class SearchIndex:
         for term in query.excluded:
             if term in postings:
                 matched[postings[term][0]] = False
+        if allowed is not None and (ids := allowed()) is not None:
+            if cancelled():
+                raise SearchCancelled
+            matched &= self._mask(snap, ids)
         candidates = np.flatnonzero(matched)
         if cancelled():
             raise SearchCancelled
@@ -219,6 +252,18 @@ class SearchIndex:
             frozenset(e.term for g in groups for e in g),
         )
 
+    def _mask(self, snap: _Snapshot, ids: Collection[int]) -> np.ndarray:
+        """`ids` as a boolean mask over the documents; the last one is kept, so a filter
+        the store has cached costs nothing on the next keystroke."""
+        cached = self._allowed_mask
+        if cached is not None and cached[0] is ids and cached[1] == snap.size:
+            return cached[2]
+        mask = np.zeros(snap.size, dtype=bool)
+        found = np.fromiter(ids, dtype=np.int64, count=len(ids))
+        mask[found[(found >= 0) & (found < snap.size)]] = True
+        self._allowed_mask = (ids, snap.size, mask)
+        return mask
+
     def _expand(self, snap: _Snapshot, word: str, prefix: bool) -> list[Expansion]:
         key = (word, prefix)
         cached = self._expansions.get(key)
@@ -234,9 +279,9 @@ class SearchIndex:
         if word in snap.df:
             offer(word, 1.0)
         if prefix:
-            for term in self._capped(snap, snap.prefixed(word)):
+            for term in self._capped(snap, snap.prefixed(word), len(word)):
                 offer(term, 0.8 + 0.15 * len(word) / len(term))
-        edits = max_edits(word)
+        edits = max_edits(word, known=word in snap.df)
         if edits:
             for length in range(len(word) - edits, len(word) + edits + 1):
                 bucket = snap.by_length.get(length)
@@ -255,19 +300,25 @@ class SearchIndex:
                 for stem, _, _ in process.extract(
                     word, stems[lo:hi], scorer=OSA.distance, score_cutoff=1, limit=None
                 ):
-                    for term in self._capped(snap, snap.prefixed(stem)):
+                    for term in self._capped(snap, snap.prefixed(stem), len(stem)):
                         offer(term, 0.5)
-        expansions = [Expansion(t, s) for t, s in sorted(found.items(), key=lambda kv: -kv[1])]
+        # Among terms a word could stand for, the rarer ones say more about what is sought:
+        # a typo'd rare name should not tie with the common words one edit away from it.
+        expansions = sorted(
+            (Expansion(t, s * snap.rarity(t)) for t, s in found.items()),
+            key=lambda e: -e.similarity,
+        )
         self._expansions[key] = expansions
         if len(self._expansions) > 4096:
             self._expansions.popitem(last=False)
         return expansions
 
     @staticmethod
-    def _capped(snap: _Snapshot, terms: list[str]) -> list[str]:
-        if len(terms) <= PREFIX_CAP:
+    def _capped(snap: _Snapshot, terms: list[str], length: int) -> list[str]:
+        cap = PREFIX_CAPS.get(length, PREFIX_CAP)
+        if len(terms) <= cap:
             return terms
-        return sorted(terms, key=lambda t: -snap.df[t])[:PREFIX_CAP]
+        return sorted(terms, key=lambda t: -snap.df[t])[:cap]
 
     def _fetch_postings(
         self, snap: _Snapshot, terms: set[str]
@@ -321,20 +372,24 @@ class SearchIndex:
     def _with_phrases(
         self, candidates: np.ndarray, phrases: tuple[tuple[str, ...], ...], cancelled: Cancelled
     ) -> np.ndarray:
-        """Keep the candidates whose title or body holds every phrase word for word."""
-        multi = [p for p in phrases if len(p) > 1]
-        if not multi:
+        """Keep the candidates whose title or body holds every phrase word for word.
+
+        One compiled pattern per phrase, searched in C over the folded text: re-tokenising
+        thousands of candidate bodies in Python cost a second at 100k articles.
+        """
+        patterns = [phrase_pattern(p) for p in phrases if len(p) > 1]
+        if not patterns:
             return candidates
         keep = []
-        for start in range(0, len(candidates), 256):
+        for start in range(0, len(candidates), 512):
             if cancelled():
                 raise SearchCancelled
-            chunk = candidates[start : start + 256].tolist()
+            chunk = candidates[start : start + 512].tolist()
             texts = self._fetch_texts(chunk)
             for doc in chunk:
                 title, body = texts.get(doc, ("", ""))
-                seqs = (term_sequence(title), term_sequence(body))
-                if all(any(_contains(seq, p) for seq in seqs) for p in multi):
+                text = fold(f"{title}\n{body}")
+                if all(pattern.search(text) for pattern in patterns):
                     keep.append(doc)
         return np.array(keep, dtype=np.int64)
 
@@ -361,13 +416,11 @@ class SearchIndex:
         return ids, scores
 
 
-def _contains(sequence: list[str], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    first = phrase[0]
-    return any(
-        sequence[i] == first and tuple(sequence[i : i + n]) == phrase
-        for i in range(len(sequence) - n + 1)
-    )
+def phrase_pattern(phrase: tuple[str, ...]) -> re.Pattern[str]:
+    """Folded text holding `phrase`'s terms side by side: any punctuation or space between
+    words, and the inner punctuation a joined term may have had (`s400` in `S-400`)."""
+    words = [r"[-'’.·/]?".join(re.escape(ch) for ch in term) for term in phrase]
+    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(words) + r"(?![^\W_])")
 
 
 def _window(sequence: list[str], sets: list[frozenset[str]]) -> int | None:

@@ -1,13 +1,60 @@
-"""What a typed query asks for: fuzzy words, exact phrases, excluded words."""
+"""What a typed query asks for: fuzzy words, exact phrases, excluded words, and qualifiers.
+
+Qualifiers narrow the articles the words are searched in; they are never searched as words:
+
+    source:NAME   the source contains NAME (case-insensitive; `source:"two words"` quoted)
+    feed:NAME     the feed's name contains NAME
+    is:unread  is:read  is:starred  is:unstarred
+    after:DATE    dated on or after DATE (YYYY-MM-DD, or YYYY-MM, or YYYY)
+    before:DATE   dated before DATE
+
+Several `source:` (or `feed:`) qualifiers mean any of them; different qualifiers all apply.
+A qualifier whose value is not understood yet (`after:2019-0` while typing) is left out.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 from newsreader.search.tokens import query_term
 
-_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|([A-Za-z]+):(?:"([^"]*)"?|(\S*))|(\S+)')
+
+STATES = frozenset({"unread", "read", "starred", "unstarred"})
+QUALIFIERS = frozenset({"source", "feed", "is", "after", "before"})
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Which articles a query may return, whatever its words; hashable, to cache on."""
+
+    sources: tuple[str, ...] = ()
+    """Substrings, any of which the source must contain (folded case)."""
+    feeds: tuple[str, ...] = ()
+    """Substrings, any of which the feed's name must contain (folded case)."""
+    states: frozenset[str] = field(default_factory=frozenset)
+    """Every one must hold: `unread`, `read`, `starred`, `unstarred`."""
+    after: date | None = None
+    """On or after this day (UTC)."""
+    before: date | None = None
+    """Before this day (UTC)."""
+
+    def __bool__(self) -> bool:
+        return bool(self.sources or self.feeds or self.states or self.after or self.before)
+
+    def merged(self, other: Filters) -> Filters:
+        """Both sets of conditions at once (a view's `is:unread` and a typed query's)."""
+        after = max((d for d in (self.after, other.after) if d), default=None)
+        before = min((d for d in (self.before, other.before) if d), default=None)
+        return Filters(
+            sources=self.sources + tuple(s for s in other.sources if s not in self.sources),
+            feeds=self.feeds + tuple(f for f in other.feeds if f not in self.feeds),
+            states=self.states | other.states,
+            after=after,
+            before=before,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,20 +67,68 @@ class Query:
     """`-word`: articles holding this exact term are dropped."""
     prefix_last: bool = False
     """The last word is still being typed, so it also matches as a prefix."""
+    filters: Filters = field(default_factory=Filters)
+    """Qualifiers (`source:`, `is:`, `after:` ...): which articles may match at all."""
 
     @property
     def is_empty(self) -> bool:
+        """No words to rank by (there may still be filters: see `lists_only`)."""
         return not (self.words or self.phrases)
+
+    @property
+    def lists_only(self) -> bool:
+        """Only qualifiers: every article they allow, in list order, nothing ranked."""
+        return self.is_empty and bool(self.filters)
+
+
+def parse_date(text: str) -> date | None:
+    """`2019-04-01`, `2019-04` (its first day) or `2019` (its first day); else None."""
+    for pattern, fill in (
+        (r"\d{4}-\d{1,2}-\d{1,2}", ""),
+        (r"\d{4}-\d{1,2}", "-1"),
+        (r"\d{4}", "-1-1"),
+    ):
+        if re.fullmatch(pattern, text):
+            year, month, day = (int(part) for part in (text + fill).split("-"))
+            try:
+                return date(year, month, day)
+            except ValueError:
+                return None
+    return None
+
+
+def _qualifier(filters: Filters, key: str, value: str) -> Filters:
+    value = value.strip()
+    if not value:
+        return filters
+    if key in ("source", "feed"):
+        needle = value.casefold()
+        if key == "source":
+            return replace(filters, sources=(*filters.sources, needle))
+        return replace(filters, feeds=(*filters.feeds, needle))
+    if key == "is":
+        state = value.lower()
+        return replace(filters, states=filters.states | {state}) if state in STATES else filters
+    moment = parse_date(value)
+    if moment is None:
+        return filters
+    return filters.merged(Filters(after=moment) if key == "after" else Filters(before=moment))
 
 
 def parse_query(text: str) -> Query:
     words: list[str] = []
     phrases: list[tuple[str, ...]] = []
     excluded: list[str] = []
+    filters = Filters()
     last_is_word = False
     for match in _TOKEN.finditer(text):
-        negated, phrase, word = match.groups()
+        negated, phrase, key, quoted, value, word = match.groups()
         last_is_word = False
+        if key is not None and key.lower() not in QUALIFIERS:
+            word = match.group(0)  # `foo:bar` is not a qualifier: search it as words
+        elif key is not None:
+            filters = _qualifier(filters, key.lower(), quoted if quoted is not None else value)
+            continue
         if phrase is not None:
             terms = tuple(t for t in (query_term(w) for w in phrase.split()) if t)
             if negated:
@@ -50,4 +145,4 @@ def parse_query(text: str) -> Query:
                 words.append(term)
                 last_is_word = True
     prefix_last = last_is_word and not text[-1:].isspace()
-    return Query(tuple(words), tuple(phrases), tuple(excluded), prefix_last)
+    return Query(tuple(words), tuple(phrases), tuple(excluded), prefix_last, filters)

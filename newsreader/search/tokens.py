@@ -23,11 +23,20 @@ _SPACE = re.compile(r"\s")
 _MARKS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
+# Letters that carry no combining mark to strip, but that readers type as ASCII.
+_LETTERS = str.maketrans(
+    {"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ħ": "h"}
+)
+TOKENIZER_VERSION = 2
+"""Bumped whenever `terms` would index a text differently: stores re-index on open."""
+
+
 def fold(text: str) -> str:
-    """Lower-case and strip accents, keeping every script (not just ASCII)."""
+    """Lower-case and strip accents, keeping every script (not just ASCII): Kılıç -> kilic."""
     if text.isascii():
         return text.lower()
-    return _MARKS.sub("", unicodedata.normalize("NFKD", text)).casefold()
+    stripped = _MARKS.sub("", unicodedata.normalize("NFKD", text)).casefold()
+    return stripped.translate(_LETTERS)
 
 
 def terms(text: str) -> set[str]:

@@ -39,7 +39,14 @@ def _add_feeds(conn: Connection) -> None:
         conn.exec_driver_sql("CREATE UNIQUE INDEX ux_article_feed_guid ON article (feed_id, guid)")
 
 
-STEPS: list[Step] = [_create_v1, _add_feeds]
+def _reindex_for_tokenizer_2(conn: Connection) -> None:
+    """Version 3: letters like ı ł ø æ now fold to ASCII (Kılıç is found as `kilic`)."""
+    from newsreader.store.reindex import rebuild_index
+
+    rebuild_index(conn)
+
+
+STEPS: list[Step] = [_create_v1, _add_feeds, _reindex_for_tokenizer_2]
 SCHEMA_VERSION = len(STEPS)
 
 _meta = table_of(Meta)

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import cached_property
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError
 
 from newsreader.ingest.draft import ArticleDraft
-from newsreader.search.tables import SearchPosting, SearchSegment, SearchTombstone, table_of
+from newsreader.search.tables import table_of
 from newsreader.store.engine import StoreError, make_engine
 from newsreader.store.errors import describe_error, store_name, translated
 from newsreader.store.models import Article
@@ -61,6 +61,18 @@ def _midnight(day: date) -> datetime:
 
 def timestamp(moment: datetime) -> float:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+_DRAFT_TEXT = ("title", "body", "source", "origin", "author", "url", "summary", "guid")
+
+
+def _without_nul(d: ArticleDraft) -> ArticleDraft:
+    """`d` without NUL characters, which PostgreSQL text cannot hold: dropped on every
+    backend alike, so a draft is the same article (and fingerprint) wherever it is stored."""
+    fields = {name: getattr(d, name) for name in _DRAFT_TEXT}
+    if not any(value and "\x00" in value for value in fields.values()):
+        return d
+    return replace(d, **{k: v.replace("\x00", "") for k, v in fields.items() if v and "\x00" in v})
 
 
 class Store:
@@ -143,7 +155,7 @@ class Store:
 
         now = utcnow()
         rows: dict[str, dict[str, Any]] = {}
-        for d in drafts:
+        for d in map(_without_nul, drafts):
             fingerprint, word_count = d.identity()
             rows.setdefault(
                 fingerprint,
@@ -251,31 +263,10 @@ class Store:
 
         One transaction: readers see the old index or the new one, never half of each.
         """
-        from newsreader.search.writer import IndexDoc, index_documents
+        from newsreader.store.reindex import rebuild_index
 
-        indexed = 0
         with translated(self.url), self.writing() as conn:
-            for model in (SearchPosting, SearchTombstone, SearchSegment):
-                conn.execute(delete(table_of(model)))
-            last = 0
-            while True:
-                rows = conn.execute(
-                    select(_c.id, _c.title, _c.source, _c.body, _c.sorted_at)
-                    .where(_c.id > last)
-                    .order_by(_c.id)
-                    .limit(BATCH)
-                ).all()
-                if not rows:
-                    break
-                index_documents(
-                    conn,
-                    [
-                        IndexDoc(r.id, r.title, r.source, r.body, timestamp(r.sorted_at))
-                        for r in rows
-                    ],
-                )
-                indexed += len(rows)
-                last = rows[-1].id
+            indexed = rebuild_index(conn)
         self._index_changed()
         return indexed
 
@@ -465,18 +456,19 @@ class Store:
             ]
 
     def per_day(self, days: int = 90) -> list[DayCount]:
-        """Articles per day (by date, else import date) over the `days` up to the newest
-        article's day, every day present (zero when none)."""
+        """Articles per day (by date, else import date), every day present (zero when
+        none), from the oldest article's day but at most `days` up to the newest's."""
         from datetime import timedelta
 
         with translated(self.url), self.engine.connect() as conn:
-            newest = conn.execute(select(func.max(_c.sorted_at))).scalar()
+            oldest, newest = conn.execute(
+                select(func.min(_c.sorted_at), func.max(_c.sorted_at))
+            ).one()
             if newest is None:
                 return []
-            if isinstance(newest, str):  # SQLite may hand back the text
-                newest = datetime.fromisoformat(newest)
             last = newest.date()
-            first = last - timedelta(days=days - 1)
+            first = max(last - timedelta(days=days - 1), oldest.date())
+            days = (last - first).days + 1
             day = func.date(_c.sorted_at)
             rows = conn.execute(
                 select(day, func.count()).where(_c.sorted_at >= _midnight(first)).group_by(day)

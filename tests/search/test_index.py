@@ -124,7 +124,27 @@ def test_matched_terms_highlight(corpus: Store) -> None:
 
 
 def test_tolerance_depends_on_length() -> None:
-    assert [max_edits(w) for w in ("cat", "s400", "spain", "lockheed")] == [0, 0, 1, 2]
+    assert [max_edits(w) for w in ("at", "cat", "s400", "spain", "lockheed")] == [0, 1, 0, 1, 2]
+    assert max_edits("cat", known=True) == 0  # a real 3-letter word is taken as typed
+
+
+def test_a_three_letter_typo_of_an_unknown_word_is_forgiven(store: Store) -> None:
+    store.add([draft("Pima county budget", day=1), draft("Cat show", day=2)])
+    assert top_title(store, "pma ") == "Pima county budget"
+    assert top_title(store, "cat ") == "Cat show"
+    assert store.search("cta ").ids  # transposed, not a corpus word
+
+
+def test_letters_without_marks_fold_to_ascii(store: Store) -> None:
+    store.add([draft("Kılıç and Łódź talks", "Søren met Æsir fans.")])
+    for query in ("kilic", "lodz", "soren", "aesir", "KILIÇ"):
+        assert store.search(query).ids == [1], query
+
+
+def test_rare_terms_outrank_common_ones_a_typo_away(store: Store) -> None:
+    common = [draft(f"Tabs report {n}", day=n % 28 + 1) for n in range(30)]
+    store.add([draft("Saba election", day=1), *common])
+    assert top_title(store, "sabs ") == "Saba election"
 
 
 def test_new_articles_are_found_without_a_rebuild_and_after_a_restart(
