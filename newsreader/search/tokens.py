@@ -69,8 +69,13 @@ def terms(text: str) -> set[str]:
 
 
 def term_sequence(text: str) -> list[str]:
-    """Joined terms in reading order, for phrase and proximity checks."""
+    """Joined terms in reading order (`S-400` is `s400`)."""
     return ["".join(_PART.findall(c)) for c in _COMPOUND.findall(fold(text))]
+
+
+def word_sequence(text: str) -> list[str]:
+    """Plain words in reading order (`S-400` is `s`, `400`): cheap, for proximity."""
+    return default_process(text if text.isascii() else fold(text)).split()
 
 
 def query_term(word: str) -> str:
