@@ -22,14 +22,11 @@ def one_line_errors(func: F) -> F:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from sqlalchemy.exc import DatabaseError
-
-        from newsreader.ingest import IngestError
-        from newsreader.store.engine import StoreError
-
+        # The error classes are imported only once there is an error (an `except` clause is
+        # evaluated then): `unread-count` must not pay for importing SQLAlchemy.
         try:
             return func(*args, **kwargs)
-        except (StoreError, IngestError) as error:
+        except _known_errors() as error:
             fail(str(error))
         except KeyboardInterrupt:
             fail("interrupted", code=130)
@@ -41,7 +38,7 @@ def one_line_errors(func: F) -> F:
             raise
         except click.ClickException:
             raise
-        except DatabaseError as error:  # a store that failed mid-command (damaged, full, ...)
+        except _database_error() as error:  # a store that failed mid-command (damaged, ...)
             from newsreader import paths
             from newsreader.store.errors import describe_error
 
@@ -52,6 +49,19 @@ def one_line_errors(func: F) -> F:
             fail(f"unexpected error: {type(error).__name__}: {error}")
 
     return wrapper  # type: ignore[return-value]
+
+
+def _known_errors() -> tuple[type[Exception], ...]:
+    from newsreader.ingest import IngestError
+    from newsreader.store.engine import StoreError
+
+    return (StoreError, IngestError)
+
+
+def _database_error() -> type[Exception]:
+    from sqlalchemy.exc import DatabaseError
+
+    return DatabaseError
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -135,12 +145,21 @@ def import_(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 @main.command("list")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many articles.")
+@click.option("--unread", is_flag=True, help="Only unread articles.")
+@click.option("--starred", is_flag=True, help="Only starred articles.")
 @click.pass_context
 @one_line_errors
-def list_(ctx: click.Context, as_json: bool, limit: int | None) -> None:
+def list_(
+    ctx: click.Context, as_json: bool, limit: int | None, unread: bool, starred: bool
+) -> None:
     """List articles, newest first."""
+    from newsreader.search.query import Filters
+
     store = open_store(ctx)
-    ids = store.ids()[:limit] if limit else store.ids()
+    states = {"unread"} if unread else set()
+    if starred:
+        states.add("starred")
+    ids = store.filtered_ids(Filters(states=frozenset(states)), limit=limit)
     rows = store.rows(ids)
     for article_id in ids:
         row = rows[article_id]
@@ -295,3 +314,13 @@ def _register_feed_commands() -> None:
 
 
 _register_feed_commands()
+
+
+def _register_reading_commands() -> None:
+    from newsreader.cli_reading import config, unread_count
+
+    for command in (unread_count, config):
+        main.add_command(command)
+
+
+_register_reading_commands()

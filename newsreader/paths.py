@@ -50,3 +50,14 @@ def db_url(value: str | None = None) -> str:
         return value
     path = Path(value).expanduser() if value else default_db_path()
     return f"sqlite:///{path.resolve()}"
+
+
+def config_dir() -> Path:
+    """Where preferences live (honours XDG_CONFIG_HOME)."""
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False)
+
+
+def preferences_path() -> Path:
+    return config_dir() / "preferences.toml"

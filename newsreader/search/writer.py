@@ -24,6 +24,7 @@ from newsreader.search.tables import (
     table_of,
 )
 from newsreader.search.tokens import terms
+from newsreader.store.engine import lock_writers
 
 MERGE_FACTOR = 10
 """Merge when this many segments share a size tier (powers of ten of documents)."""
@@ -131,6 +132,7 @@ def delete_documents(conn: Connection, doc_ids: Iterable[int]) -> None:
 
 
 def _add_segment(conn: Connection, doc_ids: np.ndarray, dates: np.ndarray) -> int:
+    lock_writers(conn)  # every index write starts here (the store's writers hold it already)
     result = conn.execute(
         insert(_segment).values(
             doc_count=len(doc_ids), docs=doc_ids.tobytes(), dates=dates.tobytes()
@@ -153,7 +155,11 @@ def _tombstone_docs(conn: Connection, doc_ids: list[int], before_segment: int) -
 
 
 def merge_segments(conn: Connection, *, force: bool = False) -> None:
-    """Merge a size tier that has `MERGE_FACTOR` segments (or everything, with `force`)."""
+    """Merge a size tier that has `MERGE_FACTOR` segments (or everything, with `force`).
+
+    Under the writer lock: two writers must never both merge the same segments.
+    """
+    lock_writers(conn)
     segments = conn.execute(
         select(_segment.c.id, _segment.c.doc_count).order_by(_segment.c.id)
     ).all()

@@ -18,7 +18,7 @@ class StoreError(Exception):
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return _server_engine(url)
     database = parsed.database
     if database and database != ":memory:":
         directory = Path(database).expanduser().parent
@@ -61,3 +61,42 @@ def _ours_or_empty(cursor: Any) -> bool:
         row[0] for row in cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
     }
     return not tables or "meta" in tables
+
+
+WRITER_LOCK = 0x6E657773
+"""The advisory lock class of a store's writers on PostgreSQL ("news"); the key within it is
+the store's schema, so stores in two schemas of one database do not wait for each other."""
+
+
+def lock_writers(conn: Connection) -> None:
+    """On PostgreSQL, wait for this store's writer lock; it is held until the transaction
+    ends. Writers then take turns as they do on SQLite (BEGIN IMMEDIATE): an index merge, an
+    entry update or a schema upgrade never races another writer's. Readers never wait for it.
+    Taking it again in the same transaction is free. A no-op on SQLite."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(
+            f"SELECT pg_advisory_xact_lock({WRITER_LOCK}, hashtext(coalesce(current_schema(), '')))"
+        )
+
+
+def _server_engine(url: str) -> Engine:
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name != "postgresql":
+        return engine
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Times are stored as UTC wall clock (timestamp without time zone), as on SQLite: a
+        # server or role set to another TimeZone would shift every aware datetime written.
+        with dbapi_conn.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+        dbapi_conn.commit()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # READ COMMITTED (the default) matters: every statement after the lock sees what the
+        # writer before us committed.
+        if conn.get_execution_options().get("immediate", False):
+            lock_writers(conn)
+
+    return engine

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import case, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from newsreader.search.tables import table_of
 from newsreader.store.engine import StoreError
@@ -39,17 +40,23 @@ class FeedInfo:
 
 
 def add_feed(store: Store, url: str, name: str = "") -> int:
-    """Subscribe; raises `StoreError` if the feed is there already."""
-    try:
-        with translated(store.url), store.writing() as conn:
-            result = conn.execute(
-                insert(_feed).values(url=url, name=name, added_at=utcnow(), status="new")
-            )
-    except IntegrityError:
-        raise AlreadySubscribed(f"already subscribed to {url}") from None
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    """Subscribe; raises `AlreadySubscribed` if the feed is there already.
+
+    One upsert, not look-then-insert: of two readers subscribing at once, one gets the feed
+    and the other is told it is there, on SQLite and PostgreSQL alike.
+    """
+    insert = sqlite_insert if store.engine.dialect.name == "sqlite" else pg_insert
+    stmt = (
+        insert(_feed)
+        .values(url=url, name=name, added_at=utcnow(), status="new")
+        .on_conflict_do_nothing(index_elements=["url"])
+        .returning(_feed.c.id)
+    )
+    with translated(store.url), store.writing() as conn:
+        feed_id = conn.execute(stmt).scalar()
+    if feed_id is None:
+        raise AlreadySubscribed(f"already subscribed to {url}")
+    return int(feed_id)
 
 
 def feeds(store: Store) -> list[FeedInfo]:

@@ -147,6 +147,8 @@ def _read_only(url: str) -> Iterator[Connection]:
         with engine.connect() as conn:
             if conn.dialect.name == "sqlite":
                 conn.exec_driver_sql("PRAGMA query_only = ON")
+            elif conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SET TRANSACTION READ ONLY")
             yield conn
     finally:
         engine.dispose()

@@ -64,15 +64,27 @@ def timestamp(moment: datetime) -> float:
 
 
 _DRAFT_TEXT = ("title", "body", "source", "origin", "author", "url", "summary", "guid")
+SHORT_TEXT = 512
+"""`source` and `author` are VARCHAR(512): PostgreSQL enforces it (SQLite does not)."""
+GUID_BYTES = 2000
+"""A guid is a unique-index key: PostgreSQL's btree keys must stay under ~2700 bytes."""
 
 
-def _without_nul(d: ArticleDraft) -> ArticleDraft:
-    """`d` without NUL characters, which PostgreSQL text cannot hold: dropped on every
-    backend alike, so a draft is the same article (and fingerprint) wherever it is stored."""
+def _storable(d: ArticleDraft) -> ArticleDraft:
+    """`d` as every backend can store it, cut the same way on each (so a draft is the same
+    article, fingerprint and feed entry wherever it is stored): no NUL characters, which
+    PostgreSQL text cannot hold; `source` and `author` within their columns; a guid within
+    an index key."""
     fields = {name: getattr(d, name) for name in _DRAFT_TEXT}
-    if not any(value and "\x00" in value for value in fields.values()):
-        return d
-    return replace(d, **{k: v.replace("\x00", "") for k, v in fields.items() if v and "\x00" in v})
+    fixed = {k: v.replace("\x00", "") for k, v in fields.items() if v and "\x00" in v}
+    for name in ("source", "author"):
+        value = fixed.get(name, fields[name])
+        if len(value) > SHORT_TEXT:
+            fixed[name] = value[:SHORT_TEXT].rstrip()
+    guid = fixed.get("guid", d.guid)
+    if guid and len(guid) * 4 > GUID_BYTES and len(guid.encode()) > GUID_BYTES:
+        fixed["guid"] = guid.encode()[:GUID_BYTES].decode(errors="ignore")
+    return replace(d, **fixed) if fixed else d
 
 
 class Store:
@@ -155,7 +167,7 @@ class Store:
 
         now = utcnow()
         rows: dict[str, dict[str, Any]] = {}
-        for d in map(_without_nul, drafts):
+        for d in map(_storable, drafts):
             fingerprint, word_count = d.identity()
             rows.setdefault(
                 fingerprint,
@@ -339,7 +351,12 @@ class Store:
             if parsed.is_empty:
                 if not filters:
                     return SearchResult(query, [], [])
-                ids = self.filtered_ids(filters, order, limit=limit)
+                ids = self.filtered_ids(filters, order, limit=None if parsed.excluded else limit)
+                if parsed.excluded:  # `is:unread -russia`: drop articles holding the word
+                    dropped: set[int] = set()
+                    for term in parsed.excluded:
+                        dropped.update(self.index.search(f'"{term}"', cancelled=cancelled).ids)
+                    ids = [i for i in ids if i not in dropped][:limit]
                 return SearchResult(query, ids, [0.0] * len(ids))
 
             def allowed() -> frozenset[int] | None:

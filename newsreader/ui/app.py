@@ -8,7 +8,9 @@ shown as soon as the ids arrive; the search vocabulary is warmed after that firs
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, ClassVar
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -19,18 +21,22 @@ from textual.timer import Timer
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from newsreader import paths
+from newsreader import paths, preferences
+from newsreader.preferences import SORTS, Preferences
+from newsreader.search.query import Filters
 from newsreader.search.result import SearchCancelled, SearchResult
 
 if TYPE_CHECKING:
-    from newsreader.store.store import Store
-from newsreader.store.views import ArticleRow, ArticleView
+    from newsreader.store.store import Order, Store
+from newsreader.store.views import ArticleRow, ArticleView, Counts
 from newsreader.ui.commands import ReaderCommands
+from newsreader.ui.links import is_web_link, numbered_links, scheme_of
 from newsreader.ui.screens.help import HelpScreen, KeyRow, Section
-from newsreader.ui.text import count_label
+from newsreader.ui.screens.stats import Stats, StatsScreen
+from newsreader.ui.text import count_label, literal_line
 from newsreader.ui.widgets.app_header import AppHeader
 from newsreader.ui.widgets.article_list import PAGE_SIZE, ArticleList
-from newsreader.ui.widgets.article_view import ArticlePane
+from newsreader.ui.widgets.article_view import LINK_HELP, ArticlePane
 from newsreader.ui.widgets.search_bar import SearchBar
 
 _KEY_NAMES = {
@@ -43,14 +49,68 @@ _KEY_NAMES = {
     "space": "Space",
     "tab": "Tab",
     "shift+tab": "Shift+Tab",
+    "ctrl+t": "Ctrl+T",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
 }
 
 
 PANE_DELAY = 0.12
 """Seconds of typing pause before the article pane follows the search results."""
 
-_TYPED_KEYS_ACTIONS = frozenset({"quit", "focus_search", "help"})
+View = Literal["all", "unread", "starred"]
+VIEW_FILTERS: dict[View, Filters] = {
+    "all": Filters(),
+    "unread": Filters(states=frozenset({"unread"})),
+    "starred": Filters(states=frozenset({"starred"})),
+}
+SORT_LABELS = {
+    "newest": "newest first",
+    "oldest": "oldest first",
+    "source": "by source",
+    "title": "by title",
+}
+LINK_DIGIT_DELAY = 0.8
+"""Seconds to type the second digit of a link number ([10] and on)."""
+WIDTH_STEP = 4
+
+_TYPED_KEYS_ACTIONS = frozenset(
+    {
+        "quit",
+        "focus_search",
+        "help",
+        "toggle_read",
+        "toggle_star",
+        "view('unread')",
+        "view('starred')",
+        "next_sort",
+        "open_link",
+        "copy_link",
+        "narrower_list",
+        "wider_list",
+    }
+)
 """App actions on printable keys: in the search bar those keys are text, not commands."""
+
+ARTICLE_BINDINGS: list[BindingType] = [
+    Binding("m", "toggle_read", "Read", show=False, tooltip="Mark read / unread"),
+    Binding("s", "toggle_star", "Star", show=False, tooltip="Star / unstar"),
+    Binding("o", "open_link", "Open link", show=False, tooltip="Open the article's link"),
+    Binding("y", "copy_link", "Copy link", show=False, tooltip="Copy the article's link"),
+]
+"""Keys acting on the highlighted article, in the list or while reading it."""
+
+VIEW_BINDINGS: list[BindingType] = [
+    Binding("u", "view('unread')", "Unread", show=False, tooltip="Unread only (again: all)"),
+    Binding("S", "view('starred')", "Starred", show=False, tooltip="Starred only (again: all)"),
+    Binding("O", "next_sort", "Order", show=False, tooltip="Order: newest, oldest, source, title"),
+    Binding(
+        "left_square_bracket", "narrower_list", "Narrower", show=False, tooltip="Narrower list"
+    ),
+    Binding("right_square_bracket", "wider_list", "Wider", show=False, tooltip="Wider list"),
+    Binding("ctrl+t", "stats", "Stats", show=False, tooltip="Statistics: per day, per source"),
+]
+"""Keys choosing what the list shows and how."""
 
 
 class NewsReaderApp(App[None]):
@@ -68,28 +128,51 @@ class NewsReaderApp(App[None]):
             "step_back",
             "Back",
             show=False,
-            tooltip="Clear the search, or go back to the list",
+            tooltip="Clear search / back to list",
         ),
+        *ARTICLE_BINDINGS,
+        *VIEW_BINDINGS,
     ]
 
     class IdsLoaded(Message):
-        """Every article id in list order, with the first page of rows."""
+        """The ids of the view in list order, with the first page of rows and the counts."""
 
-        def __init__(self, ids: list[int], rows: Mapping[int, ArticleRow]) -> None:
+        def __init__(
+            self,
+            ids: list[int],
+            rows: Mapping[int, ArticleRow],
+            counts: Counts,
+            key: tuple[str, str],
+            keep: int | None,
+        ) -> None:
             super().__init__()
             self.ids = ids
             self.rows = rows
+            self.counts = counts
+            self.key = key
+            """(view, sort) it was loaded for: a stale answer is dropped."""
+            self.keep = keep
+
+    class CountsChanged(Message):
+        def __init__(self, counts: Counts) -> None:
+            super().__init__()
+            self.counts = counts
 
     class SearchFinished(Message):
         """A search result, with its first page of rows so the list paints at once."""
 
         def __init__(
-            self, query: str, result: SearchResult, rows: Mapping[int, ArticleRow]
+            self,
+            query: str,
+            result: SearchResult,
+            rows: Mapping[int, ArticleRow],
+            key: tuple[str, str],
         ) -> None:
             super().__init__()
             self.query = query
             self.result = result
             self.rows = rows
+            self.key = key
 
     class ArticleLoaded(Message):
         """An article fetched for the pane (`None` if it left the store meanwhile)."""
@@ -106,8 +189,24 @@ class NewsReaderApp(App[None]):
             super().__init__()
             self.store = store
 
-    def __init__(self, store: Store | None = None, *, db_url: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Store | None = None,
+        *,
+        db_url: str | None = None,
+        prefs: Preferences | None = None,
+        prefs_path: Path | None = None,
+    ) -> None:
         super().__init__()
+        self.prefs_path = prefs_path
+        """Where preferences are saved when they change (None: not saved)."""
+        self.prefs = prefs or Preferences()
+        self.view: View = "all"
+        self.counts: Counts | None = None
+        """Articles, unread and starred in the whole store (None until first counted)."""
+        self._restored = False
+        self._link_digits = ""
+        self._link_timer: Timer | None = None
         self._store = store
         self.db_url = db_url
         """Where to open the store, when none was given: opened in a worker after the first
@@ -116,7 +215,8 @@ class NewsReaderApp(App[None]):
         self.error: str | None = None
         """Why the app gave up (the store could not be opened), for the CLI to report."""
         self.all_ids: list[int] | None = None
-        """Every article id, newest first; None until the first worker brings them."""
+        """The ids of the current view (all, unread or starred) in list order; None until
+        the first worker brings them."""
         self.shown_query: str | None = None
         """The query whose result the list shows ("" for all articles; None before the
         first list). Tests and benchmarks wait on it, with `ArticleList.Updated`."""
@@ -137,10 +237,19 @@ class NewsReaderApp(App[None]):
             yield ArticlePane(id="article")
         yield Footer()
 
+    @property
+    def sort(self) -> Order:
+        sort = self.prefs.sort
+        return sort if sort in SORTS else "newest"  # type: ignore[return-value]
+
     def on_mount(self) -> None:
         articles = self.article_list
-        articles.border_title = "Articles"
+        self._title_list()
         self.article_pane.border_title = "Article"
+        if self.prefs.theme and self.prefs.theme in self.available_themes:
+            self.theme = self.prefs.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._apply_width()
         articles.focus()
         if self._store is None:
             self.open_store()
@@ -199,10 +308,21 @@ class NewsReaderApp(App[None]):
         self._store = message.store
         self.load_ids()
 
+    @property
+    def _key(self) -> tuple[str, str]:
+        return (self.view, self.sort)
+
     @work(thread=True, exclusive=True, group="ids", exit_on_error=False)
-    def load_ids(self) -> None:
-        ids = self.store.ids()
-        self.post_message(self.IdsLoaded(ids, self.store.rows(ids[:PAGE_SIZE])))
+    def load_ids(self, keep: int | None = None) -> None:
+        key, view, sort = self._key, self.view, self.sort
+        if keep is None and not self._restored:
+            keep = self.prefs.last_article or None  # where the reader left off
+        if view == "all":
+            ids = self.store.ids(sort)
+        else:
+            ids = self.store.filtered_ids(VIEW_FILTERS[view], sort)
+        counts = self.store.counts()
+        self.post_message(self.IdsLoaded(ids, self.store.rows(ids[:PAGE_SIZE]), counts, key, keep))
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def warm_index(self) -> None:
@@ -212,15 +332,21 @@ class NewsReaderApp(App[None]):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str) -> None:
         worker = get_current_worker()
+        key = self._key
         try:
-            result = self.store.index.search(query, cancelled=lambda: worker.is_cancelled)
+            result = self.store.search(
+                query,
+                cancelled=lambda: worker.is_cancelled,
+                within=VIEW_FILTERS[self.view],
+                order=self.sort,
+            )
         except SearchCancelled:
             return
         if worker.is_cancelled:
             return
         rows = self.store.rows(result.ids[:PAGE_SIZE])
         if not worker.is_cancelled:
-            self.post_message(self.SearchFinished(query, result, rows))
+            self.post_message(self.SearchFinished(query, result, rows, key))
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def load_article(self, article_id: int) -> None:
@@ -231,6 +357,19 @@ class NewsReaderApp(App[None]):
     @work(thread=True, group="flags", exit_on_error=False)
     def save_read(self, article_id: int) -> None:
         self.store.set_flag(article_id, "is_read", True)
+        self.post_message(self.CountsChanged(self.store.counts()))
+
+    @work(thread=True, group="flags", exit_on_error=False)
+    def save_flag(
+        self, article_id: int, flag: Literal["is_read", "is_starred"], value: bool
+    ) -> None:
+        self.store.set_flag(article_id, flag, value)
+        self.post_message(self.CountsChanged(self.store.counts()))
+
+    def load_stats(self) -> Stats:
+        """For the stats screen's worker: a thread, never the event loop."""
+        store = self.store
+        return Stats(store.counts(), store.per_day(), store.source_stats())
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failed worker is reported, not swallowed (markup off: errors may quote text)."""
@@ -246,12 +385,24 @@ class NewsReaderApp(App[None]):
 
     @on(IdsLoaded)
     def _ids_loaded(self, message: IdsLoaded) -> None:
+        if message.key != self._key:
+            return  # the view or the order changed meanwhile: a newer load is on its way
+        first = not self._restored
+        self._restored = True
         self.all_ids = message.ids
+        self.counts = message.counts
+        self._title_list()
         if query := self.search_bar.value.strip():
-            self.run_search(query)  # typed while the store was opening
+            self.run_search(query)  # typed while the store was opening, or a view change
         else:
-            self.article_list.show(message.ids, rows=message.rows)
-        self.call_after_refresh(self.warm_index)
+            self.article_list.show(message.ids, rows=message.rows, keep=message.keep)
+        if first:
+            self.call_after_refresh(self.warm_index)
+
+    @on(CountsChanged)
+    def _counts_changed(self, message: CountsChanged) -> None:
+        self.counts = message.counts
+        self._refresh_status()
 
     @on(SearchBar.Changed, "#search")
     def _search_changed(self, event: SearchBar.Changed) -> None:
@@ -269,8 +420,8 @@ class NewsReaderApp(App[None]):
 
     @on(SearchFinished)
     def _search_finished(self, message: SearchFinished) -> None:
-        if message.query != self.search_bar.value:
-            return  # superseded by a newer keystroke
+        if message.query != self.search_bar.value or message.key != self._key:
+            return  # superseded by a newer keystroke, view or order
         result = message.result
         self.article_list.show(
             result.ids, query=message.query, terms=result.terms, rows=message.rows
@@ -283,15 +434,45 @@ class NewsReaderApp(App[None]):
     @on(ArticleList.Updated)
     def _list_updated(self, message: ArticleList.Updated) -> None:
         self.shown_query = message.query
-        self.status = self._status(message.query, message.count)
+        self._refresh_status()
+        self._title_list()
+
+    def _refresh_status(self) -> None:
+        articles = self.article_list
+        self.status = self._status(articles.search_query, len(articles.ids))
 
     def _status(self, query: str, count: int) -> str:
+        """`1,234 articles · 56 unread · 3 starred`, or `k of N · “query”` when searching."""
+        counts = self.counts
         if not query:
-            return count_label(count)
+            if counts is None:
+                return count_label(count)
+            return (
+                f"{count_label(counts.total)} · {counts.unread:,} unread · "
+                f"{counts.starred:,} starred"
+            )
         shown = " ".join(query.split())
-        if self.all_ids is None:
+        if counts is None:
             return f"{count_label(count, 'match')} for “{shown}”"
-        return f"{count:,} of {len(self.all_ids):,} · “{shown}”"
+        return f"{count:,} of {counts.total:,} · “{shown}”"
+
+    def _title_list(self) -> None:
+        """The list's border says which view and order it shows: `Unread · 56 · by title`."""
+        articles = self.article_list
+        parts = [{"all": "Articles", "unread": "Unread", "starred": "Starred"}[self.view]]
+        if self.view != "all" and self.all_ids is not None:
+            parts.append(f"{len(self.all_ids):,}")
+        ranked = bool(articles.search_query) and bool(articles.terms)
+        if ranked:
+            parts.append("best match first")
+        elif self.sort != "newest":
+            parts.append(SORT_LABELS[self.sort])
+        articles.border_title = " · ".join(parts)
+        articles.empty_lines = {
+            "all": ("No articles yet.", "Add some:", "newsreader import PATH"),
+            "unread": ("No unread articles.", "u shows them all"),
+            "starred": ("No starred articles.", "s stars one · S shows them all"),
+        }[self.view]
 
     @on(ArticleList.Highlighted)
     def _highlighted(self, message: ArticleList.Highlighted) -> None:
@@ -333,10 +514,26 @@ class NewsReaderApp(App[None]):
         self._mark_read(message.article_id)
 
     def _mark_read(self, article_id: int) -> None:
+        """Opening (or stepping to) an article marks it read, unless turned off."""
+        if not self.prefs.read_on_open:
+            return
         row = self.article_list.row(article_id)
         if row is None or not row.is_read:
             self.article_list.mark_read(article_id)
+            self._pane_flags(article_id, is_read=True)
             self.save_read(article_id)
+
+    def _pane_flags(
+        self, article_id: int, *, is_read: bool | None = None, is_starred: bool | None = None
+    ) -> None:
+        shown = self.article_pane.article
+        if shown is not None and shown.id == article_id:
+            changed = replace(
+                shown,
+                is_read=shown.is_read if is_read is None else is_read,
+                is_starred=shown.is_starred if is_starred is None else is_starred,
+            )
+            self.article_pane.show_article(changed, self.article_pane.terms)
 
     # -- actions -----------------------------------------------------------------------
 
@@ -391,6 +588,188 @@ class NewsReaderApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.key_sections()))
 
+    async def action_quit(self) -> None:
+        """Remember where the reader was, then quit."""
+        if self._restored:
+            self._save_prefs(last_article=self.article_list.highlighted_id or 0)
+        await super().action_quit()
+
+    # -- reading state -----------------------------------------------------------------
+
+    def _flag_target(self) -> ArticleRow | None:
+        article_id = self.article_list.highlighted_id
+        row = self.article_list.row(article_id) if article_id is not None else None
+        if row is None:
+            self.bell()
+        return row
+
+    def action_toggle_read(self) -> None:
+        if (row := self._flag_target()) is not None:
+            self.article_list.set_flags(row.id, is_read=not row.is_read)
+            self._pane_flags(row.id, is_read=not row.is_read)
+            self.save_flag(row.id, "is_read", not row.is_read)
+
+    def action_toggle_star(self) -> None:
+        if (row := self._flag_target()) is not None:
+            self.article_list.set_flags(row.id, is_starred=not row.is_starred)
+            self._pane_flags(row.id, is_starred=not row.is_starred)
+            self.save_flag(row.id, "is_starred", not row.is_starred)
+
+    def action_view(self, view: View) -> None:
+        """Show only unread (or starred) articles; the same key again shows them all.
+
+        A search runs within the view: `u` then `russia` is `russia is:unread`.
+        """
+        if view not in VIEW_FILTERS:
+            return
+        self.view = "all" if self.view == view else view
+        self._reload()
+
+    def action_show_all(self) -> None:
+        if self.view != "all":
+            self.view = "all"
+            self._reload()
+
+    def action_sort(self, sort: str) -> None:
+        if sort in SORTS and sort != self.sort:
+            self._save_prefs(sort=sort)
+            self._reload()
+            self.notify(f"Order: {SORT_LABELS[sort]}", timeout=2)
+
+    def action_next_sort(self) -> None:
+        self.action_sort(SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)])
+
+    def action_toggle_read_on_open(self) -> None:
+        on = not self.prefs.read_on_open
+        self._save_prefs(read_on_open=on)
+        self.notify(f"Opening an article marks it read: {'on' if on else 'off'}", timeout=3)
+
+    def _reload(self) -> None:
+        self._title_list()
+        if self._store is not None:
+            self.load_ids(keep=self.article_list.highlighted_id)
+
+    # -- links -------------------------------------------------------------------------
+
+    def _current_article(self) -> ArticleView | None:
+        shown = self.article_pane.article
+        if shown is None or shown.id != self.article_list.highlighted_id:
+            self.notify("No article is shown yet.", severity="warning", timeout=3)
+            return None
+        return shown
+
+    def _web_link(self, url: str | None, what: str) -> str | None:
+        """`url` if it may be opened; otherwise a one-line notice and None."""
+        if not url:
+            self.notify(f"This article has no {what}.", severity="warning", timeout=3)
+            return None
+        if not is_web_link(url):
+            self.notify(
+                f"Not opened: {literal_line(url).plain[:60]} is {scheme_of(url)} "
+                "(only http and https links are opened).",
+                severity="warning",
+                markup=False,
+                timeout=5,
+            )
+            return None
+        return url
+
+    def action_open_link(self) -> None:
+        article = self._current_article()
+        if article is not None and (url := self._web_link(article.url, "link")):
+            self.open_url(url)
+            self.notify(f"Opening {url}", markup=False, timeout=3)
+
+    def action_copy_link(self) -> None:
+        article = self._current_article()
+        if article is not None and (url := self._web_link(article.url, "link")):
+            self.copy_to_clipboard(url)
+            self.notify(f"Copied {url}", markup=False, timeout=3)
+
+    def action_open_numbered_link(self, number: int) -> None:
+        article = self._current_article()
+        if article is None:
+            return
+        links = numbered_links(article.body)
+        if number not in links:
+            have = f"it has [1]–[{max(links)}]" if links else "it has none"
+            self.notify(f"No link [{number}] in this article ({have}).", timeout=3)
+            return
+        if url := self._web_link(links[number], f"link [{number}]"):
+            self.open_url(url)
+            self.notify(f"Opening [{number}] {url}", markup=False, timeout=3)
+
+    def action_link_digit(self, digit: int) -> None:
+        """Digits while reading open a numbered link: at once when the article has fewer
+        than ten, else after a pause for a second digit."""
+        article = self._current_article()
+        if article is None:
+            return
+        if self._link_timer is not None:
+            self._link_timer.stop()
+            self._link_timer = None
+        self._link_digits += str(digit)
+        count = len(numbered_links(article.body))
+        if count < 10 or len(self._link_digits) >= 2 or int(self._link_digits) * 10 > count:
+            self._follow_link_digits()
+        else:
+            self._link_timer = self.set_timer(LINK_DIGIT_DELAY, self._follow_link_digits)
+
+    def _follow_link_digits(self) -> None:
+        digits, self._link_digits, self._link_timer = self._link_digits, "", None
+        if digits:
+            self.action_open_numbered_link(int(digits))
+
+    # -- layout and preferences --------------------------------------------------------
+
+    def _save_prefs(self, **changes: object) -> None:
+        self.prefs = self.prefs.with_(**changes)
+        if self.prefs_path is None:
+            return
+        try:
+            preferences.save(self.prefs, self.prefs_path)
+        except OSError as error:
+            self.notify(
+                f"Cannot save preferences: {error.strerror or error}",
+                severity="error",
+                markup=False,
+            )
+
+    def _theme_changed(self, theme: object) -> None:
+        if self.theme != self.prefs.theme:
+            self._save_prefs(theme=self.theme)
+
+    def _apply_width(self) -> None:
+        width = self.prefs.list_width
+        styles = self.article_list.styles
+        if width:
+            styles.width = width
+            styles.max_width = preferences.MAX_LIST_WIDTH
+        else:
+            styles.clear_rule("width")
+            styles.clear_rule("max_width")
+
+    def _resize_list(self, delta: int) -> None:
+        current = self.prefs.list_width or self.article_list.outer_size.width
+        width = max(preferences.MIN_LIST_WIDTH, min(preferences.MAX_LIST_WIDTH, current + delta))
+        if width == self.prefs.list_width:
+            self.bell()
+            return
+        self._save_prefs(list_width=width)
+        self._apply_width()
+
+    def action_narrower_list(self) -> None:
+        self._resize_list(-WIDTH_STEP)
+
+    def action_wider_list(self) -> None:
+        self._resize_list(+WIDTH_STEP)
+
+    def action_stats(self) -> None:
+        if self._store is None:
+            self.notify("The store is still opening.", timeout=3)
+        elif not isinstance(self.screen, StatsScreen):
+            self.push_screen(StatsScreen(self.load_stats))
+
     # -- help --------------------------------------------------------------------------
 
     def key_sections(self) -> list[Section]:
@@ -399,9 +778,11 @@ class NewsReaderApp(App[None]):
             (
                 "Everywhere",
                 [
-                    *self._rows(self.BINDINGS),
+                    *self._rows(
+                        b for b in self.BINDINGS if b not in ARTICLE_BINDINGS + VIEW_BINDINGS
+                    ),
                     ("Tab / Shift+Tab", "Next / previous pane"),
-                    ("Ctrl+P", "Command palette: commands, themes"),
+                    ("Ctrl+P", "Palette: sort, themes, more"),
                     ("Ctrl+Q", "Quit"),
                 ],
             ),
@@ -418,14 +799,30 @@ class NewsReaderApp(App[None]):
                 [
                     ("↑ / ↓", "Scroll a line"),
                     ("PgUp / PgDn", "Scroll a page"),
-                    *self._rows(ArticlePane.BINDINGS),
+                    *self._rows(b for b in ArticlePane.BINDINGS if not _is_digit(b)),
+                    ("1–9 / 0", LINK_HELP),
+                    ("1 then 2", "Quickly, for link [12]"),
                     ("Esc", "Back to the list"),
                 ],
             ),
             (
+                "The highlighted article (list or reading)",
+                self._rows(ARTICLE_BINDINGS),
+            ),
+            (
+                "What the list shows",
+                self._rows(VIEW_BINDINGS),
+            ),
+            (
                 "Search bar",
                 [
-                    ("type", "Narrow the list as you type, best first"),
+                    ("type", "Narrow the list as you type"),
+                    ("source:NAME", "Only sources whose name has NAME"),
+                    ("feed:NAME", "Only feeds whose name has NAME"),
+                    ("is:unread", "Or is:read, is:starred, is:unstarred"),
+                    ("after:DATE", "On/after 2019-04-01, 2019-04 or 2019"),
+                    ("before:DATE", "Before that day"),
+                    ("-word", "Leave out articles with that word"),
                     ("Enter", "Go to the list"),
                     *self._rows(SearchBar.BINDINGS),
                 ],
@@ -446,13 +843,24 @@ class NewsReaderApp(App[None]):
         return _KEY_NAMES.get(key) or self.get_key_display(Binding(key, ""))
 
 
-def make_app(store: Store | None = None, *, db_url: str | None = None) -> NewsReaderApp:
+def _is_digit(binding: BindingType) -> bool:
+    return isinstance(binding, Binding) and binding.key.isdigit()
+
+
+def make_app(
+    store: Store | None = None,
+    *,
+    db_url: str | None = None,
+    prefs_path: Path | None = None,
+) -> NewsReaderApp:
     """The one app factory, used by the CLI and by every UI test.
 
     Give it an open `store`, or a `db_url` for the app to open (and seed) itself in a worker
-    after its first frame.
+    after its first frame. Preferences are read from `prefs_path` (the config dir's file by
+    default) and saved back there when they change.
     """
-    return NewsReaderApp(store, db_url=db_url)
+    path = prefs_path or paths.preferences_path()
+    return NewsReaderApp(store, db_url=db_url, prefs=preferences.load(path), prefs_path=path)
 
 
 __all__: Sequence[str] = ["NewsReaderApp", "make_app"]

@@ -45,7 +45,7 @@ async def test_launch_shows_the_seed_in_the_list_and_the_pane(seeded_store: Stor
         assert SEED_TITLE in pane
         assert "DESPARDES News Monitor · 2 min read" in pane
         assert "Turkish President Recep Tayyip Erdogan" in pane
-        assert app.status == "1 article"
+        assert app.status == "1 article · 1 unread · 0 starred"
         assert app.shown_query == ""
         assert isinstance(app.focused, ArticleList)
         await pilot.press("enter", "G")  # read it, to the end
@@ -58,7 +58,7 @@ async def test_list_keys_move_the_cursor_and_the_pane_follows(store_50: Store) -
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         articles = app.article_list
-        assert app.status == "50 articles"
+        assert app.status == "50 articles · 50 unread · 0 starred"
 
         await pilot.press("j")
         await settle(pilot)
@@ -216,7 +216,7 @@ async def test_search_narrows_and_esc_restores_the_full_list(store_50: Store) ->
         await pilot.press("escape")
         await settle(pilot)
         assert app.shown_query == ""
-        assert app.status == "50 articles"
+        assert app.status == "50 articles · 50 unread · 0 starred"
         assert len(app.article_list.ids) == 50
         assert SEED_TITLE[:20] in list_text(app)
 

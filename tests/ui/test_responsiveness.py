@@ -49,7 +49,7 @@ async def test_the_app_paints_and_takes_keys_while_the_store_is_busy(tmp_path: P
         await settle(pilot)
         assert SEED_TITLE[:25] in region_text(app, app.article_list)
         assert SEED_TITLE in flat(region_text(app, app.article_pane))
-        assert app.status == "1 article"
+        assert app.status == "1 article · 1 unread · 0 starred"
 
 
 def test_the_core_does_not_import_textual() -> None:

@@ -67,3 +67,33 @@ def test_no_match_80x24(snap_compare: SnapCompare, fixed_store: Store) -> None:
 def test_help_120x40(snap_compare: SnapCompare, fixed_store: Store) -> None:
     app = make_app(fixed_store)
     assert snap_compare(app, terminal_size=(120, 40), run_before=after("question_mark"))
+
+
+@pytest.fixture
+def dated_store(tmp_path: Path) -> Iterator[Store]:
+    """Dated decoys only (no seed, whose date is the day it was imported): the chart's days
+    are the same on every run."""
+    store = Store(f"sqlite:///{tmp_path}/dated.db")
+    store.add(numbered_drafts(60))
+    ids = store.ids()
+    for article_id in ids[:7]:
+        store.set_flag(article_id, "is_read", True)
+    for article_id in ids[2:5]:
+        store.set_flag(article_id, "is_starred", True)
+    yield store
+    store.close()
+
+
+def test_stats_120x40(snap_compare: SnapCompare, dated_store: Store) -> None:
+    app = make_app(dated_store)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=after("ctrl+t"))
+
+
+def test_stats_80x24(snap_compare: SnapCompare, dated_store: Store) -> None:
+    app = make_app(dated_store)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=after("ctrl+t"))
+
+
+def test_unread_view_by_title_120x40(snap_compare: SnapCompare, dated_store: Store) -> None:
+    app = make_app(dated_store)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=after("u", "O", "O", "O"))

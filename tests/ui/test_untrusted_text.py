@@ -54,7 +54,7 @@ async def test_markup_in_articles_is_shown_literally_and_is_inert(hostile_store:
         assert f"First {CLICK} paragraph {US} here." in pane
         assert f"Second {BOLD} and {LINK} done." in pane
         assert "Third: [/] [b]unclosed [the_ad id=’2023′] [$accent]var[/]" in pane
-        assert app.status == "1 article"
+        assert app.status == "1 article · 1 unread · 0 starred"
 
         # Nothing on screen carries a link or an action from the article's text.
         for strip in app.screen._compositor.render_strips():

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -32,11 +32,19 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-dialog") as dialog:
             dialog.border_title = "Keys"
             dialog.border_subtitle = "Esc closes"
-            with VerticalScroll(id="help-body"):
-                width = max((len(k) for _, rows in self.sections for k, _ in rows), default=0)
-                for title, rows in self.sections:
-                    yield Static(Content(title), classes="help-section")
-                    yield Static(self._table(rows, width + 3), classes="help-table")
+            with VerticalScroll(id="help-body"), Horizontal(id="help-columns"):
+                for column in self._columns():
+                    with Vertical(classes="help-column"):
+                        for title, rows in column:
+                            width = max((len(k) for k, _ in rows), default=0)
+                            yield Static(Content(title), classes="help-section")
+                            yield Static(self._table(rows, width + 2), classes="help-table")
+
+    def _columns(self) -> list[list[Section]]:
+        """The sections in two columns, in order, the longer column as short as can be."""
+        sizes = [len(rows) + 2 for _, rows in self.sections]
+        split = min(range(len(sizes) + 1), key=lambda i: max(sum(sizes[:i]), sum(sizes[i:])))
+        return [list(self.sections[:split]), list(self.sections[split:])]
 
     @staticmethod
     def _table(rows: Sequence[KeyRow], width: int) -> Content:

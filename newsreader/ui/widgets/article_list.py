@@ -150,6 +150,12 @@ class ArticleList(ScrollView, can_focus=True):
         self.search_query = ""
         """The search query whose result is shown; empty for all articles."""
         self.terms: frozenset[str] = frozenset()
+        self.empty_lines: tuple[str, ...] = (
+            "No articles yet.",
+            "Add some:",
+            "newsreader import PATH",
+        )
+        """What an empty list says when it is not a search (a view: `No unread articles`)."""
 
     # -- state -------------------------------------------------------------------------
 
@@ -204,10 +210,24 @@ class ArticleList(ScrollView, can_focus=True):
         self.post_message(self.Highlighted(self, self.highlighted_id))
 
     def mark_read(self, article_id: int, read: bool = True) -> None:
+        self.set_flags(article_id, is_read=read)
+
+    def set_flags(
+        self, article_id: int, *, is_read: bool | None = None, is_starred: bool | None = None
+    ) -> ArticleRow | None:
+        """Show a changed read or starred state at once (the store is written elsewhere)."""
         row = self._rows.get(article_id)
-        if row is not None and row.is_read != read:
-            self._rows[article_id] = replace(row, is_read=read)
+        if row is None:
+            return None
+        changed = replace(
+            row,
+            is_read=row.is_read if is_read is None else is_read,
+            is_starred=row.is_starred if is_starred is None else is_starred,
+        )
+        if changed != row:
+            self._rows[article_id] = changed
             self.refresh()
+        return changed
 
     def _cache(self, rows: Mapping[int, ArticleRow]) -> None:
         self._rows.update(rows)
@@ -393,7 +413,7 @@ class ArticleList(ScrollView, can_focus=True):
                 "Esc clears the search",
             ]
         else:
-            lines = ["", "No articles yet.", "Add some:", "newsreader import PATH"]
+            lines = ["", *self.empty_lines]
         text = lines[y] if y < len(lines) else ""
         content = Content(text).truncate(width, ellipsis=True)
         content = content.pad_left((width - content.cell_length) // 2)

@@ -14,6 +14,8 @@ from textual.widgets import Static
 from newsreader.store.views import ArticleView
 from newsreader.ui.text import highlighted, literal_line, paragraphs, short_date
 
+LINK_HELP = "Open link [n] from its Links: list"
+
 
 class ArticlePane(VerticalScroll, can_focus=True):
     """Title, a dim meta line, then the body in a readable column; scrolls as a whole."""
@@ -27,6 +29,10 @@ class ArticlePane(VerticalScroll, can_focus=True):
         Binding("G", "scroll_end", "Bottom", show=False, tooltip="End of the article"),
         Binding("n", "app.next_article", "Next", tooltip="Next article"),
         Binding("p", "app.previous_article", "Previous", tooltip="Previous article"),
+        *(
+            Binding(str(n), f"app.link_digit({n})", f"Link {n}", show=False, tooltip=LINK_HELP)
+            for n in (*range(1, 10), 0)
+        ),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"article-pane--match"}
@@ -62,6 +68,7 @@ class ArticlePane(VerticalScroll, can_focus=True):
         meta = [
             part
             for part in (
+                "★ starred" if article.is_starred else "",
                 literal_line(article.source).plain,
                 literal_line(article.author).plain,
                 short_date(article.published_at) if article.published_at else "",
