@@ -16,9 +16,10 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from newsreader import paths, preferences
@@ -27,10 +28,12 @@ from newsreader.search.query import Filters
 from newsreader.search.result import SearchCancelled, SearchResult
 
 if TYPE_CHECKING:
+    from newsreader.refresh import Outcome
     from newsreader.store.store import Order, Store
 from newsreader.store.views import ArticleRow, ArticleView, Counts
 from newsreader.ui.commands import ReaderCommands
 from newsreader.ui.links import is_web_link, numbered_links, scheme_of
+from newsreader.ui.screens.feeds import FeedsScreen
 from newsreader.ui.screens.help import HelpScreen, KeyRow, Section
 from newsreader.ui.screens.stats import Stats, StatsScreen
 from newsreader.ui.text import count_label, literal_line
@@ -88,6 +91,8 @@ _TYPED_KEYS_ACTIONS = frozenset(
         "copy_link",
         "narrower_list",
         "wider_list",
+        "refresh_feeds",
+        "feeds",
     }
 )
 """App actions on printable keys: in the search bar those keys are text, not commands."""
@@ -109,6 +114,8 @@ VIEW_BINDINGS: list[BindingType] = [
     ),
     Binding("right_square_bracket", "wider_list", "Wider", show=False, tooltip="Wider list"),
     Binding("ctrl+t", "stats", "Stats", show=False, tooltip="Statistics: per day, per source"),
+    Binding("r", "refresh_feeds", "Refresh", show=False, tooltip="Fetch every feed now"),
+    Binding("F", "feeds", "Feeds", show=False, tooltip="Feeds and their health; pick one"),
 ]
 """Keys choosing what the list shows and how."""
 
@@ -235,6 +242,7 @@ class NewsReaderApp(App[None]):
         with Horizontal(id="main"):
             yield ArticleList(lambda ids: self.store.rows(ids), id="articles")
             yield ArticlePane(id="article")
+        yield Static(Content(""), id="progress", markup=False)
         yield Footer()
 
     @property
@@ -769,6 +777,76 @@ class NewsReaderApp(App[None]):
             self.notify("The store is still opening.", timeout=3)
         elif not isinstance(self.screen, StatsScreen):
             self.push_screen(StatsScreen(self.load_stats))
+
+    # -- feeds -------------------------------------------------------------------------
+
+    class FeedsRefreshed(Message):
+        def __init__(self, outcomes: Sequence[Outcome]) -> None:
+            super().__init__()
+            self.outcomes = outcomes
+
+    def action_refresh_feeds(self) -> None:
+        if self._store is None:
+            self.notify("The store is still opening.", timeout=3)
+        elif any(w.group == "refresh" and w.is_running for w in self.workers):
+            self.notify("Already refreshing.", timeout=3)
+        else:
+            self.refresh_feeds()
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def refresh_feeds(self) -> None:
+        from newsreader.refresh import refresh
+        from newsreader.store.feeds import feeds
+
+        targets = feeds(self.store)
+        if not targets:
+            self.call_from_thread(
+                self.notify, "No feeds yet: newsreader feed add URL subscribes to one.", timeout=5
+            )
+            return
+        done = added = 0
+
+        def progress(outcome: Outcome) -> None:
+            nonlocal done, added
+            done += 1
+            added += outcome.added
+            text = f"Refreshing feeds {done}/{len(targets)} · {added} new"
+            self.call_from_thread(self._show_progress, text)
+
+        self.call_from_thread(self._show_progress, f"Refreshing feeds 0/{len(targets)}")
+        self.post_message(self.FeedsRefreshed(refresh(self.store, targets, on_done=progress)))
+
+    def _show_progress(self, text: str) -> None:
+        bar = self.query_one("#progress", Static)
+        bar.update(Content(text))
+        bar.display = bool(text)
+
+    @on(FeedsRefreshed)
+    def _feeds_refreshed(self, message: FeedsRefreshed) -> None:
+        self._show_progress("")
+        outcomes = message.outcomes
+        added = sum(o.added for o in outcomes)
+        updated = sum(o.updated for o in outcomes)
+        failed = [o for o in outcomes if o.status == "error"]
+        summary = f"{len(outcomes)} feeds: {added} new, {updated} updated"
+        if failed:
+            summary += f", {len(failed)} failed (F shows why)"
+        self.notify(summary, severity="warning" if failed else "information", markup=False)
+        if added or updated:
+            self._reload()
+            if self.search_bar.value.strip():
+                self.run_search(self.search_bar.value)
+
+    def action_feeds(self) -> None:
+        if self._store is None:
+            self.notify("The store is still opening.", timeout=3)
+        elif not isinstance(self.screen, FeedsScreen):
+            self.push_screen(FeedsScreen(self.store), self._feed_chosen)
+
+    def _feed_chosen(self, name: str | None) -> None:
+        if name:
+            self.search_bar.value = f'feed:"{name}"' if " " in name else f"feed:{name}"
+            self.article_list.focus()
 
     # -- help --------------------------------------------------------------------------
 

@@ -32,6 +32,8 @@ class ReaderCommands(Provider):
         ("Sort: by source", "Order the list by source, then newest", "sort('source')"),
         ("Sort: by title", "Order the list by title", "sort('title')"),
         ("Statistics", "Articles per day, per source, unread  ( Ctrl+T )", "stats"),
+        ("Refresh feeds", "Fetch every feed now, in the background  ( r )", "refresh_feeds"),
+        ("Feeds", "Subscriptions and their health; pick one to read  ( F )", "feeds"),
         (
             "Toggle mark read on open",
             "Whether opening an article marks it read",
