@@ -52,6 +52,10 @@ _tombstone = table_of(SearchTombstone)
 _LAST = "\U0010ffff"
 
 
+class _Stale(Exception):
+    """Postings from segments this snapshot does not know: the index changed under it."""
+
+
 @dataclass(frozen=True, slots=True)
 class Expansion:
     term: str
@@ -194,7 +198,16 @@ class SearchIndex:
             snap = self._current()
             if query.is_empty:
                 return SearchResult(text, [], [])
-            return self._search(snap, text, query, limit, cancelled or (lambda: False), allowed)
+            try:
+                return self._search(snap, text, query, limit, cancelled or (lambda: False), allowed)
+            except _Stale:
+                # Another process rewrote segments (a merge) since this snapshot was taken:
+                # take a new one at once rather than miss documents until the next check.
+                snap.checked_at = 0.0
+                snap = self._current()
+                return self._search(
+                    snap, text, query, limit, cancelled or (lambda: False), allowed, strict=False
+                )
 
     def expand(self, word: str, *, prefix: bool = False) -> list[Expansion]:
         """The vocabulary terms a query word stands for, with their similarity."""
@@ -209,6 +222,8 @@ class SearchIndex:
         limit: int | None,
         cancelled: Cancelled,
         allowed: Allowed | None = None,
+        *,
+        strict: bool = True,
     ) -> SearchResult:
         groups: list[list[Expansion]] = []
         for i, word in enumerate(query.words):
@@ -221,7 +236,7 @@ class SearchIndex:
         if any(not group for group in groups):
             return SearchResult(text, [], [])
         wanted = {e.term for group in groups for e in group} | set(query.excluded)
-        postings = self._fetch_postings(snap, wanted)
+        postings = self._fetch_postings(snap, wanted, strict=strict)
         if cancelled():
             raise SearchCancelled
         total = np.zeros(snap.size, dtype=np.float32)
@@ -328,8 +343,10 @@ class SearchIndex:
         return sorted(terms, key=lambda t: -snap.df[t])[:cap]
 
     def _fetch_postings(
-        self, snap: _Snapshot, terms: set[str]
+        self, snap: _Snapshot, terms: set[str], *, strict: bool = True
     ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Postings of `terms`, cached. `strict`: a row from a segment this snapshot does
+        not know (another process wrote or merged since) raises `_Stale`."""
         out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         missing = []
         for term in terms:
@@ -350,7 +367,9 @@ class SearchIndex:
                 )
                 for row in rows:
                     if row.segment_id not in snap.segment_ids:
-                        continue  # written after this snapshot
+                        if strict:
+                            raise _Stale
+                        continue  # written after this snapshot: the next one has it
                     docs = np.frombuffer(row.docs, dtype="<u4").astype(np.int64)
                     flags = np.frombuffer(row.flags, dtype=np.uint8)
                     dead = snap.dead.get(row.segment_id)

@@ -231,3 +231,21 @@ def test_arbitrary_queries_and_texts_never_raise(store: Store, query: str, body:
     result = store.search(query)
     assert len(result.ids) == len(result.scores)
     assert len(set(result.ids)) == len(result.ids)
+
+
+def test_a_merge_by_another_process_is_seen_at_once(seeded: Store) -> None:
+    """A reader whose snapshot predates another writer's merge must not miss documents
+    for words it knows but has not fetched yet, even inside the re-check interval."""
+    reader = Store(seeded.url)
+    try:
+        assert reader.search("erdogan").ids == [1]  # snapshot taken now
+        writer = Store(seeded.url)
+        writer.add([draft(f"Dispatch {n}", f"Turkey harbour report {n}.") for n in range(12)])
+        with writer.writing() as conn:
+            merge_segments(conn, force=True)  # every segment the reader knew is gone
+        writer.close()
+        # No invalidate(): the reader learns of the change from the postings it fetches.
+        assert len(reader.search("turkey ").ids) == 13
+        assert reader.search("erdogan").ids == [1]
+    finally:
+        reader.close()
