@@ -132,11 +132,25 @@ def import_(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     from newsreader.importer import import_paths
 
     store = open_store(ctx)
-    report = import_paths(
-        store,
-        paths,
-        on_skip=lambda path, why: click.echo(f"skipped {safe(path)}: {safe(why)}", err=True),
-    )
+
+    def skipped(path: str, why: str) -> None:
+        click.echo(f"skipped {safe(path)}: {safe(why)}", err=True)
+
+    if sys.stderr.isatty():
+        with click.progressbar(length=0, label="Importing", file=sys.stderr) as bar:
+
+            def advance(done: int, total: int) -> None:
+                bar.length = total
+                bar.update(1)
+
+            report = import_paths(store, paths, on_skip=skipped, on_progress=advance)
+    else:
+        # Not a terminal: a plain line every thousand files, for logs.
+        def every_thousand(done: int, total: int) -> None:
+            if done % 1000 == 0 or (done == total and total >= 1000):
+                click.echo(f"read {done}/{total} files", err=True)
+
+        report = import_paths(store, paths, on_skip=skipped, on_progress=every_thousand)
     click.echo(report.summary())
     if report.failed:
         sys.exit(1)

@@ -92,10 +92,19 @@ def drafts_from(files: Iterable[Path], report: ImportReport) -> Iterator[Article
 
 
 def import_paths(
-    store: Store, paths_: Iterable[Path], on_skip: Callable[[str, str], None] | None = None
+    store: Store,
+    paths_: Iterable[Path],
+    on_skip: Callable[[str, str], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
+    """Import files and folders. `on_progress(done, total)` hears of each file read; with it
+    the folders are walked first, so that the total is known."""
     report = ImportReport()
-    result = store.add(drafts_from(walk(paths_, report), report))
+    files: Iterable[Path] = walk(paths_, report)
+    if on_progress is not None:
+        every = list(files)
+        files = _counted(every, on_progress)
+    result = store.add(drafts_from(files, report))
     report.added, report.unchanged = result.added, result.unchanged
     if report.subscriptions:
         report.subscribed = subscribe(store, report.subscriptions)
@@ -103,6 +112,12 @@ def import_paths(
         for path, reason in report.skipped:
             on_skip(path, reason)
     return report
+
+
+def _counted(files: list[Path], on_progress: Callable[[int, int], None]) -> Iterator[Path]:
+    for done, path in enumerate(files, 1):
+        yield path
+        on_progress(done, len(files))
 
 
 def subscribe(store: Store, subscriptions: Iterable[Subscription]) -> int:

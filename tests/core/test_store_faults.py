@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -30,6 +31,11 @@ def newsreader(db: Path, *args: str, **kwargs: object) -> subprocess.Popen[str]:
         env=env,
         **kwargs,  # type: ignore[call-overload]
     )
+
+
+def only_progress(err: str) -> bool:
+    """Standard error holds nothing but the plain progress lines of a large import."""
+    return all(re.fullmatch(r"read \d+/\d+ files", line) for line in err.splitlines())
 
 
 def write_articles(folder: Path, prefix: str, n: int, start: int = 0) -> None:
@@ -64,7 +70,7 @@ def test_two_imports_at_once_both_finish_without_duplicates(tmp_path: Path) -> N
     outcomes = [p.communicate(timeout=120) for p in procs]
     for proc, (out, err) in zip(procs, outcomes, strict=True):
         assert proc.returncode == 0, err
-        assert "locked" not in err.lower() and err == ""
+        assert "locked" not in err.lower() and only_progress(err)
         assert out.endswith(" unchanged, 0 skipped\n")
     added = sum(int(out.split()[0]) for out, _ in outcomes)
     assert added == 2500 + 1500 + 1500
@@ -100,7 +106,7 @@ def test_kill_9_mid_import_leaves_a_consistent_store_and_reimport_completes(
 
     again = newsreader(db, "import", str(tmp_path / "in"))
     out, err = again.communicate(timeout=120)
-    assert (again.returncode, err) == (0, "")
+    assert again.returncode == 0 and only_progress(err), err
     assert out == f"{total - partial} added, {partial} unchanged, 0 skipped\n"
     assert article_count(db) == total + 1
     assert_healthy(db)

@@ -229,3 +229,29 @@ def test_importing_feed_files_and_pages(store: Store, tmp_path: Path) -> None:
     assert (report.added, report.skipped) == (3, [])
     assert store.search("local feed").ids and store.search("quay").ids
     assert store.search("jot").ids
+
+
+def test_a_40_mb_feed_file_is_refused_and_the_rest_imported(store: Store, tmp_path: Path) -> None:
+    from newsreader.importer import import_paths
+
+    big = tmp_path / "big.rss"
+    with big.open("wb") as out:
+        out.write(rss(("b1", "Buried story", "Under the padding.")))
+        out.write(b"<!-- " + b"x" * (40 * 2**20) + b" -->")
+    (tmp_path / "small.rss").write_bytes(rss(("s1", "Small story", "Fine.")))
+    report = import_paths(store, [tmp_path])
+    assert report.added == 1
+    assert [(Path(p).name, why) for p, why in report.skipped] == [
+        ("big.rss", "feed too large (40 MB; the cap is 20 MB)")
+    ]
+
+
+def test_import_reports_progress_per_file(store: Store, tmp_path: Path) -> None:
+    from newsreader.importer import import_paths
+
+    for n in range(5):
+        (tmp_path / f"note{n}.txt").write_text(f"Note {n}\n\nBody {n}.\n")
+    seen: list[tuple[int, int]] = []
+    report = import_paths(store, [tmp_path], on_progress=lambda d, t: seen.append((d, t)))
+    assert report.added == 5
+    assert seen == [(n, 5) for n in range(1, 6)]
