@@ -104,7 +104,11 @@ async def test_extremes_open_scroll_and_quit(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "The quick brown fox" in region_text(app, app.article_pane)
-        await pilot.press("enter", "space", "space", "G", "g")  # read, page, jump in 5 MB
+        await pilot.press("enter", "space", "space", "G")  # read, page, jump to the end
+        await settle(pilot)
+        end = flat(region_text(app, app.article_pane))
+        assert "`newsreader show 1` prints the whole article." in end  # the pane says so
+        await pilot.press("g")
         await settle(pilot)
         assert "Huge article" in region_text(app, app.article_pane)
         await pilot.press("escape", "j")

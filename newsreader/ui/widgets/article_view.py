@@ -17,6 +17,24 @@ from newsreader.ui.text import highlighted, literal_line, paragraphs, short_date
 LINK_HELP = "Open link [n] from its Links: list"
 
 
+PANE_MAX_CHARS = 100_000
+"""More than a long read (about 16,000 words). Laying out a 5 MB body froze the app for
+seconds; the rest is a command away."""
+
+
+def shown_body(article: ArticleView) -> str:
+    """The body, or its first `PANE_MAX_CHARS` characters and a line saying so."""
+    body = article.body
+    if len(body) <= PANE_MAX_CHARS:
+        return body
+    cut = body.rfind("\n\n", 0, PANE_MAX_CHARS)
+    cut = cut if cut > PANE_MAX_CHARS // 2 else PANE_MAX_CHARS
+    return (
+        f"{body[:cut]}\n\n[Shown: the first {cut:,} of {len(body):,} characters. "
+        f"`newsreader show {article.id}` prints the whole article.]"
+    )
+
+
 class ArticlePane(VerticalScroll, can_focus=True):
     """Title, a dim meta line, then the body in a readable column; scrolls as a whole."""
 
@@ -77,7 +95,7 @@ class ArticlePane(VerticalScroll, can_focus=True):
             if part
         ]
         url = literal_line(article.url or "")
-        body = highlighted(Content(paragraphs(article.body)), terms, match)
+        body = highlighted(Content(paragraphs(shown_body(article))), terms, match)
         self.query_one("#article-title", Static).update(title)
         self.query_one("#article-meta", Static).update(Content(" · ".join(meta)))
         url_widget = self.query_one("#article-url", Static)
