@@ -99,6 +99,8 @@ class EvalCase:
     kinds: list[str]
     ambiguity: int
     """How many titles contain every clean word: >5 means no ranking can be sure to win."""
+    drawn: list[bool]
+    """Which words the first draw chose, before words were added to single the title out."""
 
     def as_typed(self) -> str:
         return " ".join(self.typod)
@@ -108,6 +110,10 @@ class EvalCase:
 
     def clean(self) -> str:
         return " ".join(self.words) + " "
+
+    def as_drawn(self) -> str:
+        """The query before words were added: what a protocol of k random in 1–3 asks."""
+        return " ".join(t for t, d in zip(self.typod, self.drawn, strict=True) if d)
 
 
 ENTITY_QUERIES = (
@@ -204,36 +210,56 @@ def keystroke_texts(titles: list[str], rng_seed: int = SEED) -> list[str]:
     return texts
 
 
-def eval_cases(titles: list[str], n: int = EVAL_TARGETS, rng_seed: int = SEED) -> list[EvalCase]:
-    """~n targets; each queried by its 1–3 most distinctive title words, one typo each.
+AMBIGUOUS = 5
+"""More titles than this holding every query word: the query cannot single its target out."""
 
-    Distinctive = lowest document frequency among the corpus's titles (ties: longer word, then
-    title order); stopwords and words under 3 letters are never chosen. Words keep title order.
+
+def eval_cases(titles: list[str], n: int = EVAL_TARGETS, rng_seed: int = SEED) -> list[EvalCase]:
+    """~n targets; each queried by its most distinctive title words, one typo each.
+
+    A person looking for a story types its rarest words and adds one when what they typed
+    still fits many stories: k is drawn from 1–3, then raised (to 3 at most) while the k
+    clean words are in more than `AMBIGUOUS` titles. Distinctive = lowest document frequency
+    among the titles (ties: longer word, then title order); stopwords and words under 3 letters
+    are never chosen. Words keep title order. `EvalCase.as_drawn` keeps the drawn k.
     """
     rng = np.random.default_rng([rng_seed, len(titles)])
     words_of = [title_words(t) for t in titles]
     df: Counter[str] = Counter(w for ws in words_of for w in ws)
-    index: dict[str, set[int]] = {}
     targets = sorted(rng.choice(len(titles), min(n, len(titles)), replace=False).tolist())
-    wanted: set[str] = set()
-    picks: dict[int, list[str]] = {}
+    ranked: dict[int, list[str]] = {}
     for t in targets:
-        candidates = [w for w in words_of[t] if w not in _STOP and len(w) >= 3]
-        if not candidates:
-            continue
-        k = min(int(rng.integers(1, 4)), len(candidates))
-        best = sorted(candidates, key=lambda w: (df[w], -len(w), words_of[t].index(w)))[:k]
-        picks[t] = [w for w in words_of[t] if w in best]
-        wanted.update(picks[t])
+        order = {w: i for i, w in enumerate(words_of[t])}
+        candidates = [w for w in order if w not in _STOP and len(w) >= 3]
+        if candidates:
+            ranked[t] = sorted(candidates, key=lambda w: (df[w], -len(w), order[w]))
+    wanted = {w for words in ranked.values() for w in words[:3]}
+    index: dict[str, set[int]] = {}
     for i, ws in enumerate(words_of):
         for w in ws:
             if w in wanted:
                 index.setdefault(w, set()).add(i)
+
+    def titles_with(words: list[str]) -> int:
+        return len(set.intersection(*(index[w] for w in words)))
+
     cases: list[EvalCase] = []
-    for t, words in picks.items():
+    for t, best in ranked.items():
+        drawn = k = min(int(rng.integers(1, 4)), len(best))
+        while k < min(3, len(best)) and titles_with(best[:k]) > AMBIGUOUS:
+            k += 1
+        words = [w for w in words_of[t] if w in best[:k]]
         pairs = [typo(w, rng) for w in words]
-        docs = set.intersection(*(index[w] for w in words))
-        cases.append(EvalCase(t, words, [p[0] for p in pairs], [p[1] for p in pairs], len(docs)))
+        cases.append(
+            EvalCase(
+                t,
+                words,
+                [p[0] for p in pairs],
+                [p[1] for p in pairs],
+                titles_with(words),
+                [w in best[:drawn] for w in words],
+            )
+        )
     return cases
 
 

@@ -198,12 +198,13 @@ def bench_size(n: int, opts: argparse.Namespace) -> dict[str, Any]:
     out["open"] = [child("open", {"url": url}) for _ in range(opts.open_runs)]
 
     # Queries and the eval in one more fresh process.
-    log(f"search: {len(texts)} queries, {len(cases)} eval targets x3 variants")
     variants = {
         "as_typed": [c.as_typed() for c in cases],
         "committed": [c.committed() for c in cases],
         "no_typo": [c.clean() for c in cases],
+        "as_drawn": [c.as_drawn() for c in cases],
     }
+    log(f"search: {len(texts)} queries, {len(cases)} eval targets x{len(variants)} variants")
     check = [c.target for c in cases[:50]]
     search = child(
         "search",
@@ -227,6 +228,7 @@ def bench_size(n: int, opts: argparse.Namespace) -> dict[str, Any]:
             "typod": c.typod,
             "kinds": c.kinds,
             "ambiguity": c.ambiguity,
+            "drawn": c.drawn,
         }
         for c in cases
     ]
@@ -584,6 +586,7 @@ def print_table(out: dict[str, Any]) -> None:
         ("as_typed", "as typed (last word prefix)"),
         ("committed", "committed (trailing space)"),
         ("no_typo", "no typo (ceiling)"),
+        ("as_drawn", "as typed, k as drawn (no word added)"),
     ):
         e = ours[v]
         row(
@@ -642,8 +645,10 @@ def print_protocol(batch: int) -> None:
   frame = exec to run_test up; first paint = exec to the full list shown (ArticleList.Updated
   for ""). Keystroke = key event sent to the driver -> ArticleList.Updated for the bar's new
   value; keys 0.1 s apart; the same 6 texts as the keystroke class.
-- quality: random targets; query = the target title's 1–3 (random) lowest-title-df words
-  (no stopwords, ≥3 letters), typed in ASCII, title order; one typo on each alphabetic
+- quality: random targets; query = the target title's k lowest-title-df words (no stopwords,
+  ≥3 letters), k drawn from 1–3 and raised (to 3 at most) while the k clean words fit >5
+  titles, as a person adds a word to a query that finds too much ("k as drawn" = without
+  that step); typed in ASCII, title order; one typo on each alphabetic
   word of ≥4 letters (deletion/substitution by QWERTY neighbour/transposition/insertion,
   first letter kept). Relevant = the target only. recall@5, MRR@20.
 - anchors: fzf, 1 process/query, over id+title+source+first {anchors.FZF_BODY_CHARS} body chars
