@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -14,11 +15,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from newsreader.ingest.draft import ArticleDraft
 from newsreader.search.tables import table_of
-from newsreader.store.engine import StoreError, make_engine
+from newsreader.store.engine import BUSY_TIMEOUT_MS, StoreError, make_engine
 from newsreader.store.errors import describe_error, store_name, translated
 from newsreader.store.models import Article
 from newsreader.store.schema import get_meta, latest_version, schema_version, set_meta, upgrade
@@ -92,19 +93,33 @@ class Store:
         self.url = url
         self.engine: Engine = make_engine(url)
         try:
-            # Look before taking the write lock: a current store opens without waiting for a
-            # busy writer, and opens at all when it is read-only.
-            with self.engine.connect() as conn:
-                current = schema_version(conn) == latest_version()
-            if not current:
-                with self.writing() as conn:
-                    upgrade(conn)
+            self._open()
         except DatabaseError as error:
             self.engine.dispose()
             raise StoreError(describe_error(url, error)) from None
         except StoreError as error:
             self.engine.dispose()
             raise StoreError(f"{store_name(url)}: {error}") from None
+
+    def _open(self) -> None:
+        """Upgrade the schema if need be. Two processes creating one new SQLite file can
+        meet while it turns to WAL, where SQLite reports "locked" at once instead of
+        waiting: that moment passes, so it is retried (for as long as a busy wait)."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                # Look before taking the write lock: a current store opens without waiting
+                # for a busy writer, and opens at all when it is read-only.
+                with self.engine.connect() as conn:
+                    current = schema_version(conn) == latest_version()
+                if not current:
+                    with self.writing() as conn:
+                        upgrade(conn)
+                return
+            except OperationalError as error:
+                if "locked" not in str(error.orig) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     @cached_property
     def index(self) -> SearchIndex:
