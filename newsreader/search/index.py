@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 
 from newsreader.search.fields import FIELD_WEIGHT
 from newsreader.search.query import Query, parse_query
-from newsreader.search.result import SearchCancelled, SearchResult
+from newsreader.search.result import Ranked, SearchCancelled, SearchResult
 from newsreader.search.tables import SearchPosting, SearchSegment, SearchTombstone, table_of
 from newsreader.search.tokens import fold, word_sequence
 
@@ -40,6 +40,10 @@ PREFIX_CAPS = {1: 30, 2: 100}
 PREFIX_CAP = 200
 """A prefix expands to at most this many terms (fewer for 1–2 letters), most frequent first."""
 RERANK = 30
+"""How many of the best hits are re-ranked by word proximity."""
+HEAD = 1000
+"""Hits ranked at once; the rest are sorted the first time something reads past them (a
+one-letter query matches every article, and sorting 100k of them cost 10 ms a keystroke)."""
 """How many of the best hits are re-ranked by word proximity."""
 PROXIMITY_CHARS = 3000
 """How much of a body the proximity check reads (the lede is where a story's words meet)."""
@@ -235,7 +239,8 @@ class SearchIndex:
                 return SearchResult(text, [], [])
         if any(not group for group in groups):
             return SearchResult(text, [], [])
-        wanted = {e.term for group in groups for e in group} | set(query.excluded)
+        terms = frozenset(e.term for group in groups for e in group)
+        wanted = terms | set(query.excluded)
         postings = self._fetch_postings(snap, wanted, strict=strict)
         if cancelled():
             raise SearchCancelled
@@ -261,17 +266,19 @@ class SearchIndex:
         if query.phrases:
             candidates = self._with_phrases(candidates, query.phrases, cancelled)
         scores = total[candidates]
-        order = np.argsort(-_rank_key(scores, snap.dates[candidates]), kind="stable")
-        ids, ranked = candidates[order], scores[order]
+        keys = _rank_key(scores, snap.dates[candidates])
+        head, rest = _top(keys, HEAD if limit is None else max(limit, RERANK))
+        ids, ranked = candidates[head], scores[head]
         if len(groups) > 1 and len(ids) > 1:
             ids, ranked = self._rerank(snap, ids, ranked, groups)
-        if limit is not None:
-            ids, ranked = ids[:limit], ranked[:limit]
+        if limit is not None or not len(rest):
+            return SearchResult(text, ids[:limit].tolist(), _rounded(ranked[:limit]), terms)
+        tail = _Tail(candidates, scores, keys, rest)
         return SearchResult(
             text,
-            ids.tolist(),
-            np.round(ranked.astype(np.float64), 3).tolist(),
-            frozenset(e.term for g in groups for e in g),
+            Ranked(ids.tolist(), len(candidates), tail.ids),
+            Ranked(_rounded(ranked), len(candidates), tail.scores),
+            terms,
         )
 
     def _mask(self, snap: _Snapshot, ids: Collection[int]) -> np.ndarray:
@@ -343,7 +350,7 @@ class SearchIndex:
         return sorted(terms, key=lambda t: -snap.df[t])[:cap]
 
     def _fetch_postings(
-        self, snap: _Snapshot, terms: set[str], *, strict: bool = True
+        self, snap: _Snapshot, terms: Collection[str], *, strict: bool = True
     ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Postings of `terms`, cached. `strict`: a row from a segment this snapshot does
         not know (another process wrote or merged since) raises `_Stale`."""
@@ -448,6 +455,44 @@ class SearchIndex:
         ids = np.concatenate([ids[: len(head)][order], ids[len(head) :]])
         scores = np.concatenate([head_scores[order], scores[len(head) :]])
         return ids, scores
+
+
+def _top(keys: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the `k` best keys, best first, and of the rest (unordered).
+
+    Ties keep position order, as a stable sort of everything would."""
+    if len(keys) <= 2 * k:
+        return np.argsort(-keys, kind="stable"), np.empty(0, np.intp)
+    part = np.argpartition(-keys, k)
+    top = np.sort(part[:k])
+    return top[np.argsort(-keys[top], kind="stable")], part[k:]
+
+
+def _rounded(scores: np.ndarray) -> list[float]:
+    return np.round(scores.astype(np.float64), 3).tolist()  # type: ignore[no-any-return]
+
+
+class _Tail:
+    """The hits after the head, sorted once, when first read (from any thread: a race only
+    sorts twice)."""
+
+    def __init__(
+        self, candidates: np.ndarray, scores: np.ndarray, keys: np.ndarray, rest: np.ndarray
+    ) -> None:
+        self._candidates, self._scores, self._keys, self._rest = candidates, scores, keys, rest
+        self._order: np.ndarray | None = None
+
+    def _sorted(self) -> np.ndarray:
+        if self._order is None:
+            rest = np.sort(self._rest)
+            self._order = rest[np.argsort(-self._keys[rest], kind="stable")]
+        return self._order
+
+    def ids(self) -> list[int]:
+        return self._candidates[self._sorted()].tolist()  # type: ignore[no-any-return]
+
+    def scores(self) -> list[float]:
+        return _rounded(self._scores[self._sorted()])
 
 
 _EPOCHS = 4e9

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from newsreader.search.index import max_edits
-from newsreader.search.result import SearchCancelled
+from newsreader.search.result import Ranked, SearchCancelled
 from newsreader.search.tables import SearchPosting, SearchSegment
 from newsreader.search.writer import IndexDoc, delete_documents, index_documents, merge_segments
 from newsreader.store.store import Store
@@ -249,3 +249,22 @@ def test_a_merge_by_another_process_is_seen_at_once(seeded: Store) -> None:
         assert reader.search("erdogan").ids == [1]
     finally:
         reader.close()
+
+
+def test_a_long_ranking_sorts_its_tail_when_read(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the head is ranked up front; reading past it gives what a full sort gives."""
+    store.add(
+        draft(f"Harbour report {i}", "harbour " * (i % 7) + "news", day=1 + i % 20)
+        for i in range(60)
+    )
+    full = store.search("harbour")
+    monkeypatch.setattr("newsreader.search.index.HEAD", 5)
+    store.index.load()
+    lazy = store.search("harbour")
+    assert isinstance(lazy.ids, Ranked) and len(lazy.ids) == 60
+    assert lazy.ids[:5] == list(full.ids[:5])
+    assert lazy.ids[-1] == full.ids[-1]
+    assert lazy.ids == full.ids and list(lazy.scores) == list(full.scores)
+    assert store.search("harbour", limit=7).ids == list(full.ids[:7])
