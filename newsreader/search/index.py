@@ -39,6 +39,11 @@ Called only when there are words to rank, after the vocabulary look-up."""
 PREFIX_CAPS = {1: 30, 2: 100}
 PREFIX_CAP = 200
 """A prefix expands to at most this many terms (fewer for 1–2 letters), most frequent first."""
+STEM_CAP = 20
+"""Terms per stem a typo'd prefix stands for (`lokc` -> `lock`...): weak matches, and a
+3-letter prefix has dozens of stems one edit away."""
+WARM_STEMS = range(3, 13)
+"""Stem lengths worked out when the index is warmed (5-12 ms each at 100k), not on a key."""
 RERANK = 30
 """How many of the best hits are re-ranked by word proximity."""
 HEAD = 1000
@@ -152,9 +157,12 @@ class SearchIndex:
     # -- state -------------------------------------------------------------------------
 
     def load(self) -> None:
-        """Load (or reload, if the index changed) the vocabulary. Cheap when current."""
+        """Load (or reload, if the index changed) the vocabulary and what typo'd prefixes
+        need. Cheap when current."""
         with self._lock:
-            self._current()
+            snap = self._current()
+            for length in WARM_STEMS:
+                snap.prefixes(length)
 
     def invalidate(self) -> None:
         """The caller wrote to the index: the next query re-checks it at once."""
@@ -329,7 +337,7 @@ class SearchIndex:
                 for stem, _, _ in process.extract(
                     word, stems[lo:hi], scorer=OSA.distance, score_cutoff=1, limit=None
                 ):
-                    for term in self._capped(snap, snap.prefixed(stem), len(stem)):
+                    for term in self._capped(snap, snap.prefixed(stem), len(stem), STEM_CAP):
                         offer(term, 0.5)
         # Among terms a word could stand for, the rarer ones say more about what is sought:
         # a typo'd rare name should not tie with the common words one edit away from it.
@@ -343,8 +351,8 @@ class SearchIndex:
         return expansions
 
     @staticmethod
-    def _capped(snap: _Snapshot, terms: list[str], length: int) -> list[str]:
-        cap = PREFIX_CAPS.get(length, PREFIX_CAP)
+    def _capped(snap: _Snapshot, terms: list[str], length: int, cap: int = PREFIX_CAP) -> list[str]:
+        cap = min(cap, PREFIX_CAPS.get(length, cap))
         if len(terms) <= cap:
             return terms
         return sorted(terms, key=lambda t: -snap.df[t])[:cap]

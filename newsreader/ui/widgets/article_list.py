@@ -266,6 +266,13 @@ class ArticleList(ScrollView, can_focus=True):
     def _page_rows(self) -> int:
         return max(1, self.scrollable_content_region.height // ROW_HEIGHT)
 
+    @property
+    def screenful(self) -> int:
+        """Rows that fill the list (a generous guess before the first layout): what a new
+        search fetches with its ids, so it paints without a page fetch in between."""
+        height = self.scrollable_content_region.height
+        return height // ROW_HEIGHT + 2 if height else 40
+
     def action_cursor_down(self) -> None:
         self.move_to(self._cursor + 1)
 
