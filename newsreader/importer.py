@@ -104,7 +104,7 @@ def import_paths(
     if on_progress is not None:
         every = list(files)
         files = _counted(every, on_progress)
-    result = store.add(drafts_from(files, report))
+    result = store.add(drafts_from(files, report), parallel=True)
     report.added, report.unchanged = result.added, result.unchanged
     if report.subscriptions:
         report.subscribed = subscribe(store, report.subscriptions)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -26,6 +26,7 @@ from newsreader.store.schema import get_meta, latest_version, schema_version, se
 from newsreader.store.views import ArticleRow, ArticleView, Counts, DayCount, SourceStats
 
 if TYPE_CHECKING:
+    from newsreader.search.analysis import Analysed
     from newsreader.search.index import Cancelled, SearchIndex
     from newsreader.search.query import Filters
     from newsreader.search.result import SearchResult
@@ -150,21 +151,43 @@ class Store:
         *,
         batch: int = BATCH,
         feed_id: int | None = None,
+        parallel: bool = False,
     ) -> AddResult:
         """Insert new articles and index them, a batch per transaction. Idempotent.
 
         With `feed_id`, drafts carrying a guid are that feed's entries: one the store has
         already is updated in place when its content changed (read and starred state kept).
+        With `parallel`, big batches are tokenized by worker processes (see `Analyser`).
         """
+        from newsreader.search.analysis import Analyser
+
+        analyser = Analyser(parallel=parallel)
         added = updated = unchanged = 0
-        iterator = iter(drafts)
+
+        def write(chunk: list[ArticleDraft], analysis: Callable[[], Analysed]) -> None:
+            nonlocal added, updated, unchanged
+            analysed = analysis()  # before taking the write lock
+            with self.writing() as conn:
+                n, u = self._save(conn, chunk, feed_id, analysed)
+            added += n
+            updated += u
+            unchanged += len(chunk) - n - u
+
+        iterator = map(_storable, drafts)
+        ahead = (
+            (chunk, analyser.submit([(d.title, d.source, d.body) for d in chunk]))
+            for chunk in iter(lambda: list(islice(iterator, batch)), [])
+        )
         try:
-            while chunk := list(islice(iterator, batch)):
-                with self.writing() as conn:
-                    n, u = self._save(conn, chunk, feed_id)
-                added += n
-                updated += u
-                unchanged += len(chunk) - n - u
+            # Each batch is analysed (by worker processes, if big) while the one before it
+            # is written, so a big import keeps every core busy.
+            previous = None
+            for current in ahead:
+                if previous is not None:
+                    write(*previous)
+                previous = current
+            if previous is not None:
+                write(*previous)
         except DatabaseError as error:
             saved = added + updated
             done = f"{saved} new articles were saved before it" if saved else "nothing was saved"
@@ -175,36 +198,42 @@ class Store:
         return AddResult(added, unchanged, updated)
 
     def _save(
-        self, conn: Connection, drafts: list[ArticleDraft], feed_id: int | None
+        self,
+        conn: Connection,
+        drafts: list[ArticleDraft],
+        feed_id: int | None,
+        analysed: Analysed,
     ) -> tuple[int, int]:
-        """(added, updated) for one batch, inside the caller's transaction."""
+        """(added, updated) for one batch (storable drafts), inside the caller's transaction."""
         from newsreader.search.writer import IndexDoc, index_documents
 
         now = utcnow()
         rows: dict[str, dict[str, Any]] = {}
-        for d in map(_storable, drafts):
-            fingerprint, word_count = d.identity()
-            rows.setdefault(
-                fingerprint,
-                {
-                    "fingerprint": fingerprint,
-                    "title": d.title,
-                    "source": d.source,
-                    "author": d.author,
-                    "url": d.url,
-                    "published_at": d.published_at,
-                    "imported_at": now,
-                    "sorted_at": d.published_at or now,
-                    "body": d.body,
-                    "summary": d.summary,
-                    "word_count": word_count,
-                    "origin": d.origin,
-                    "is_read": False,
-                    "is_starred": False,
-                    "feed_id": feed_id,
-                    "guid": d.guid if feed_id is not None else None,
-                },
-            )
+        position: dict[str, int] = {}
+        for i, (d, (fingerprint, word_count)) in enumerate(
+            zip(drafts, analysed.identities, strict=True)
+        ):
+            if fingerprint in rows:
+                continue
+            position[fingerprint] = i
+            rows[fingerprint] = {
+                "fingerprint": fingerprint,
+                "title": d.title,
+                "source": d.source,
+                "author": d.author,
+                "url": d.url,
+                "published_at": d.published_at,
+                "imported_at": now,
+                "sorted_at": d.published_at or now,
+                "body": d.body,
+                "summary": d.summary,
+                "word_count": word_count,
+                "origin": d.origin,
+                "is_read": False,
+                "is_starred": False,
+                "feed_id": feed_id,
+                "guid": d.guid if feed_id is not None else None,
+            }
         changed = self._update_entries(conn, rows, feed_id) if feed_id is not None else []
         insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
         # No conflict target: a duplicate fingerprint or (feed, guid) is skipped alike, and
@@ -212,12 +241,17 @@ class Store:
         stmt = insert(_article).on_conflict_do_nothing().returning(_c.id, _c.fingerprint)
         inserted = conn.execute(stmt, list(rows.values())).all() if rows else []
 
-        def doc(article_id: int, row: dict[str, Any]) -> IndexDoc:
-            date = timestamp(row["sorted_at"])
-            return IndexDoc(article_id, row["title"], row["source"], row["body"], date)
+        def index(found: list[tuple[int, str, dict[str, Any]]], replaces: bool) -> None:
+            found.sort(key=lambda item: position[item[1]])
+            docs = [
+                IndexDoc(i, row["title"], row["source"], row["body"], timestamp(row["sorted_at"]))
+                for i, _, row in found
+            ]
+            terms = analysed.select([position[fingerprint] for _, fingerprint, _ in found])
+            index_documents(conn, docs, replaces=replaces, analysed=terms)
 
-        index_documents(conn, [doc(i, rows[f]) for i, f in inserted])
-        index_documents(conn, [doc(i, row) for i, row in changed], replaces=True)
+        index([(i, f, rows[f]) for i, f in inserted], False)
+        index([(i, row["fingerprint"], row) for i, row in changed], True)
         return len(inserted), len(changed)
 
     def _update_entries(

@@ -98,7 +98,7 @@ def test_kill_9_mid_import_leaves_a_consistent_store_and_reimport_completes(
         time.sleep(0.01)
     assert proc.poll() is None, "the import finished before it could be killed"
     os.kill(proc.pid, signal.SIGKILL)
-    proc.communicate()
+    proc.communicate(timeout=60)  # its worker processes must not outlive it (they hold its pipes)
     assert proc.returncode == -signal.SIGKILL
     partial = article_count(db) - 1
     assert 0 < partial < total, "the kill did not land mid-import"

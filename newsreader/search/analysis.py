@@ -1,0 +1,202 @@
+"""Documents as the index and the store need them: terms per document, and identities.
+
+This is most of what an import costs, and it is pure Python, so one core runs it. A big
+import hands its batches to worker processes (one per core) while the main process writes
+the batch before: `Analyser` decides, and a small batch (a feed refresh) stays in-process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from array import array
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+import numpy as np
+
+from newsreader.ingest.draft import identity
+from newsreader.search.fields import BODY, SOURCE, TITLE
+from newsreader.search.tokens import terms
+
+Text = tuple[str, str, str]
+"""(title, source, body)"""
+
+PARALLEL_MIN = 2000
+"""Documents in a batch before worker processes pay for their start (~0.3 s, once)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    """Documents `0..n-1` of a batch: postings doc by doc, terms numbered in `names`."""
+
+    identities: list[tuple[str, int]]
+    """(fingerprint, word count) per document."""
+    names: list[str]
+    term_ids: np.ndarray
+    """uint32 per posting: an index into `names`."""
+    counts: np.ndarray
+    """Postings per document."""
+    flags: np.ndarray
+    """uint8 field bits per posting."""
+
+    def select(self, positions: Sequence[int]) -> Analysed:
+        """Only the documents at `positions` (ascending), renumbered from 0."""
+        if len(positions) == len(self.counts):
+            return self
+        chosen = np.zeros(len(self.counts), dtype=bool)
+        chosen[np.asarray(positions, dtype=np.int64)] = True
+        keep = np.repeat(chosen, self.counts)
+        return Analysed(
+            [self.identities[p] for p in positions],
+            self.names,
+            self.term_ids[keep],
+            self.counts[chosen],
+            self.flags[keep],
+        )
+
+    @staticmethod
+    def join(parts: Sequence[Analysed]) -> Analysed:
+        """Consecutive batches as one, with one numbering of their terms."""
+        if len(parts) == 1:
+            return parts[0]
+        number: dict[str, int] = {}
+        ids = []
+        for part in parts:
+            lut = np.fromiter(
+                (number.setdefault(name, len(number)) for name in part.names),
+                dtype=np.uint32,
+                count=len(part.names),
+            )
+            ids.append(lut[part.term_ids] if len(part.term_ids) else part.term_ids)
+        return Analysed(
+            [i for part in parts for i in part.identities],
+            list(number),
+            np.concatenate(ids),
+            np.concatenate([part.counts for part in parts]),
+            np.concatenate([part.flags for part in parts]),
+        )
+
+
+def analyse(texts: Sequence[Text]) -> Analysed:
+    """Terms and identity of each document.
+
+    The per-posting work stays in C: terms are numbered by a dict whose missing-key factory
+    is its own `len`, and each document contributes its term numbers with `extend`.
+    """
+    number: defaultdict[str, int] = defaultdict()
+    number.default_factory = number.__len__
+    term_ids: array[int] = array("I")
+    counts = array("q")
+    flags = bytearray()
+    identities = []
+    for title, source, body in texts:
+        identities.append(identity(title, body))
+        title_terms, source_terms, body_terms = terms(title), terms(source), terms(body)
+        marked = title_terms | source_terms  # the few terms whose bits are not plain BODY
+        rest = body_terms - marked
+        term_ids.extend(map(number.__getitem__, marked))
+        term_ids.extend(map(number.__getitem__, rest))
+        flags.extend(
+            (TITLE if t in title_terms else 0)
+            | (SOURCE if t in source_terms else 0)
+            | (BODY if t in body_terms else 0)
+            for t in marked
+        )
+        flags.extend(b"\x04" * len(rest))
+        counts.append(len(marked) + len(rest))
+    return Analysed(
+        identities,
+        list(number),
+        np.frombuffer(term_ids, dtype=np.uint32),
+        np.frombuffer(counts, dtype=np.int64),
+        np.frombuffer(bytes(flags), dtype=np.uint8),
+    )
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _shared_pool() -> ProcessPoolExecutor:
+    """One pool per process, made on first need. Its workers are spawned, not forked (the
+    caller may run threads, and a fork copies their locks): each imports this module
+    afresh, and exits when the process that made it is gone."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ProcessPoolExecutor(
+                _cores(),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_follow_parent,
+                initargs=(os.getpid(),),
+            )
+        return _pool
+
+
+def _follow_parent(parent: int) -> None:
+    """In a worker: exit when the importing process is gone. A worker waits on a queue
+    whose write end it holds itself, so a parent killed with -9 would leave it waiting
+    forever (holding the terminal's or a caller's pipes)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _discard(pool: ProcessPoolExecutor) -> None:
+    global _pool
+    with _pool_lock:
+        if _pool is pool:
+            _pool = None
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+class Analyser:
+    """Analyses batches ahead of the writer: `submit` a batch, later call what it returns.
+
+    With `parallel`, a big batch on a machine of several cores goes to worker processes.
+    They are spawned, so they import the caller's main module again: a script that asks for
+    this must guard its entry point with `if __name__ == "__main__"`.
+    """
+
+    def __init__(self, *, parallel: bool = False) -> None:
+        self._parallel = parallel and _cores() > 1
+
+    def submit(self, texts: Sequence[Text]) -> Callable[[], Analysed]:
+        if not self._parallel or len(texts) < PARALLEL_MIN:
+            return lambda: analyse(texts)
+        pool = _shared_pool()
+        step = -(-len(texts) // _cores())
+        try:
+            futures: list[Future[Analysed]] = [
+                pool.submit(analyse, texts[start : start + step])
+                for start in range(0, len(texts), step)
+            ]
+        except BrokenProcessPool:
+            _discard(pool)
+            return lambda: analyse(texts)
+
+        def result() -> Analysed:
+            try:
+                return Analysed.join([f.result() for f in futures])
+            except BrokenProcessPool:  # a worker died (killed, out of memory): do it here
+                _discard(pool)
+                return analyse(texts)
+
+        return result

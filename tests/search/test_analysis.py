@@ -1,0 +1,89 @@
+"""Tokenizing for the index: batches split, joined and analysed by worker processes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+from sqlalchemy import select
+
+from newsreader.search import analysis
+from newsreader.search.analysis import Analysed, analyse
+from newsreader.search.tables import SearchPosting, table_of
+from newsreader.search.writer import group_order
+from newsreader.store.store import Store
+from tests.conftest import draft
+
+TEXTS = [
+    ("Erdogan meets Putin", "Wire", "Talks on the S-400 deal went on."),
+    ("Harbour storm", "Coast News", "The storm hit the harbour overnight."),
+    ("Erdogan meets Putin", "Wire", "Talks on the S-400 deal went on."),
+    ("", "", ""),
+    ("Kılıç wins", "Spor", "Kılıç won the final in İzmir."),
+]
+
+
+def postings(a: Analysed) -> list[set[tuple[str, int]]]:
+    """Per document: its (term, field bits) pairs."""
+    out, at = [], 0
+    for count in a.counts.tolist():
+        ids = a.term_ids[at : at + count].tolist()
+        bits = a.flags[at : at + count].tolist()
+        out.append({(a.names[i], b) for i, b in zip(ids, bits, strict=True)})
+        at += count
+    return out
+
+
+def test_join_and_select_keep_each_documents_terms() -> None:
+    whole = analyse(TEXTS)
+    joined = Analysed.join([analyse(TEXTS[:2]), analyse(TEXTS[2:3]), analyse(TEXTS[3:])])
+    assert postings(joined) == postings(whole)
+    assert joined.identities == whole.identities
+    assert len(set(joined.names)) == len(joined.names)
+    picked = whole.select([1, 4])
+    assert postings(picked) == [postings(whole)[1], postings(whole)[4]]
+    assert picked.identities == [whole.identities[1], whole.identities[4]]
+    assert ("s400", 4) in postings(whole)[0] and ("erdogan", 1) in postings(whole)[0]
+    assert postings(whole)[3] == set()
+
+
+def test_group_order_is_a_stable_sort_of_32_bit_keys() -> None:
+    rng = np.random.default_rng(3)
+    for high in (50, 70_000, 2**32 - 1):
+        keys = rng.integers(0, high, 5000, dtype=np.uint64).astype(np.uint32)
+        assert np.array_equal(group_order(keys), np.argsort(keys, kind="stable"))
+
+
+@pytest.fixture
+def small_batches_in_workers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(analysis, "PARALLEL_MIN", 10)
+    monkeypatch.setattr(analysis, "_cores", lambda: 2)
+    yield
+    if analysis._pool is not None:
+        analysis._discard(analysis._pool)
+
+
+def index_rows(store: Store) -> list[tuple[str, bytes, bytes]]:
+    posting = table_of(SearchPosting).c
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(posting.term, posting.docs, posting.flags)).all()
+    return sorted((r.term, r.docs, r.flags) for r in rows)
+
+
+def test_worker_processes_index_what_the_main_process_would(
+    tmp_path: object, small_batches_in_workers: None
+) -> None:
+    drafts = [
+        draft(f"Story {i} on {w}", f"{w} body text {i} with S-{i} codes", source=f"Src{i % 3}")
+        for i, w in enumerate(["harbour", "erdogan", "storm", "kilic"] * 15)
+    ]
+    drafts += drafts[:5]  # duplicates inside the batches are skipped alike
+    here = Store(f"sqlite:///{tmp_path}/here.db")
+    there = Store(f"sqlite:///{tmp_path}/there.db")
+    inline = here.add(drafts, batch=25)
+    parallel = there.add(drafts, batch=25, parallel=True)
+    assert analysis._pool is not None, "the batches did not go to worker processes"
+    assert inline == parallel and parallel.added == 60 and parallel.unchanged == 5
+    assert index_rows(there) == index_rows(here) != []
+    assert there.search("erdgan").ids == here.search("erdgan").ids != []
