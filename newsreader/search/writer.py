@@ -6,7 +6,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import groupby
+from typing import Any
 
 import numpy as np
 from sqlalchemy import delete, func, insert, select
@@ -193,32 +193,69 @@ def _merge(conn: Connection, segment_ids: list[int]) -> None:
         doc_parts.append(docs[keep])
         date_parts.append(np.frombuffer(seg.dates, dtype="<f8")[keep])
     merged_id = _add_segment(conn, np.concatenate(doc_parts), np.concatenate(date_parts))
-    rows = conn.execute(
-        select(_posting.c.term, _posting.c.segment_id, _posting.c.docs, _posting.c.flags)
-        .where(_posting.c.segment_id.in_(segment_ids))
-        .order_by(_posting.c.term, _posting.c.segment_id)
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    cursor = conn.exec_driver_sql(
+        "SELECT term, segment_id, docs, flags FROM search_posting "
+        f"WHERE segment_id IN ({', '.join([mark] * len(segment_ids))}) "
+        "ORDER BY term, segment_id",
+        tuple(segment_ids),
     )
-    batch: list[tuple[str, int, int, bytes, bytes]] = []
-    for term, group in groupby(rows, key=lambda row: row.term):
-        parts = list(group)
-        docs = np.concatenate([np.frombuffer(p.docs, dtype="<u4") for p in parts])
-        bits = np.concatenate([np.frombuffer(p.flags, dtype=np.uint8) for p in parts])
-        if dead:
-            keep = np.concatenate(
-                [_alive(np.frombuffer(p.docs, dtype="<u4"), dead.get(p.segment_id)) for p in parts]
-            )
-            docs, bits = docs[keep], bits[keep]
-        if len(docs):
-            batch.append((term, merged_id, len(docs), docs.tobytes(), bits.tobytes()))
-        if len(batch) >= 5000:
-            _insert_postings(conn, batch)
-            batch = []
-    _insert_postings(conn, batch)
+    carry: list[Any] = []
+    while True:
+        fetched = cursor.fetchmany(MERGE_ROWS)
+        rows = carry + list(fetched)
+        if not rows:
+            break
+        if fetched:  # the last term may go on in the next rows: keep it for then
+            last = rows[-1][0]
+            cut = len(rows) - 1
+            while cut > 0 and rows[cut - 1][0] == last:
+                cut -= 1
+            if cut > 0:
+                rows, carry = rows[:cut], rows[cut:]
+            else:
+                carry = rows
+                continue
+        else:
+            carry = []
+        _insert_postings(conn, _merged_rows(rows, merged_id, dead))
     conn.execute(delete(_posting).where(_posting.c.segment_id.in_(segment_ids)))
     conn.execute(delete(_segment).where(_segment.c.id.in_(segment_ids)))
     # Tombstones of deleted documents are spent once no older segment remains.
     oldest = conn.execute(select(func.min(_segment.c.id))).scalar_one()
     conn.execute(delete(_tombstone).where(_tombstone.c.before_segment <= oldest))
+
+
+MERGE_ROWS = 20_000
+"""Posting rows a merge holds at once (a whole term's rows are kept together)."""
+
+
+def _merged_rows(
+    rows: list[Any], merged_id: int, dead: dict[int, np.ndarray]
+) -> list[tuple[str, int, int, bytes, bytes]]:
+    """Rows ordered by (term, segment) as one row per term, without a loop per term: the
+    postings are joined end to end, dead ones dropped, and cut at the term boundaries."""
+    terms = [row[0] for row in rows]
+    lengths = np.fromiter((len(row[3]) for row in rows), dtype=np.int64, count=len(rows))
+    docs = np.frombuffer(b"".join(bytes(row[2]) for row in rows), dtype="<u4")
+    flags = np.frombuffer(b"".join(bytes(row[3]) for row in rows), dtype=np.uint8)
+    if dead:
+        segments = np.repeat(np.fromiter((row[1] for row in rows), np.int64, len(rows)), lengths)
+        keep = np.ones(len(docs), dtype=bool)
+        for segment, gone in dead.items():
+            here = np.flatnonzero(segments == segment)
+            keep[here[np.isin(docs[here], gone)]] = False
+        docs, flags = docs[keep], flags[keep]
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        lengths = np.add.reduceat(keep.astype(np.int64), starts) if len(keep) else lengths
+    firsts = [0, *(i for i in range(1, len(terms)) if terms[i] != terms[i - 1])]
+    counts = np.add.reduceat(lengths, firsts).tolist()
+    ends = np.cumsum(counts).tolist()
+    return [
+        (terms[i], merged_id, n, docs[end - n : end].tobytes(), flags[end - n : end].tobytes())
+        for i, n, end in zip(firsts, counts, ends, strict=True)
+        if n
+    ]
 
 
 def _dead_docs(conn: Connection, segment_ids: list[int]) -> dict[int, np.ndarray]:
