@@ -16,6 +16,7 @@ from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from rapidfuzz import process
@@ -29,8 +30,15 @@ from newsreader.search.result import Ranked, SearchCancelled, SearchResult
 from newsreader.search.tables import SearchPosting, SearchSegment, SearchTombstone, table_of
 from newsreader.search.tokens import fold, word_sequence
 
-TextFetcher = Callable[[Sequence[int]], Mapping[int, tuple[str, str]]]
-"""Article id -> (title, body), supplied by the store."""
+
+class TextFetcher(Protocol):
+    """Article id -> (title, body, or its first `body_chars`), supplied by the store."""
+
+    def __call__(
+        self, ids: Sequence[int], body_chars: int | None = None
+    ) -> Mapping[int, tuple[str, str]]: ...
+
+
 Cancelled = Callable[[], bool]
 Allowed = Callable[[], Collection[int] | None]
 """The article ids a query may return (its qualifiers, worked out by the store); None: all.
@@ -50,7 +58,7 @@ HEAD = 1000
 """Hits ranked at once; the rest are sorted the first time something reads past them (a
 one-letter query matches every article, and sorting 100k of them cost 10 ms a keystroke)."""
 """How many of the best hits are re-ranked by word proximity."""
-PROXIMITY_CHARS = 3000
+PROXIMITY_CHARS = 1500
 """How much of a body the proximity check reads (the lede is where a story's words meet)."""
 CACHE_BYTES = 96 * 2**20
 REFRESH_SECONDS = 1.0
@@ -443,7 +451,7 @@ class SearchIndex:
         every keystroke, and a regex tokenizer here cost more than the rest of the query.
         """
         head = ids[:RERANK].tolist()
-        texts = self._fetch_texts(head)
+        texts = self._fetch_texts(head, PROXIMITY_CHARS)
         words: dict[str, list[int]] = {}
         for k, group in enumerate(groups):
             for term in {e.term for e in group}:

@@ -374,11 +374,15 @@ class Store:
             is_starred=bool(row.is_starred),
         )
 
-    def texts(self, ids: Sequence[int]) -> Mapping[int, tuple[str, str]]:
-        """Titles and bodies, for the search index's phrase and proximity checks."""
+    def texts(
+        self, ids: Sequence[int], body_chars: int | None = None
+    ) -> Mapping[int, tuple[str, str]]:
+        """Titles and bodies (or their first `body_chars`), for the search index's phrase
+        and proximity checks."""
+        body = _c.body if body_chars is None else func.substr(_c.body, 1, body_chars)
         with translated(self.url), self.engine.connect() as conn:
-            rows = conn.execute(select(_c.id, _c.title, _c.body).where(_c.id.in_(list(ids))))
-            return {r.id: (r.title, r.body) for r in rows}
+            rows = conn.execute(select(_c.id, _c.title, body).where(_c.id.in_(list(ids))))
+            return {r[0]: (r[1], r[2]) for r in rows}
 
     def search(
         self,
