@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from newsreader.search.index import max_edits
+from newsreader.search.index import max_edits, phrase_pattern
 from newsreader.search.result import Ranked, SearchCancelled
 from newsreader.search.tables import SearchPosting, SearchSegment
 from newsreader.search.writer import IndexDoc, delete_documents, index_documents, merge_segments
@@ -312,3 +312,26 @@ def test_a_merge_in_small_slices_keeps_every_live_posting(
         segments = conn.execute(select(func.count()).select_from(SearchSegment)).scalar()
         rows = conn.execute(select(func.count()).select_from(SearchPosting)).scalar()
     assert segments == 1 and rows == len(after)
+
+
+def test_phrase_pattern_boundaries() -> None:
+    pattern = phrase_pattern(("martin", "lockheed"))
+    assert pattern.search("a martin-lockheed b") and pattern.search("martin lockheed")
+    for text in ("xmartin lockheed", "émartin lockheed", "martin lockheedx", "lockheed martin"):
+        assert not pattern.search(text), text
+    assert phrase_pattern(("s400", "deal")).search("the s-400 deal")
+
+
+def test_phrases_match_in_accented_and_plain_text(store: Store) -> None:
+    store.add(
+        [
+            draft("Talks in São Paulo", "Crowds gathered in SÃO PAULO."),
+            draft("Sao Paulo votes", "Plain ASCII title."),
+            draft("Paulo and Sao", "Reversed: paulo sao."),
+            draft("Nearby", "The aSão Paulo typo stays out."),
+            draft("Kiev", "Łódź and Gdańsk signed; the łódź gdańsk line."),
+        ]
+    )
+    titles = {row.title for row in store.rows(store.search('"sao paulo"').ids).values()}
+    assert titles == {"Talks in São Paulo", "Sao Paulo votes"}
+    assert len(store.search('"lodz gdansk"').ids) == 1
