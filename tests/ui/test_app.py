@@ -391,3 +391,17 @@ async def test_the_list_fetches_rows_a_page_at_a_time(
         assert "Story 1: " in list_text(app)
         assert articles.row(articles.ids[-1]) is not None
         assert sum(articles.row(i) is not None for i in articles.ids) < 800
+
+
+async def test_the_warmed_app_is_kept_out_of_the_collectors_way_until_it_ends(
+    seeded_store: Store,
+) -> None:
+    import gc
+
+    app = make_app(seeded_store)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        assert seeded_store.index.vocabulary_size > 0
+        assert gc.get_freeze_count() > 0  # full collections skip what was made up to now
+    assert gc.get_freeze_count() == 0  # and an app that ended is garbage like any other
