@@ -74,9 +74,8 @@ def phase_import(args: dict[str, Any]) -> dict[str, Any]:
     store.close()
     from newsreader.search import analysis
 
-    workers = analysis._cores() if analysis._pool is not None else 0
-    if analysis._pool is not None:
-        analysis._pool.shutdown(wait=True)  # reaped, so their peak RSS is known
+    # The import stopped its workers (reaped: their peak RSS is known).
+    workers = analysis.workers() if count >= analysis.PARALLEL_MIN else 0
     db_bytes = sum(
         Path(f"{db}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db}{s}").exists()
     )

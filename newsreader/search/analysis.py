@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from array import array
@@ -119,37 +120,26 @@ def analyse(texts: Sequence[Text]) -> Analysed:
     )
 
 
-def _cores() -> int:
+MAX_WORKERS = 4
+"""More would not help: beyond two or three, the one process that writes is the limit (and
+a container's CPU quota is not in the affinity mask)."""
+
+
+def workers() -> int:
+    """How many worker processes a parallel import uses: one per core, within reason."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    return min(cores, MAX_WORKERS)
 
 
-_pool: ProcessPoolExecutor | None = None
-_pool_lock = threading.Lock()
-
-
-def _shared_pool() -> ProcessPoolExecutor:
-    """One pool per process, made on first need. Its workers are spawned, not forked (the
-    caller may run threads, and a fork copies their locks): each imports this module
-    afresh, and exits when the process that made it is gone."""
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ProcessPoolExecutor(
-                _cores(),
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_follow_parent,
-                initargs=(os.getpid(),),
-            )
-        return _pool
-
-
-def _follow_parent(parent: int) -> None:
-    """In a worker: exit when the importing process is gone. A worker waits on a queue
-    whose write end it holds itself, so a parent killed with -9 would leave it waiting
-    forever (holding the terminal's or a caller's pipes)."""
+def _start_worker(parent: int) -> None:
+    """In a worker: leave Ctrl+C to the importing process (which stops cleanly and says
+    so in one line), and exit when that process is gone. A worker waits on a queue whose
+    write end it holds itself, so a parent killed with -9 would leave it waiting forever,
+    holding the terminal's or a caller's pipes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -159,44 +149,58 @@ def _follow_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _discard(pool: ProcessPoolExecutor) -> None:
-    global _pool
-    with _pool_lock:
-        if _pool is pool:
-            _pool = None
-    pool.shutdown(wait=False, cancel_futures=True)
-
-
 class Analyser:
     """Analyses batches ahead of the writer: `submit` a batch, later call what it returns.
 
-    With `parallel`, a big batch on a machine of several cores goes to worker processes.
-    They are spawned, so they import the caller's main module again: a script that asks for
-    this must guard its entry point with `if __name__ == "__main__"`.
+    With `parallel`, a big batch on a machine of several cores goes to worker processes,
+    started on the first such batch and stopped when the analyser is closed (pending work
+    is dropped if that happens on an error). They are spawned, not forked (the caller may
+    run threads, and a fork copies their locks), so they import the caller's main module
+    again: a script that asks for this must guard its entry point with
+    `if __name__ == "__main__"`.
     """
 
     def __init__(self, *, parallel: bool = False) -> None:
-        self._parallel = parallel and _cores() > 1
+        self._parallel = parallel and workers() > 1
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Analyser:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self.close(cancel=kind is not None)
+
+    def close(self, *, cancel: bool = False) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=not cancel, cancel_futures=cancel)
 
     def submit(self, texts: Sequence[Text]) -> Callable[[], Analysed]:
         if not self._parallel or len(texts) < PARALLEL_MIN:
             return lambda: analyse(texts)
-        pool = _shared_pool()
-        step = -(-len(texts) // _cores())
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                workers(),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
+            )
+        pool = self._pool
+        step = -(-len(texts) // workers())
         try:
             futures: list[Future[Analysed]] = [
                 pool.submit(analyse, texts[start : start + step])
                 for start in range(0, len(texts), step)
             ]
         except BrokenProcessPool:
-            _discard(pool)
+            self._parallel = False
             return lambda: analyse(texts)
 
         def result() -> Analysed:
             try:
                 return Analysed.join([f.result() for f in futures])
             except BrokenProcessPool:  # a worker died (killed, out of memory): do it here
-                _discard(pool)
+                self._parallel = False
                 return analyse(texts)
 
         return result

@@ -427,9 +427,8 @@ class SearchIndex:
 
         One compiled pattern per phrase, searched in C over the folded text: re-tokenising
         thousands of candidate bodies in Python cost a second at 100k articles. Folding a
-        body costs several times the search, so a text is first searched lower-cased: a
-        phrase found there is found (folding only touches what is not ASCII), and an ASCII
-        text it is not in does not have it.
+        body costs several times the search, so a text is first searched lower-cased (see
+        `_found_as_is`); an ASCII text the phrase is not in does not have it.
         """
         patterns = [phrase_pattern(p) for p in phrases if len(p) > 1]
         if not patterns:
@@ -443,7 +442,7 @@ class SearchIndex:
             for doc in chunk:
                 title, body = texts.get(doc, ("", ""))
                 text = f"{title}\n{body}".lower()
-                if all(pattern.search(text) for pattern in patterns) or (
+                if all(_found_as_is(pattern, text) for pattern in patterns) or (
                     not text.isascii() and all(pattern.search(fold(text)) for pattern in patterns)
                 ):
                     keep.append(doc)
@@ -481,14 +480,18 @@ class SearchIndex:
 
 
 def _top(keys: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of the `k` best keys, best first, and of the rest (unordered).
-
-    Ties keep position order, as a stable sort of everything would."""
+    """Positions of the `k` best keys, best first, and of the rest (unordered): exactly the
+    head a stable sort of everything gives, ties at the cut included (lowest positions)."""
     if len(keys) <= 2 * k:
         return np.argsort(-keys, kind="stable"), np.empty(0, np.intp)
-    part = np.argpartition(-keys, k)
-    top = np.sort(part[:k])
-    return top[np.argsort(-keys[top], kind="stable")], part[k:]
+    negated = -keys
+    cut = np.partition(negated, k - 1)[k - 1]
+    better = np.flatnonzero(negated < cut)
+    tied = np.flatnonzero(negated == cut)[: k - len(better)]
+    top = np.sort(np.concatenate([better, tied]))
+    rest = np.ones(len(keys), dtype=bool)
+    rest[top] = False
+    return top[np.argsort(negated[top], kind="stable")], np.flatnonzero(rest)
 
 
 def _rounded(scores: np.ndarray) -> list[float]:
@@ -541,6 +544,14 @@ def phrase_pattern(phrase: tuple[str, ...]) -> re.Pattern[str]:
     first = re.escape(phrase[0][0])
     start = f"{first}(?<![^\\W_]{first})"
     return re.compile(start + r"[\W_]+".join(words)[len(first) :] + r"(?![^\W_])")
+
+
+def _found_as_is(pattern: re.Pattern[str], lowered: str) -> bool:
+    """The phrase is in the folded text because it is in the lower-cased one, untouched by
+    folding: the match and a character either side are ASCII (folding changes only other
+    characters, and one of those beside it could fold into letters, like `™` or an accent)."""
+    found = pattern.search(lowered)
+    return found is not None and lowered[max(0, found.start() - 1) : found.end() + 1].isascii()
 
 
 def _window(sequence: list[str], groups: dict[str, list[int]], need: int) -> int | None:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 
 from newsreader.ingest.draft import ArticleDraft
 from newsreader.search.tables import table_of
-from newsreader.store.engine import BUSY_TIMEOUT_MS, StoreError, make_engine
+from newsreader.store.engine import StoreError, make_engine
 from newsreader.store.errors import describe_error, store_name, translated
 from newsreader.store.models import Article
 from newsreader.store.schema import get_meta, latest_version, schema_version, set_meta, upgrade
@@ -35,6 +35,7 @@ Order = Literal["newest", "oldest", "title", "source"]
 BATCH = 5000
 """Articles per write transaction (and index segment): big batches mean fewer posting rows."""
 
+OPEN_RETRY_SECONDS = 2.0
 _article = table_of(Article)
 _c = _article.c
 _ORDER = {
@@ -105,8 +106,9 @@ class Store:
     def _open(self) -> None:
         """Upgrade the schema if need be. Two processes creating one new SQLite file can
         meet while it turns to WAL, where SQLite reports "locked" at once instead of
-        waiting: that moment passes, so it is retried (for as long as a busy wait)."""
-        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        waiting: that moment passes within milliseconds, so it is retried for a little
+        while (not for long: on a file system without working locks it never passes)."""
+        deadline = time.monotonic() + OPEN_RETRY_SECONDS
         while True:
             try:
                 # Look before taking the write lock: a current store opens without waiting
@@ -118,7 +120,7 @@ class Store:
                         upgrade(conn)
                 return
             except OperationalError as error:
-                if "locked" not in str(error.orig) or time.monotonic() > deadline:
+                if "database is locked" not in str(error.orig) or time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
 
@@ -161,7 +163,6 @@ class Store:
         """
         from newsreader.search.analysis import Analyser
 
-        analyser = Analyser(parallel=parallel)
         added = updated = unchanged = 0
 
         def write(chunk: list[ArticleDraft], analysis: Callable[[], Analysed]) -> None:
@@ -174,20 +175,21 @@ class Store:
             unchanged += len(chunk) - n - u
 
         iterator = map(_storable, drafts)
-        ahead = (
-            (chunk, analyser.submit([(d.title, d.source, d.body) for d in chunk]))
-            for chunk in iter(lambda: list(islice(iterator, batch)), [])
-        )
         try:
-            # Each batch is analysed (by worker processes, if big) while the one before it
-            # is written, so a big import keeps every core busy.
-            previous = None
-            for current in ahead:
+            with Analyser(parallel=parallel) as analyser:
+                # Each batch is analysed (by worker processes, if big) while the one before
+                # it is written, so a big import keeps every core busy.
+                ahead = (
+                    (chunk, analyser.submit([(d.title, d.source, d.body) for d in chunk]))
+                    for chunk in iter(lambda: list(islice(iterator, batch)), [])
+                )
+                previous = None
+                for current in ahead:
+                    if previous is not None:
+                        write(*previous)
+                    previous = current
                 if previous is not None:
                     write(*previous)
-                previous = current
-            if previous is not None:
-                write(*previous)
         except DatabaseError as error:
             saved = added + updated
             done = f"{saved} new articles were saved before it" if saved else "nothing was saved"

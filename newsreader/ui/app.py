@@ -213,6 +213,7 @@ class NewsReaderApp(App[None]):
         self.counts: Counts | None = None
         """Articles, unread and starred in the whole store (None until first counted)."""
         self._restored = False
+        self._ended = False
         self._link_digits = ""
         self._link_timer: Timer | None = None
         self._store = store
@@ -342,10 +343,12 @@ class NewsReaderApp(App[None]):
         frozen keystroke whenever one fell on a key; afterwards they take about 5 ms.
         """
         self.store.index.load()
-        gc.collect()
-        gc.freeze()
+        if not self._ended:
+            gc.collect()
+            gc.freeze()
 
     def on_unmount(self) -> None:
+        self._ended = True  # a warm-up still running must not freeze what is garbage now
         gc.unfreeze()  # what the app held is garbage now (in tests, before the next app)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 import numpy as np
 import pytest
@@ -56,12 +57,19 @@ def test_group_order_is_a_stable_sort_of_32_bit_keys() -> None:
 
 
 @pytest.fixture
-def small_batches_in_workers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def pools(monkeypatch: pytest.MonkeyPatch) -> list[ProcessPoolExecutor]:
+    """Small batches go to two worker processes; the pools made are listed."""
+    made: list[ProcessPoolExecutor] = []
+
+    class Recorded(ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
     monkeypatch.setattr(analysis, "PARALLEL_MIN", 10)
-    monkeypatch.setattr(analysis, "_cores", lambda: 2)
-    yield
-    if analysis._pool is not None:
-        analysis._discard(analysis._pool)
+    monkeypatch.setattr(analysis, "workers", lambda: 2)
+    monkeypatch.setattr(analysis, "ProcessPoolExecutor", Recorded)
+    return made
 
 
 def index_rows(store: Store) -> list[tuple[str, bytes, bytes]]:
@@ -72,7 +80,7 @@ def index_rows(store: Store) -> list[tuple[str, bytes, bytes]]:
 
 
 def test_worker_processes_index_what_the_main_process_would(
-    tmp_path: object, small_batches_in_workers: None
+    tmp_path: object, pools: list[ProcessPoolExecutor]
 ) -> None:
     drafts = [
         draft(f"Story {i} on {w}", f"{w} body text {i} with S-{i} codes", source=f"Src{i % 3}")
@@ -83,7 +91,8 @@ def test_worker_processes_index_what_the_main_process_would(
     there = Store(f"sqlite:///{tmp_path}/there.db")
     inline = here.add(drafts, batch=25)
     parallel = there.add(drafts, batch=25, parallel=True)
-    assert analysis._pool is not None, "the batches did not go to worker processes"
+    assert len(pools) == 1, "the batches did not go to worker processes"
+    assert pools[0]._shutdown_thread, "the workers were not stopped when the import ended"
     assert inline == parallel and parallel.added == 60 and parallel.unchanged == 5
     assert index_rows(there) == index_rows(here) != []
     assert there.search("erdgan").ids == here.search("erdgan").ids != []

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from newsreader.search.index import max_edits, phrase_pattern
+from newsreader.search.index import _top, max_edits, phrase_pattern
 from newsreader.search.result import Ranked, SearchCancelled
 from newsreader.search.tables import SearchPosting, SearchSegment
 from newsreader.search.writer import IndexDoc, delete_documents, index_documents, merge_segments
@@ -335,3 +336,16 @@ def test_phrases_match_in_accented_and_plain_text(store: Store) -> None:
     titles = {row.title for row in store.rows(store.search('"sao paulo"').ids).values()}
     assert titles == {"Talks in São Paulo", "Sao Paulo votes"}
     assert len(store.search('"lodz gdansk"').ids) == 1
+
+
+def test_the_head_is_what_a_full_stable_sort_puts_first_ties_included() -> None:
+    """Scores take few values, so many keys tie at the cut: the head must still be exactly
+    the first k of a stable sort, or `--limit` and the app would list different articles."""
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        keys = rng.integers(0, 5, 3000).astype(np.float64)
+        k = int(rng.integers(1, 1000))
+        head, rest = _top(keys, k)
+        full = np.argsort(-keys, kind="stable")
+        assert np.array_equal(head, full[:k])
+        assert np.array_equal(np.sort(rest), np.sort(full[k:]))

@@ -322,8 +322,9 @@ class ArticleList(ScrollView, can_focus=True):
         if page in self._pending:
             return
         start = page * PAGE_SIZE
-        ids = list(self._ids[start : start + PAGE_SIZE])
-        if all(article_id in self._rows for article_id in ids):
+        # Only the rows not cached yet: a search brings its first screenful already.
+        ids = [i for i in self._ids[start : start + PAGE_SIZE] if i not in self._rows]
+        if not ids:
             return
         self._pending.add(page)
         generation, fetch = self._generation, self._fetch_rows
