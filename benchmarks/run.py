@@ -456,6 +456,10 @@ def print_table(out: dict[str, Any]) -> None:
         row(f"{name} [n={st['n']}]", fmt_ms(st["median_ms"]), fmt_ms(st["p95_ms"]), target, ok)
 
     t_at = "" if big else " (at 100k)"
+
+    def rss(name: str, mb: float, note: str = "") -> None:
+        row(name, f"{mb:.0f} MB", note, "≤400 MB" + t_at, mb <= TARGETS["rss_mb"] if big else None)
+
     imp = s.get("import")
     if imp:
         runs = ", ".join(f"{r:,.0f}" for r in imp["per_s_runs"])
@@ -475,12 +479,10 @@ def print_table(out: dict[str, Any]) -> None:
             f"{imp['total_s'][-1]:.1f} s",
             f"drafts {imp['drafting_s'][-1]:.1f} s",
         )
-        row(
+        rss(
             "  peak RSS, import process",
-            f"{imp['peak_rss_mb']:.0f} MB",
+            imp["peak_rss_mb"],
             f"(baseline {imp['baseline_rss_mb']:.0f} MB)",
-            "≤400 MB" + t_at,
-            imp["peak_rss_mb"] <= TARGETS["rss_mb"] if big else None,
         )
         row(
             f"  peak RSS, each of {imp['workers']} tokenizing workers",
@@ -494,13 +496,7 @@ def print_table(out: dict[str, Any]) -> None:
     lat("index open (index.load), restarted", o["load"])
     lat("first query after open ('e')", o["first_query"])
     row("  vocabulary terms", f"{o['vocabulary']:,}")
-    row(
-        "  peak RSS, open process",
-        f"{o['peak_rss_mb']:.0f} MB",
-        "",
-        "≤400 MB" + t_at,
-        o["peak_rss_mb"] <= TARGETS["rss_mb"] if big else None,
-    )
+    rss("  peak RSS, open process", o["peak_rss_mb"])
     se = s["search"]
     lat("search, all queries, first run", se["all_cold"])
     for k in KINDS:
@@ -512,13 +508,7 @@ def print_table(out: dict[str, Any]) -> None:
             lat(f"  {k}", st)
     lat("  eval queries (1–3 typo'd words)", se["eval_queries"])
     lat("search, all queries, repeated (cached)", se["all_warm"])
-    row(
-        "peak RSS, search process",
-        f"{se['peak_rss_mb']:.0f} MB",
-        "",
-        "≤400 MB" + t_at,
-        se["peak_rss_mb"] <= TARGETS["rss_mb"] if big else None,
-    )
+    rss("peak RSS, search process", se["peak_rss_mb"])
 
     app = out["app"]
     if "missing" in app:
@@ -552,13 +542,7 @@ def print_table(out: dict[str, Any]) -> None:
         if done:
             lat("  of which key→search worker done", stats(done))
         if app.get("peak_rss_mb"):
-            row(
-                "app: peak RSS",
-                f"{app['peak_rss_mb']:.0f} MB",
-                "",
-                "≤400 MB" + t_at,
-                app["peak_rss_mb"] <= 400 if big else None,
-            )
+            rss("app: peak RSS", app["peak_rss_mb"])
 
     anc = s["anchors"]
     names = {

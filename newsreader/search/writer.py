@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,14 +55,12 @@ def index_documents(
     """
     if not docs:
         return
+    doc_ids = np.fromiter((d.id for d in docs), dtype="<u4", count=len(docs))
     segment_id = _add_segment(
-        conn,
-        np.fromiter((d.id for d in docs), dtype="<u4", count=len(docs)),
-        np.fromiter((d.date for d in docs), dtype="<f8", count=len(docs)),
+        conn, doc_ids, np.fromiter((d.date for d in docs), dtype="<f8", count=len(docs))
     )
     if analysed is None:
         analysed = analyse([(d.title, d.source, d.body) for d in docs])
-    doc_ids = np.fromiter((d.id for d in docs), np.uint32, len(docs))
     _insert_postings(conn, _postings(analysed, doc_ids, segment_id))
     if replaces:
         _tombstone_docs(conn, [d.id for d in docs], before_segment=segment_id)
@@ -115,12 +113,17 @@ def _insert_postings(conn: Connection, rows: list[tuple[str, int, int, bytes, by
     the database's own work here."""
     if not rows:
         return
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    mark = _mark(conn)
     conn.exec_driver_sql(
         f"INSERT INTO search_posting (term, segment_id, n, docs, flags) "
         f"VALUES ({mark}, {mark}, {mark}, {mark}, {mark})",
         rows,
     )
+
+
+def _mark(conn: Connection) -> str:
+    """The driver's placeholder, for statements sent to it directly."""
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
 def delete_documents(conn: Connection, doc_ids: Iterable[int]) -> None:
@@ -193,31 +196,13 @@ def _merge(conn: Connection, segment_ids: list[int]) -> None:
         doc_parts.append(docs[keep])
         date_parts.append(np.frombuffer(seg.dates, dtype="<f8")[keep])
     merged_id = _add_segment(conn, np.concatenate(doc_parts), np.concatenate(date_parts))
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     cursor = conn.exec_driver_sql(
         "SELECT term, segment_id, docs, flags FROM search_posting "
-        f"WHERE segment_id IN ({', '.join([mark] * len(segment_ids))}) "
+        f"WHERE segment_id IN ({', '.join([_mark(conn)] * len(segment_ids))}) "
         "ORDER BY term, segment_id",
         tuple(segment_ids),
     )
-    carry: list[Any] = []
-    while True:
-        fetched = cursor.fetchmany(MERGE_ROWS)
-        rows = carry + list(fetched)
-        if not rows:
-            break
-        if fetched:  # the last term may go on in the next rows: keep it for then
-            last = rows[-1][0]
-            cut = len(rows) - 1
-            while cut > 0 and rows[cut - 1][0] == last:
-                cut -= 1
-            if cut > 0:
-                rows, carry = rows[:cut], rows[cut:]
-            else:
-                carry = rows
-                continue
-        else:
-            carry = []
+    for rows in _whole_terms(cursor):
         _insert_postings(conn, _merged_rows(rows, merged_id, dead))
     conn.execute(delete(_posting).where(_posting.c.segment_id.in_(segment_ids)))
     conn.execute(delete(_segment).where(_segment.c.id.in_(segment_ids)))
@@ -228,6 +213,21 @@ def _merge(conn: Connection, segment_ids: list[int]) -> None:
 
 MERGE_ROWS = 20_000
 """Posting rows a merge holds at once (a whole term's rows are kept together)."""
+
+
+def _whole_terms(cursor: Any) -> Iterator[list[Any]]:
+    """Rows ordered by term, `MERGE_ROWS` or so at a time, never splitting a term's rows."""
+    held: list[Any] = []
+    while fetched := cursor.fetchmany(MERGE_ROWS):
+        held.extend(fetched)
+        last, cut = held[-1][0], len(held)
+        while cut and held[cut - 1][0] == last:
+            cut -= 1
+        if cut:
+            yield held[:cut]
+            held = held[cut:]
+    if held:
+        yield held
 
 
 def _merged_rows(

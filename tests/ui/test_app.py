@@ -301,11 +301,13 @@ async def test_typing_in_the_search_bar_does_not_trigger_keys(seeded_store: Stor
     app = make_app(seeded_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"q?gjn/")
+        await pilot.press("slash", *"q?gjn/msuSOoy[]")
         await settle(pilot)
         assert app.return_code is None
         assert not isinstance(app.screen, HelpScreen)
-        assert app.search_bar.value == "q?gjn/"
+        assert app.search_bar.value == "q?gjn/msuSOoy[]"
+        assert app.view == "all" and app.sort == "newest"  # u, S, O did not act
+        assert not seeded_store.rows(app.all_ids or [])[app.all_ids[0]].is_starred  # type: ignore[index]
 
 
 async def test_help_lists_every_binding_and_closes(seeded_store: Store) -> None:

@@ -503,17 +503,6 @@ async def test_the_palette_shows_the_stats(store_50: Store) -> None:
         assert isinstance(app.screen, StatsScreen)
 
 
-async def test_new_keys_type_into_the_search_bar(seeded_store: Store) -> None:
-    app = make_app(seeded_store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"msuSOoy[]")
-        await settle(pilot)
-        assert app.search_bar.value == "msuSOoy[]"
-        assert app.view == "all" and app.sort == "newest"
-        assert not seeded_store.rows(app.all_ids or [])[app.all_ids[0]].is_starred  # type: ignore[index]
-
-
 def test_seed_fixture_is_unread(seeded_store: Store) -> None:
     seed(seeded_store)  # idempotent: still one article
     assert seeded_store.counts().unread == 1
