@@ -23,6 +23,7 @@ import numpy as np
 
 from newsreader.ingest.draft import identity
 from newsreader.search.fields import BODY, SOURCE, TITLE
+from newsreader.search.postings import Postings
 from newsreader.search.tokens import terms
 
 Text = tuple[str, str, str]
@@ -34,53 +35,34 @@ PARALLEL_MIN = 2000
 
 @dataclass(frozen=True, slots=True)
 class Analysed:
-    """Documents `0..n-1` of a batch: postings doc by doc, terms numbered in `names`."""
+    """Documents `0..n-1` of a batch: their identities, and their postings in pieces (one
+    per worker's share, each a segment as written)."""
 
     identities: list[tuple[str, int]]
     """(fingerprint, word count) per document."""
-    names: list[str]
-    term_ids: np.ndarray
-    """uint32 per posting: an index into `names`."""
-    counts: np.ndarray
-    """Postings per document."""
-    flags: np.ndarray
-    """uint8 field bits per posting."""
+    pieces: list[Postings]
+    """Consecutive runs of the documents, in order."""
 
     def select(self, positions: Sequence[int]) -> Analysed:
         """Only the documents at `positions` (ascending), renumbered from 0."""
-        if len(positions) == len(self.counts):
+        if len(positions) == len(self.identities):
             return self
-        chosen = np.zeros(len(self.counts), dtype=bool)
+        chosen = np.zeros(len(self.identities), dtype=bool)
         chosen[np.asarray(positions, dtype=np.int64)] = True
-        keep = np.repeat(chosen, self.counts)
-        return Analysed(
-            [self.identities[p] for p in positions],
-            self.names,
-            self.term_ids[keep],
-            self.counts[chosen],
-            self.flags[keep],
-        )
+        pieces, at = [], 0
+        for piece in self.pieces:
+            kept = piece.select(chosen[at : at + piece.size])
+            at += piece.size
+            if kept.size:
+                pieces.append(kept)
+        return Analysed([self.identities[p] for p in positions], pieces)
 
     @staticmethod
     def join(parts: Sequence[Analysed]) -> Analysed:
-        """Consecutive batches as one, with one numbering of their terms."""
-        if len(parts) == 1:
-            return parts[0]
-        number: dict[str, int] = {}
-        ids = []
-        for part in parts:
-            lut = np.fromiter(
-                (number.setdefault(name, len(number)) for name in part.names),
-                dtype=np.uint32,
-                count=len(part.names),
-            )
-            ids.append(lut[part.term_ids] if len(part.term_ids) else part.term_ids)
+        """Consecutive batches as one."""
         return Analysed(
             [i for part in parts for i in part.identities],
-            list(number),
-            np.concatenate(ids),
-            np.concatenate([part.counts for part in parts]),
-            np.concatenate([part.flags for part in parts]),
+            [piece for part in parts for piece in part.pieces],
         )
 
 
@@ -109,15 +91,17 @@ def analyse(texts: Sequence[Text]) -> Analysed:
             | (BODY if t in body_terms else 0)
             for t in marked
         )
-        flags.extend(b"\x04" * len(rest))
+        flags.extend(bytes([BODY]) * len(rest))
         counts.append(len(marked) + len(rest))
-    return Analysed(
-        identities,
+    docs = np.repeat(np.arange(len(texts), dtype=np.uint32), np.frombuffer(counts, np.int64))
+    postings = Postings.from_pairs(
+        len(texts),
         list(number),
+        docs,
         np.frombuffer(term_ids, dtype=np.uint32),
-        np.frombuffer(counts, dtype=np.int64),
         np.frombuffer(bytes(flags), dtype=np.uint8),
     )
+    return Analysed(identities, [postings])
 
 
 MAX_WORKERS = 4

@@ -22,12 +22,20 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from newsreader.search.fields import FIELD_WEIGHT
 from newsreader.search.query import Query, parse_query
 from newsreader.search.result import Ranked, SearchCancelled, SearchResult
-from newsreader.search.tables import SearchPosting, SearchSegment, SearchTombstone, table_of
+from newsreader.search.tables import (
+    BLOCK,
+    SearchBlock,
+    SearchSegment,
+    SearchTombstone,
+    decode_terms,
+    local_dtype,
+    table_of,
+)
 from newsreader.search.tokens import fold, word_sequence
 
 
@@ -59,13 +67,12 @@ RERANK = 30
 HEAD = 1000
 """Hits ranked at once; the rest are sorted the first time something reads past them (a
 one-letter query matches every article, and sorting 100k of them cost 10 ms a keystroke)."""
-"""How many of the best hits are re-ranked by word proximity."""
 PROXIMITY_CHARS = 1500
 """How much of a body the proximity check reads (the lede is where a story's words meet)."""
 CACHE_BYTES = 96 * 2**20
 REFRESH_SECONDS = 1.0
 
-_posting = table_of(SearchPosting)
+_block = table_of(SearchBlock)
 _segment = table_of(SearchSegment)
 _tombstone = table_of(SearchTombstone)
 _LAST = "\U0010ffff"
@@ -89,55 +96,82 @@ def max_edits(word: str, known: bool = False) -> int:
     return 1 if len(word) < 8 else 2
 
 
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    """What a snapshot knows of a segment: its terms (as vocabulary numbers, ascending),
+    where each term's postings start, and the article id of each of its documents (-1 for
+    those tombstoned out of it)."""
+
+    id: int
+    dtype: str
+    terms: np.ndarray
+    starts: np.ndarray
+    ids: np.ndarray
+
+
 class _Snapshot:
-    """The vocabulary and document dates as of one state of the segments."""
+    """The vocabulary, segments and document dates as of one state of the index."""
 
     def __init__(self, engine: Engine) -> None:
         with engine.connect() as conn:
             if conn.dialect.name == "postgresql":
-                # One state of the index for all four reads, as SQLite's read transaction
+                # One state of the index for all three reads, as SQLite's read transaction
                 # gives: at READ COMMITTED a merge committed between two of them would hide
                 # the documents it moved.
                 conn.execution_options(isolation_level="REPEATABLE READ")
             self.signature = conn.execute(select(func.max(_segment.c.id))).scalar()
-            rows = conn.execute(
-                select(_posting.c.term, func.sum(_posting.c.n))
-                .where(_posting.c.segment_id <= (self.signature or 0))
-                .group_by(_posting.c.term)
-            ).all()
             segments = conn.execute(
-                select(_segment.c.id, _segment.c.docs, _segment.c.dates).where(
-                    _segment.c.id <= (self.signature or 0)
-                )
+                select(_segment)
+                .where(_segment.c.id <= (self.signature or 0))
+                .order_by(_segment.c.id)
             ).all()
             stones = conn.execute(select(_tombstone.c.doc_id, _tombstone.c.before_segment)).all()
-        self.df: dict[str, int] = {r[0]: int(r[1]) for r in rows}
-        self.terms: list[str] = sorted(self.df)
+        names = [decode_terms(seg.terms) for seg in segments]
+        self.terms: list[str] = sorted(set().union(*names))
+        self.number: dict[str, int] = {term: i for i, term in enumerate(self.terms)}
+        self.frequency = np.zeros(len(self.terms), dtype=np.int64)
         self.by_length: dict[int, list[str]] = {}
         for term in self.terms:
             self.by_length.setdefault(len(term), []).append(term)
         self._prefixes: dict[int, list[str]] = {}
-        self.segment_ids = frozenset(s.id for s in segments)
-        seg_docs = {s.id: np.frombuffer(s.docs, dtype="<u4") for s in segments}
-        self.size = int(max((d.max() for d in seg_docs.values() if len(d)), default=0)) + 1
-        self.documents = max(2, sum(len(d) for d in seg_docs.values()))
-        self.dates = np.zeros(self.size, dtype=np.float64)
-        self.dead: dict[int, np.ndarray] = {}
         stone_ids = np.array([s.doc_id for s in stones], dtype=np.int64)
         stone_before = np.array([s.before_segment for s in stones], dtype=np.int64)
-        for seg in sorted(segments, key=lambda s: s.id):
-            docs = seg_docs[seg.id]
+        seg_docs = [np.frombuffer(seg.docs, dtype="<u4").astype(np.int64) for seg in segments]
+        self.size = int(max((d.max() for d in seg_docs if len(d)), default=0)) + 1
+        self.documents = max(2, sum(len(d) for d in seg_docs))
+        self.dates = np.zeros(self.size, dtype=np.float64)
+        self.segments: list[_Segment] = []
+        for seg, seg_names, ids in zip(segments, names, seg_docs, strict=True):
+            terms = np.fromiter(map(self.number.__getitem__, seg_names), np.int64, len(seg_names))
+            counts = np.frombuffer(seg.counts, dtype="<u4").astype(np.int64)
+            self.frequency[terms] += counts
             dead = stone_ids[stone_before > seg.id]
-            keep = ~np.isin(docs, dead) if len(dead) else slice(None)
             if len(dead):
-                self.dead[seg.id] = dead
-            self.dates[docs[keep]] = np.frombuffer(seg.dates, dtype="<f8")[keep]
+                ids = np.where(np.isin(ids, dead), -1, ids)
+            alive = ids >= 0
+            self.dates[ids[alive]] = np.frombuffer(seg.dates, dtype="<f8")[alive]
+            self.segments.append(
+                _Segment(
+                    seg.id,
+                    local_dtype(seg.doc_count),
+                    terms,
+                    np.concatenate(([0], np.cumsum(counts))),
+                    ids,
+                )
+            )
         self.checked_at = time.monotonic()
+
+    def has(self, term: str) -> bool:
+        return term in self.number
+
+    def df(self, term: str) -> int:
+        """Postings of `term` (documents holding it, counting replaced versions)."""
+        number = self.number.get(term)
+        return 1 if number is None else int(self.frequency[number])
 
     def rarity(self, term: str) -> float:
         """0.8 for a term in every document, up to 1.2 for one in a single document."""
-        df = self.df.get(term, 1)
-        return 0.8 + 0.4 * math.log(self.documents / df) / math.log(self.documents + 1)
+        return 0.8 + 0.4 * math.log(self.documents / self.df(term)) / math.log(self.documents + 1)
 
     def prefixed(self, prefix: str) -> list[str]:
         lo = bisect_left(self.terms, prefix)
@@ -252,8 +286,8 @@ class SearchIndex:
             last = query.prefix_last and i == len(query.words) - 1
             groups.append(self._expand(snap, word, last))
         for phrase in query.phrases:
-            groups.extend([Expansion(t, 1.0)] for t in phrase if t in snap.df)
-            if any(t not in snap.df for t in phrase):
+            groups.extend([Expansion(t, 1.0)] for t in phrase if snap.has(t))
+            if not all(map(snap.has, phrase)):
                 return SearchResult(text, [], [])
         if any(not group for group in groups):
             return SearchResult(text, [], [])
@@ -323,12 +357,12 @@ class SearchIndex:
             if similarity > found.get(term, 0.0):
                 found[term] = similarity
 
-        if word in snap.df:
+        if snap.has(word):
             offer(word, 1.0)
         if prefix:
             for term in self._capped(snap, snap.prefixed(word), len(word)):
                 offer(term, 0.8 + 0.15 * len(word) / len(term))
-        edits = max_edits(word, known=word in snap.df)
+        edits = max_edits(word, known=snap.has(word))
         if edits:
             for length in range(len(word) - edits, len(word) + edits + 1):
                 bucket = snap.by_length.get(length)
@@ -365,7 +399,7 @@ class SearchIndex:
         cap = min(cap, PREFIX_CAPS.get(length, cap))
         if len(terms) <= cap:
             return terms
-        return sorted(terms, key=lambda t: -snap.df[t])[:cap]
+        return sorted(terms, key=lambda t: -snap.df(t))[:cap]
 
     def _fetch_postings(
         self, snap: _Snapshot, terms: Collection[str], *, strict: bool = True
@@ -382,26 +416,29 @@ class SearchIndex:
                 self._postings.move_to_end(term)
                 out[term] = hit
         parts: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {t: [] for t in missing}
+        numbers = np.fromiter((snap.number.get(t, -1) for t in missing), np.int64, len(missing))
         with self._engine.connect() as conn:
-            for start in range(0, len(missing), 500):
-                chunk = missing[start : start + 500]
-                rows = conn.execute(
-                    select(
-                        _posting.c.term, _posting.c.segment_id, _posting.c.docs, _posting.c.flags
-                    ).where(_posting.c.term.in_(chunk))
-                )
-                for row in rows:
-                    if row.segment_id not in snap.segment_ids:
-                        if strict:
-                            raise _Stale
-                        continue  # written after this snapshot: the next one has it
-                    docs = np.frombuffer(row.docs, dtype="<u4").astype(np.int64)
-                    flags = np.frombuffer(row.flags, dtype=np.uint8)
-                    dead = snap.dead.get(row.segment_id)
-                    if dead is not None:
-                        keep = ~np.isin(docs, dead)
-                        docs, flags = docs[keep], flags[keep]
-                    parts[row.term].append((docs, flags))
+            for seg in snap.segments:
+                at = np.searchsorted(seg.terms, numbers)
+                if not len(seg.terms):
+                    continue
+                hits = np.flatnonzero(seg.terms[np.minimum(at, len(seg.terms) - 1)] == numbers)
+                if not len(hits):
+                    continue
+                starts = seg.starts[at[hits]].tolist()
+                ends = seg.starts[at[hits] + 1].tolist()
+                blocks = _read_blocks(conn, seg, starts, ends)
+                if blocks is None:
+                    if strict:
+                        raise _Stale  # merged away by another process since the snapshot
+                    continue  # the next snapshot has these documents
+                for i, start, end in zip(hits.tolist(), starts, ends, strict=True):
+                    local, flags = _postings_of(blocks, start, end)
+                    docs = seg.ids[local]
+                    if docs.min(initial=0) < 0:
+                        alive = docs >= 0
+                        docs, flags = docs[alive], flags[alive]
+                    parts[missing[i]].append((docs, flags))
         for term, found in parts.items():
             if not found:
                 entry = (np.empty(0, np.int64), np.empty(0, np.uint8))
@@ -492,6 +529,48 @@ def _top(keys: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     rest = np.ones(len(keys), dtype=bool)
     rest[top] = False
     return top[np.argsort(negated[top], kind="stable")], np.flatnonzero(rest)
+
+
+_Blocks = dict[int, tuple[np.ndarray, np.ndarray]]
+
+
+def _read_blocks(
+    conn: Connection, seg: _Segment, starts: list[int], ends: list[int]
+) -> _Blocks | None:
+    """The blocks holding postings `start:end` of `seg` for each pair; None if the segment
+    is gone."""
+    wanted = sorted(
+        {
+            b
+            for start, end in zip(starts, ends, strict=True)
+            for b in range(start // BLOCK, (end - 1) // BLOCK + 1)
+        }
+    )
+    blocks: _Blocks = {}
+    for first in range(0, len(wanted), 500):
+        chunk = wanted[first : first + 500]
+        for row in conn.execute(
+            select(_block.c.block, _block.c.docs, _block.c.flags).where(
+                _block.c.segment_id == seg.id, _block.c.block.in_(chunk)
+            )
+        ):
+            blocks[row.block] = (
+                np.frombuffer(row.docs, dtype=seg.dtype),
+                np.frombuffer(row.flags, dtype=np.uint8),
+            )
+    return blocks if len(blocks) == len(wanted) else None
+
+
+def _postings_of(blocks: _Blocks, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+    first, last = start // BLOCK, (end - 1) // BLOCK
+    offset = first * BLOCK
+    if first == last:
+        docs, flags = blocks[first]
+    else:
+        parts = [blocks[b] for b in range(first, last + 1)]
+        docs = np.concatenate([d for d, _ in parts])
+        flags = np.concatenate([f for _, f in parts])
+    return docs[start - offset : end - offset], flags[start - offset : end - offset]
 
 
 def _rounded(scores: np.ndarray) -> list[float]:

@@ -1,15 +1,24 @@
 """Where the index persists: plain tables, so it lives in any database the store runs on.
 
-The index is log-structured. Every write adds a segment (the documents it indexed, and one
-posting row per term); segments of a size tier are merged when they pile up, so a term's
-postings stay in a handful of rows. A tombstone hides a document's postings in segments
-older than `before_segment` (its earlier versions, or all of them once deleted).
+The index is log-structured. Every write adds a segment: the documents it indexed (numbered
+0..n-1 within it), its sorted terms with how many postings each has, and the postings of
+all its terms end to end, cut into blocks of `BLOCK` postings. A term's postings are found
+from its place in the segment's term list, so a segment costs a handful of rows however
+many terms it has, and a whole batch's postings are written (and merged) as a few big
+values. Segments of a size tier are merged when they pile up. A tombstone hides a
+document in segments older than `before_segment` (its earlier versions, or all of them once
+deleted).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, LargeBinary, Table
+from collections.abc import Sequence
+
+from sqlalchemy import Column, LargeBinary, Table
 from sqlmodel import Field, SQLModel
+
+BLOCK = 4096
+"""Postings per block row: a rare term costs one block read; a common one, a few."""
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -24,18 +33,18 @@ class SearchSegment(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     doc_count: int
-    docs: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # uint32 LE ids
+    docs: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # uint32 LE article ids
     dates: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # float64 LE
+    terms: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # UTF-8, NUL between
+    counts: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # uint32 LE per term
 
 
-class SearchPosting(SQLModel, table=True):
-    __tablename__ = "search_posting"
-    __table_args__ = (Index("ix_search_posting_segment", "segment_id"),)
+class SearchBlock(SQLModel, table=True):
+    __tablename__ = "search_block"
 
-    term: str = Field(primary_key=True, max_length=64)
     segment_id: int = Field(primary_key=True)
-    n: int
-    docs: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # uint32 LE ids
+    block: int = Field(primary_key=True)
+    docs: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # local numbers
     flags: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # uint8 field bits
 
 
@@ -48,3 +57,17 @@ class SearchTombstone(SQLModel, table=True):
 
 DELETED = 2**31 - 1
 """`before_segment` of a deleted document: hidden in every segment."""
+
+
+def local_dtype(doc_count: int) -> str:
+    """How a segment stores its document numbers: two bytes while they fit."""
+    return "<u2" if doc_count <= 1 << 16 else "<u4"
+
+
+def encode_terms(names: Sequence[str]) -> bytes:
+    """A segment's term list (terms hold no NUL: they are runs of letters and digits)."""
+    return "\0".join(names).encode()
+
+
+def decode_terms(blob: bytes) -> list[str]:
+    return bytes(blob).decode().split("\0") if blob else []

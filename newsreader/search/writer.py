@@ -4,31 +4,37 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from newsreader.search.analysis import Analysed, analyse
+from newsreader.search.postings import Postings, group_order
 from newsreader.search.tables import (
+    BLOCK,
     DELETED,
-    SearchPosting,
+    SearchBlock,
     SearchSegment,
     SearchTombstone,
+    decode_terms,
+    encode_terms,
+    local_dtype,
     table_of,
 )
 from newsreader.store.engine import lock_writers
 
 MERGE_FACTOR = 10
 """Merge when this many segments share a size tier (powers of ten of documents)."""
+MERGE_POSTINGS = 1 << 21
+"""Postings a merge holds at once (a term's are never split)."""
 
 _segment = table_of(SearchSegment)
-_posting = table_of(SearchPosting)
+_block = table_of(SearchBlock)
 _tombstone = table_of(SearchTombstone)
 
 
@@ -49,76 +55,81 @@ def index_documents(
     replaces: bool = False,
     analysed: Analysed | None = None,
 ) -> None:
-    """Index `docs` as a new segment. `replaces`: some ids were indexed before (updates).
+    """Index `docs` as new segments. `replaces`: some ids were indexed before (updates).
 
     `analysed`: their terms, worked out already (by worker processes, for a big import).
     """
     if not docs:
         return
-    doc_ids = np.fromiter((d.id for d in docs), dtype="<u4", count=len(docs))
-    segment_id = _add_segment(
-        conn, doc_ids, np.fromiter((d.date for d in docs), dtype="<f8", count=len(docs))
-    )
     if analysed is None:
         analysed = analyse([(d.title, d.source, d.body) for d in docs])
-    _insert_postings(conn, _postings(analysed, doc_ids, segment_id))
-    if replaces:
-        _tombstone_docs(conn, [d.id for d in docs], before_segment=segment_id)
+    ids = np.fromiter((d.id for d in docs), dtype="<u4", count=len(docs))
+    dates = np.fromiter((d.date for d in docs), dtype="<f8", count=len(docs))
+    first, at = None, 0
+    for piece in analysed.pieces:
+        segment_id = _write_segment(
+            conn, piece, ids[at : at + piece.size], dates[at : at + piece.size]
+        )
+        first = first or segment_id
+        at += piece.size
+    if replaces and first is not None:
+        _tombstone_docs(conn, ids.tolist(), before_segment=first)
     merge_segments(conn)
 
 
-def _postings(
-    analysed: Analysed, doc_ids: np.ndarray, segment_id: int
-) -> list[tuple[str, int, int, bytes, bytes]]:
-    """One (term, segment, n, doc ids, field bits) row per distinct term: a stable sort
-    groups the postings by term with the documents still in order."""
-    tids = analysed.term_ids
-    order = group_order(tids)
-    grouped = tids[order]
-    grouped_docs = np.repeat(doc_ids, analysed.counts)[order].astype("<u4")
-    grouped_flags = analysed.flags[order]
-    bounds = np.flatnonzero(np.diff(grouped)) + 1
-    starts = [0, *bounds.tolist()]
-    ends = [*bounds.tolist(), len(order)]
-    names = analysed.names
-    first = grouped[starts].tolist() if len(order) else []
-    rows = [
-        (
-            names[tid],
-            segment_id,
-            end - start,
-            grouped_docs[start:end].tobytes(),
-            grouped_flags[start:end].tobytes(),
+def _write_segment(conn: Connection, postings: Postings, ids: np.ndarray, dates: np.ndarray) -> int:
+    segment_id = _add_segment(conn, ids, dates, postings.names, postings.counts)
+    blocks = _Blocks(conn, segment_id, postings.size)
+    blocks.add(postings.docs, postings.flags)
+    blocks.close()
+    return segment_id
+
+
+class _Blocks:
+    """Writes a segment's postings as they come, a full block at a time."""
+
+    def __init__(self, conn: Connection, segment_id: int, doc_count: int) -> None:
+        self._conn, self._segment_id = conn, segment_id
+        self._dtype = local_dtype(doc_count)
+        self._docs: list[np.ndarray] = []
+        self._flags: list[np.ndarray] = []
+        self._held = 0
+        self._written = 0
+
+    def add(self, docs: np.ndarray, flags: np.ndarray) -> None:
+        self._docs.append(docs.astype(self._dtype))
+        self._flags.append(flags)
+        self._held += len(docs)
+        if self._held >= BLOCK:
+            self._write(self._held - self._held % BLOCK)
+
+    def close(self) -> None:
+        self._write(self._held)
+
+    def _write(self, n: int) -> None:
+        if not n:
+            return
+        docs, flags = np.concatenate(self._docs), np.concatenate(self._flags)
+        rows = [
+            (
+                self._segment_id,
+                self._written + k,
+                docs[start : start + BLOCK].tobytes(),
+                flags[start : start + BLOCK].tobytes(),
+            )
+            for k, start in enumerate(range(0, n, BLOCK))
+        ]
+        # Straight to the driver: SQLAlchemy's per-value processing of blobs costs more than
+        # the database's own work here.
+        mark = _mark(self._conn)
+        self._conn.exec_driver_sql(
+            f"INSERT INTO search_block (segment_id, block, docs, flags) "
+            f"VALUES ({mark}, {mark}, {mark}, {mark})",
+            rows,
         )
-        for tid, start, end in zip(first, starts, ends, strict=True)
-    ]
-    # In key order, the inserts walk the (term, segment) index from one end to the other
-    # instead of landing on random pages of it.
-    rows.sort(key=lambda row: row[0])
-    return rows
-
-
-def group_order(keys: np.ndarray) -> np.ndarray:
-    """A stable argsort of uint32 `keys`, as radix sorts of 16-bit halves (numpy sorts 16-bit
-    keys by radix, 4x faster than its merge sort of 32-bit ones)."""
-    if not len(keys) or int(keys.max()) <= 0xFFFF:
-        return np.argsort(keys.astype(np.uint16), kind="stable")
-    low = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
-    high = np.argsort((keys[low] >> 16).astype(np.uint16), kind="stable")
-    return low[high]
-
-
-def _insert_postings(conn: Connection, rows: list[tuple[str, int, int, bytes, bytes]]) -> None:
-    """Straight to the driver: SQLAlchemy's per-value processing of blobs costs more than
-    the database's own work here."""
-    if not rows:
-        return
-    mark = _mark(conn)
-    conn.exec_driver_sql(
-        f"INSERT INTO search_posting (term, segment_id, n, docs, flags) "
-        f"VALUES ({mark}, {mark}, {mark}, {mark}, {mark})",
-        rows,
-    )
+        self._written += len(rows)
+        self._docs, self._flags = [docs[n:]], [flags[n:]]
+        self._held -= n
 
 
 def _mark(conn: Connection) -> str:
@@ -132,14 +143,20 @@ def delete_documents(conn: Connection, doc_ids: Iterable[int]) -> None:
     if doc_ids:
         _tombstone_docs(conn, doc_ids, before_segment=DELETED)
         # An empty segment marks the index as changed for readers in other processes.
-        _add_segment(conn, np.empty(0, "<u4"), np.empty(0, "<f8"))
+        _add_segment(conn, np.empty(0, "<u4"), np.empty(0, "<f8"), [], np.empty(0, np.int64))
 
 
-def _add_segment(conn: Connection, doc_ids: np.ndarray, dates: np.ndarray) -> int:
+def _add_segment(
+    conn: Connection, ids: np.ndarray, dates: np.ndarray, names: Sequence[str], counts: np.ndarray
+) -> int:
     lock_writers(conn)  # every index write starts here (the store's writers hold it already)
     result = conn.execute(
         insert(_segment).values(
-            doc_count=len(doc_ids), docs=doc_ids.tobytes(), dates=dates.tobytes()
+            doc_count=len(ids),
+            docs=ids.astype("<u4").tobytes(),
+            dates=dates.astype("<f8").tobytes(),
+            terms=encode_terms(names),
+            counts=counts.astype("<u4").tobytes(),
         )
     )
     key = result.inserted_primary_key
@@ -182,80 +199,122 @@ def merge_segments(conn: Connection, *, force: bool = False) -> None:
     _merge(conn, chosen)
 
 
+@dataclass(slots=True)
+class _Source:
+    """A segment being merged: its terms as numbers of the merged list, where each term's
+    postings start, and the merged number of each of its documents (-1: dropped)."""
+
+    id: int
+    dtype: str
+    terms: np.ndarray
+    counts: np.ndarray
+    starts: np.ndarray
+    number: np.ndarray
+
+
 def _merge(conn: Connection, segment_ids: list[int]) -> None:
+    """Rewrite segments as one, a slice of terms at a time: documents keep their order
+    (segment by segment), so each term's postings are its segments' runs end to end."""
     dead = _dead_docs(conn, segment_ids)
     segs = conn.execute(
-        select(_segment.c.id, _segment.c.docs, _segment.c.dates)
-        .where(_segment.c.id.in_(segment_ids))
-        .order_by(_segment.c.id)
+        select(_segment).where(_segment.c.id.in_(segment_ids)).order_by(_segment.c.id)
     ).all()
-    doc_parts, date_parts = [], []
-    for seg in segs:
+    names = [decode_terms(seg.terms) for seg in segs]
+    merged = sorted(set().union(*names))
+    index = {name: i for i, name in enumerate(merged)}
+    sources, doc_parts, date_parts, alive_count = [], [], [], 0
+    for seg, seg_names in zip(segs, names, strict=True):
         docs = np.frombuffer(seg.docs, dtype="<u4")
         keep = _alive(docs, dead.get(seg.id))
+        number = np.full(len(docs), -1, dtype=np.int64)
+        number[keep] = alive_count + np.arange(int(keep.sum()))
+        alive_count += int(keep.sum())
         doc_parts.append(docs[keep])
         date_parts.append(np.frombuffer(seg.dates, dtype="<f8")[keep])
-    merged_id = _add_segment(conn, np.concatenate(doc_parts), np.concatenate(date_parts))
-    cursor = conn.exec_driver_sql(
-        "SELECT term, segment_id, docs, flags FROM search_posting "
-        f"WHERE segment_id IN ({', '.join([_mark(conn)] * len(segment_ids))}) "
-        "ORDER BY term, segment_id",
-        tuple(segment_ids),
+        counts = np.frombuffer(seg.counts, dtype="<u4").astype(np.int64)
+        sources.append(
+            _Source(
+                seg.id,
+                local_dtype(seg.doc_count),
+                np.fromiter(map(index.__getitem__, seg_names), np.int64, len(seg_names)),
+                counts,
+                np.concatenate(([0], np.cumsum(counts))),
+                number,
+            )
+        )
+    merged_id = _add_segment(
+        conn, np.concatenate(doc_parts), np.concatenate(date_parts), [], np.empty(0, np.int64)
     )
-    for rows in _whole_terms(cursor):
-        _insert_postings(conn, _merged_rows(rows, merged_id, dead))
-    conn.execute(delete(_posting).where(_posting.c.segment_id.in_(segment_ids)))
+    blocks = _Blocks(conn, merged_id, alive_count)
+    totals = np.zeros(len(merged), dtype=np.int64)
+    for source in sources:
+        totals[source.terms] += source.counts
+    kept = np.zeros(len(merged), dtype=np.int64)
+    for lo, hi in _slices(totals):
+        terms: list[np.ndarray] = []
+        numbers: list[np.ndarray] = []
+        flags: list[np.ndarray] = []
+        for source in sources:
+            first, last = np.searchsorted(source.terms, [lo, hi])
+            start, end = int(source.starts[first]), int(source.starts[last])
+            if start == end:
+                continue
+            local, bits = _read_postings(conn, source, start, end)
+            term = np.repeat(source.terms[first:last] - lo, source.counts[first:last])
+            number = source.number[local]
+            alive = number >= 0
+            terms.append(term[alive])
+            numbers.append(number[alive])
+            flags.append(bits[alive])
+        if not terms:
+            continue
+        term = np.concatenate(terms).astype(np.uint32)
+        order = group_order(term)
+        blocks.add(np.concatenate(numbers)[order], np.concatenate(flags)[order])
+        kept[lo:hi] += np.bincount(term, minlength=hi - lo)
+    blocks.close()
+    used = np.flatnonzero(kept)
+    conn.execute(
+        update(_segment)
+        .where(_segment.c.id == merged_id)
+        .values(
+            terms=encode_terms([merged[i] for i in used.tolist()]),
+            counts=kept[used].astype("<u4").tobytes(),
+        )
+    )
+    conn.execute(delete(_block).where(_block.c.segment_id.in_(segment_ids)))
     conn.execute(delete(_segment).where(_segment.c.id.in_(segment_ids)))
     # Tombstones of deleted documents are spent once no older segment remains.
     oldest = conn.execute(select(func.min(_segment.c.id))).scalar_one()
     conn.execute(delete(_tombstone).where(_tombstone.c.before_segment <= oldest))
 
 
-MERGE_ROWS = 20_000
-"""Posting rows a merge holds at once (a whole term's rows are kept together)."""
+def _slices(totals: np.ndarray) -> list[tuple[int, int]]:
+    """Consecutive term ranges holding about `MERGE_POSTINGS` postings each."""
+    ends = np.cumsum(totals)
+    cuts = np.searchsorted(
+        ends,
+        np.arange(MERGE_POSTINGS, int(ends[-1]) if len(ends) else 0, MERGE_POSTINGS),
+        side="right",
+    )
+    bounds = np.unique(np.concatenate(([0], cuts, [len(totals)])))
+    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
 
 
-def _whole_terms(cursor: Any) -> Iterator[list[Any]]:
-    """Rows ordered by term, `MERGE_ROWS` or so at a time, never splitting a term's rows."""
-    held: list[Any] = []
-    while fetched := cursor.fetchmany(MERGE_ROWS):
-        held.extend(fetched)
-        last, cut = held[-1][0], len(held)
-        while cut and held[cut - 1][0] == last:
-            cut -= 1
-        if cut:
-            yield held[:cut]
-            held = held[cut:]
-    if held:
-        yield held
-
-
-def _merged_rows(
-    rows: list[Any], merged_id: int, dead: dict[int, np.ndarray]
-) -> list[tuple[str, int, int, bytes, bytes]]:
-    """Rows ordered by (term, segment) as one row per term, without a loop per term: the
-    postings are joined end to end, dead ones dropped, and cut at the term boundaries."""
-    terms = [row[0] for row in rows]
-    lengths = np.fromiter((len(row[3]) for row in rows), dtype=np.int64, count=len(rows))
-    docs = np.frombuffer(b"".join(bytes(row[2]) for row in rows), dtype="<u4")
-    flags = np.frombuffer(b"".join(bytes(row[3]) for row in rows), dtype=np.uint8)
-    if dead:
-        segments = np.repeat(np.fromiter((row[1] for row in rows), np.int64, len(rows)), lengths)
-        keep = np.ones(len(docs), dtype=bool)
-        for segment, gone in dead.items():
-            here = np.flatnonzero(segments == segment)
-            keep[here[np.isin(docs[here], gone)]] = False
-        docs, flags = docs[keep], flags[keep]
-        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        lengths = np.add.reduceat(keep.astype(np.int64), starts) if len(keep) else lengths
-    firsts = [0, *(i for i in range(1, len(terms)) if terms[i] != terms[i - 1])]
-    counts = np.add.reduceat(lengths, firsts).tolist()
-    ends = np.cumsum(counts).tolist()
-    return [
-        (terms[i], merged_id, n, docs[end - n : end].tobytes(), flags[end - n : end].tobytes())
-        for i, n, end in zip(firsts, counts, ends, strict=True)
-        if n
-    ]
+def _read_postings(
+    conn: Connection, source: _Source, start: int, end: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Postings `start:end` of a segment: the blocks that hold them, cut to size."""
+    first, last = start // BLOCK, (end - 1) // BLOCK
+    rows = conn.execute(
+        select(_block.c.docs, _block.c.flags)
+        .where(_block.c.segment_id == source.id, _block.c.block >= first, _block.c.block <= last)
+        .order_by(_block.c.block)
+    ).all()
+    docs = np.frombuffer(b"".join(bytes(r.docs) for r in rows), dtype=source.dtype)
+    flags = np.frombuffer(b"".join(bytes(r.flags) for r in rows), dtype=np.uint8)
+    cut = slice(start - first * BLOCK, end - first * BLOCK)
+    return docs[cut].astype(np.int64), flags[cut]
 
 
 def _dead_docs(conn: Connection, segment_ids: list[int]) -> dict[int, np.ndarray]:

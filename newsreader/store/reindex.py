@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
-from newsreader.search.tables import SearchPosting, SearchSegment, SearchTombstone, table_of
+from newsreader.search.tables import SearchBlock, SearchSegment, SearchTombstone, table_of
 from newsreader.store.models import Article
 
 BATCH = 5000
@@ -22,7 +22,7 @@ def rebuild_index(conn: Connection) -> int:
     from newsreader.search.writer import IndexDoc, index_documents
 
     article = table_of(Article).c
-    for model in (SearchPosting, SearchTombstone, SearchSegment):
+    for model in (SearchBlock, SearchTombstone, SearchSegment):
         conn.execute(delete(table_of(model)))
     indexed = last = 0
     while True:

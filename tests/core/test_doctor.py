@@ -11,7 +11,7 @@ from sqlalchemy import delete
 
 from newsreader.importer import import_paths
 from newsreader.recovery import rebuild
-from newsreader.search.tables import SearchPosting, SearchSegment, table_of
+from newsreader.search.tables import SearchBlock, SearchSegment, table_of
 from newsreader.store.engine import StoreError
 from newsreader.store.health import check, move_aside
 from newsreader.store.store import Store
@@ -63,7 +63,7 @@ def test_an_index_that_lost_articles_is_found_and_rebuilt_in_place(tmp_path: Pat
     db, _ = _store_with_files(tmp_path)
     store = Store(_url(db))
     with store.writing() as conn:  # an index damaged by a bug: no postings, no segments
-        conn.execute(delete(table_of(SearchPosting)))
+        conn.execute(delete(table_of(SearchBlock)))
         conn.execute(delete(table_of(SearchSegment)))
     store.close()
     index = next(f for f in check(_url(db)) if f.check == "index")

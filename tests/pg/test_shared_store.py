@@ -36,8 +36,7 @@ from sqlalchemy.engine import Connection, make_url
 
 from newsreader.ingest import ArticleDraft
 from newsreader.refresh import refresh
-from newsreader.search.tables import SearchPosting, SearchSegment, table_of
-from newsreader.search.writer import IndexDoc, index_documents
+from newsreader.search.tables import SearchSegment, table_of
 from newsreader.store import schema
 from newsreader.store.engine import make_engine
 from newsreader.store.feeds import AlreadySubscribed, add_feed, feeds
@@ -47,10 +46,10 @@ from newsreader.store.store import Store
 from newsreader.store.views import DayCount
 from tests.conftest import draft
 from tests.feeds.server import FeedServer, serving
-from tests.fixtures.make_store_v1 import ARTICLES, IMPORTED, fingerprint
+from tests.fixtures.make_store_v1 import ARTICLES, IMPORTED, fingerprint, v1_index
+from tests.search.indexed import live_postings
 
 _article = table_of(Article)
-_posting = table_of(SearchPosting)
 
 
 @pytest.fixture
@@ -225,10 +224,8 @@ def test_concurrent_writers_never_merge_the_same_segments(pg_url: str) -> None:
         with stores[0].engine.connect() as conn:
             segments = conn.execute(select(func.count()).select_from(table_of(SearchSegment)))
             assert segments.scalar_one() < 80  # tiers were merged along the way
-            rows = conn.execute(
-                select(_posting.c.n, _posting.c.docs).where(_posting.c.term == "common")
-            ).all()
-        assert sum(n for n, _ in rows) == 80  # each document once, in one live segment
+        # each document once, in one live segment
+        assert len(live_postings(stores[0])["common"]) == 80
         stores[0].index.invalidate()
         assert len(stores[0].search("common").ids) == 80
     finally:
@@ -280,7 +277,7 @@ def test_days_are_utc_days_whatever_the_servers_time_zone(pg_url: str) -> None:
 
 # Schema version 1, frozen: the tables `tests/fixtures/make_store_v1.py` writes, as models.
 V1 = MetaData()
-Table(
+V1_SEGMENT = Table(
     "search_segment",
     V1,
     Column("id", Integer, primary_key=True),
@@ -288,7 +285,7 @@ Table(
     Column("docs", LargeBinary, nullable=False),
     Column("dates", LargeBinary, nullable=False),
 )
-Table(
+V1_POSTING = Table(
     "search_posting",
     V1,
     Column("term", String(64), primary_key=True),
@@ -349,11 +346,9 @@ def _create_v1(conn: Connection) -> None:
                 is_starred=is_starred,
             )
         )
-    stamp = IMPORTED.replace(tzinfo=UTC).timestamp()
-    index_documents(
-        conn,
-        [IndexDoc(n, t, s, b, stamp) for n, (t, b, s, *_) in enumerate(ARTICLES, start=1)],
-    )
+    segment, postings = v1_index()
+    conn.execute(V1_SEGMENT.insert().values(segment))
+    conn.execute(V1_POSTING.insert(), postings)
     conn.execute(V1_META.insert().values(key="seeded", value=IMPORTED.isoformat()))
 
 

@@ -7,14 +7,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from sqlalchemy import select
 
 from newsreader.search import analysis
 from newsreader.search.analysis import Analysed, analyse
-from newsreader.search.tables import SearchPosting, table_of
-from newsreader.search.writer import group_order
+from newsreader.search.postings import group_order
 from newsreader.store.store import Store
 from tests.conftest import draft
+from tests.search.indexed import live_postings
 
 TEXTS = [
     ("Erdogan meets Putin", "Wire", "Talks on the S-400 deal went on."),
@@ -27,12 +26,17 @@ TEXTS = [
 
 def postings(a: Analysed) -> list[set[tuple[str, int]]]:
     """Per document: its (term, field bits) pairs."""
-    out, at = [], 0
-    for count in a.counts.tolist():
-        ids = a.term_ids[at : at + count].tolist()
-        bits = a.flags[at : at + count].tolist()
-        out.append({(a.names[i], b) for i, b in zip(ids, bits, strict=True)})
-        at += count
+    out: list[set[tuple[str, int]]] = [set() for _ in a.identities]
+    base = 0
+    for piece in a.pieces:
+        assert piece.names == sorted(set(piece.names))
+        terms = np.repeat(np.arange(len(piece.names)), piece.counts)
+        for term, doc, bits in zip(
+            terms.tolist(), piece.docs.tolist(), piece.flags.tolist(), strict=True
+        ):
+            out[base + doc].add((piece.names[term], bits))
+        base += piece.size
+    assert base == len(out)
     return out
 
 
@@ -41,7 +45,7 @@ def test_join_and_select_keep_each_documents_terms() -> None:
     joined = Analysed.join([analyse(TEXTS[:2]), analyse(TEXTS[2:3]), analyse(TEXTS[3:])])
     assert postings(joined) == postings(whole)
     assert joined.identities == whole.identities
-    assert len(set(joined.names)) == len(joined.names)
+    assert [p.size for p in joined.pieces] == [2, 1, 2]
     picked = whole.select([1, 4])
     assert postings(picked) == [postings(whole)[1], postings(whole)[4]]
     assert picked.identities == [whole.identities[1], whole.identities[4]]
@@ -72,13 +76,6 @@ def pools(monkeypatch: pytest.MonkeyPatch) -> list[ProcessPoolExecutor]:
     return made
 
 
-def index_rows(store: Store) -> list[tuple[str, bytes, bytes]]:
-    posting = table_of(SearchPosting).c
-    with store.engine.connect() as conn:
-        rows = conn.execute(select(posting.term, posting.docs, posting.flags)).all()
-    return sorted((r.term, r.docs, r.flags) for r in rows)
-
-
 def test_worker_processes_index_what_the_main_process_would(
     tmp_path: object, pools: list[ProcessPoolExecutor]
 ) -> None:
@@ -94,5 +91,5 @@ def test_worker_processes_index_what_the_main_process_would(
     assert len(pools) == 1, "the batches did not go to worker processes"
     assert pools[0]._shutdown_thread, "the workers were not stopped when the import ended"
     assert inline == parallel and parallel.added == 60 and parallel.unchanged == 5
-    assert index_rows(there) == index_rows(here) != []
+    assert live_postings(there) == live_postings(here) != {}
     assert there.search("erdgan").ids == here.search("erdgan").ids != []
