@@ -30,8 +30,8 @@ from newsreader.store.engine import lock_writers
 
 MERGE_FACTOR = 10
 """Merge when this many segments share a size tier (powers of ten of documents)."""
-MERGE_POSTINGS = 1 << 21
-"""Postings a merge holds at once (a term's are never split)."""
+MERGE_POSTINGS = 1 << 20
+"""Postings a merge holds at once (a term's are never split): ~20 MB of arrays."""
 
 _segment = table_of(SearchSegment)
 _block = table_of(SearchBlock)
@@ -210,6 +210,8 @@ class _Source:
     counts: np.ndarray
     starts: np.ndarray
     number: np.ndarray
+    complete: bool
+    """No document is dropped."""
 
 
 def _merge(conn: Connection, segment_ids: list[int]) -> None:
@@ -226,9 +228,10 @@ def _merge(conn: Connection, segment_ids: list[int]) -> None:
     for seg, seg_names in zip(segs, names, strict=True):
         docs = np.frombuffer(seg.docs, dtype="<u4")
         keep = _alive(docs, dead.get(seg.id))
-        number = np.full(len(docs), -1, dtype=np.int64)
-        number[keep] = alive_count + np.arange(int(keep.sum()))
-        alive_count += int(keep.sum())
+        alive = int(keep.sum())
+        number = np.full(len(docs), -1, dtype=np.int32)
+        number[keep] = np.arange(alive_count, alive_count + alive, dtype=np.int32)
+        alive_count += alive
         doc_parts.append(docs[keep])
         date_parts.append(np.frombuffer(seg.dates, dtype="<f8")[keep])
         counts = np.frombuffer(seg.counts, dtype="<u4").astype(np.int64)
@@ -240,6 +243,7 @@ def _merge(conn: Connection, segment_ids: list[int]) -> None:
                 counts,
                 np.concatenate(([0], np.cumsum(counts))),
                 number,
+                alive == len(docs),
             )
         )
     merged_id = _add_segment(
@@ -260,15 +264,19 @@ def _merge(conn: Connection, segment_ids: list[int]) -> None:
             if start == end:
                 continue
             local, bits = _read_postings(conn, source, start, end)
-            term = np.repeat(source.terms[first:last] - lo, source.counts[first:last])
+            term = np.repeat(
+                (source.terms[first:last] - lo).astype(np.uint32), source.counts[first:last]
+            )
             number = source.number[local]
-            alive = number >= 0
-            terms.append(term[alive])
-            numbers.append(number[alive])
-            flags.append(bits[alive])
+            if not source.complete:
+                alive = number >= 0
+                term, number, bits = term[alive], number[alive], bits[alive]
+            terms.append(term)
+            numbers.append(number)
+            flags.append(bits)
         if not terms:
             continue
-        term = np.concatenate(terms).astype(np.uint32)
+        term = np.concatenate(terms)
         order = group_order(term)
         blocks.add(np.concatenate(numbers)[order], np.concatenate(flags)[order])
         kept[lo:hi] += np.bincount(term, minlength=hi - lo)
@@ -314,7 +322,7 @@ def _read_postings(
     docs = np.frombuffer(b"".join(bytes(r.docs) for r in rows), dtype=source.dtype)
     flags = np.frombuffer(b"".join(bytes(r.flags) for r in rows), dtype=np.uint8)
     cut = slice(start - first * BLOCK, end - first * BLOCK)
-    return docs[cut].astype(np.int64), flags[cut]
+    return docs[cut], flags[cut]
 
 
 def _dead_docs(conn: Connection, segment_ids: list[int]) -> dict[int, np.ndarray]:
