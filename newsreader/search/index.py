@@ -21,7 +21,7 @@ from typing import Protocol
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from newsreader.search.fields import FIELD_WEIGHT
@@ -29,7 +29,6 @@ from newsreader.search.query import Query, parse_query
 from newsreader.search.result import Ranked, SearchCancelled, SearchResult
 from newsreader.search.tables import (
     BLOCK,
-    SearchBlock,
     SearchSegment,
     SearchTombstone,
     decode_terms,
@@ -72,7 +71,6 @@ PROXIMITY_CHARS = 1500
 CACHE_BYTES = 96 * 2**20
 REFRESH_SECONDS = 1.0
 
-_block = table_of(SearchBlock)
 _segment = table_of(SearchSegment)
 _tombstone = table_of(SearchTombstone)
 _LAST = "\U0010ffff"
@@ -107,6 +105,11 @@ class _Segment:
     terms: np.ndarray
     starts: np.ndarray
     ids: np.ndarray
+    complete: bool
+    """No document of it is tombstoned."""
+    base: int | None
+    """Its article ids are `base + 0..n-1` (as an import writes them): adding is cheaper
+    than looking each one up."""
 
 
 class _Snapshot:
@@ -157,6 +160,8 @@ class _Snapshot:
                     terms,
                     np.concatenate(([0], np.cumsum(counts))),
                     ids,
+                    not len(dead),
+                    _base(ids),
                 )
             )
         self.checked_at = time.monotonic()
@@ -399,7 +404,9 @@ class SearchIndex:
         cap = min(cap, PREFIX_CAPS.get(length, cap))
         if len(terms) <= cap:
             return terms
-        return sorted(terms, key=lambda t: -snap.df(t))[:cap]
+        numbers = np.fromiter(map(snap.number.__getitem__, terms), np.int64, len(terms))
+        commonest = np.argsort(-snap.frequency[numbers], kind="stable")[:cap]
+        return [terms[i] for i in commonest.tolist()]
 
     def _fetch_postings(
         self, snap: _Snapshot, terms: Collection[str], *, strict: bool = True
@@ -419,36 +426,25 @@ class SearchIndex:
         numbers = np.fromiter((snap.number.get(t, -1) for t in missing), np.int64, len(missing))
         with self._engine.connect() as conn:
             for seg in snap.segments:
-                at = np.searchsorted(seg.terms, numbers)
                 if not len(seg.terms):
                     continue
+                at = np.searchsorted(seg.terms, numbers)
                 hits = np.flatnonzero(seg.terms[np.minimum(at, len(seg.terms) - 1)] == numbers)
                 if not len(hits):
                     continue
-                starts = seg.starts[at[hits]].tolist()
-                ends = seg.starts[at[hits] + 1].tolist()
-                blocks = _read_blocks(conn, seg, starts, ends)
-                if blocks is None:
+                found = _read_postings(conn, seg, seg.starts[at[hits]], seg.starts[at[hits] + 1])
+                if found is None:
                     if strict:
                         raise _Stale  # merged away by another process since the snapshot
                     continue  # the next snapshot has these documents
-                for i, start, end in zip(hits.tolist(), starts, ends, strict=True):
-                    local, flags = _postings_of(blocks, start, end)
-                    docs = seg.ids[local]
-                    if docs.min(initial=0) < 0:
-                        alive = docs >= 0
-                        docs, flags = docs[alive], flags[alive]
-                    parts[missing[i]].append((docs, flags))
+                for i, posting in zip(hits.tolist(), found, strict=True):
+                    parts[missing[i]].append(posting)
         for term, found in parts.items():
-            if not found:
-                entry = (np.empty(0, np.int64), np.empty(0, np.uint8))
-            elif len(found) == 1:
-                entry = found[0]
-            else:
-                entry = (
-                    np.concatenate([d for d, _ in found]),
-                    np.concatenate([f for _, f in found]),
-                )
+            # Copies, never views: a cached view would hold a whole read of blocks.
+            entry = (
+                np.concatenate([d for d, _ in found]) if found else np.empty(0, np.int64),
+                np.concatenate([f for _, f in found]) if found else np.empty(0, np.uint8),
+            )
             out[term] = entry
             self._postings[term] = entry
             self._cached_bytes += entry[0].nbytes + entry[1].nbytes
@@ -531,46 +527,61 @@ def _top(keys: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return top[np.argsort(negated[top], kind="stable")], np.flatnonzero(rest)
 
 
-_Blocks = dict[int, tuple[np.ndarray, np.ndarray]]
+# Text with an expanding parameter: building `in_()` over hundreds of block numbers cost
+# more than reading the blocks.
+_BLOCKS = text(
+    "SELECT block, docs, flags FROM search_block WHERE segment_id = :segment AND block IN :blocks"
+).bindparams(bindparam("blocks", expanding=True))
 
 
-def _read_blocks(
-    conn: Connection, seg: _Segment, starts: list[int], ends: list[int]
-) -> _Blocks | None:
-    """The blocks holding postings `start:end` of `seg` for each pair; None if the segment
-    is gone."""
-    wanted = sorted(
-        {
-            b
-            for start, end in zip(starts, ends, strict=True)
-            for b in range(start // BLOCK, (end - 1) // BLOCK + 1)
-        }
+def _read_postings(
+    conn: Connection, seg: _Segment, starts: np.ndarray, ends: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """Postings `start:end` of `seg` for each pair, as (article ids, field bits); None if
+    the segment is gone."""
+    first, last = starts // BLOCK, (ends - 1) // BLOCK
+    spans = last - first + 1
+    wanted = np.unique(
+        np.repeat(first - (np.cumsum(spans) - spans), spans) + np.arange(spans.sum())
     )
-    blocks: _Blocks = {}
-    for first in range(0, len(wanted), 500):
-        chunk = wanted[first : first + 500]
-        for row in conn.execute(
-            select(_block.c.block, _block.c.docs, _block.c.flags).where(
-                _block.c.segment_id == seg.id, _block.c.block.in_(chunk)
-            )
-        ):
-            blocks[row.block] = (
-                np.frombuffer(row.docs, dtype=seg.dtype),
-                np.frombuffer(row.flags, dtype=np.uint8),
-            )
-    return blocks if len(blocks) == len(wanted) else None
+    blocks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    numbers = wanted.tolist()
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    for at in range(0, len(numbers), 500):
+        chunk = numbers[at : at + 500]
+        # To the driver: SQLAlchemy's rows cost more than reading the blocks.
+        cursor = conn.exec_driver_sql(
+            "SELECT block, docs, flags FROM search_block "
+            f"WHERE segment_id = {mark} AND block IN ({', '.join([mark] * len(chunk))})",
+            (seg.id, *chunk),
+        )
+        for block, docs, flags in cursor.cursor.fetchall():
+            blocks[block] = (np.frombuffer(docs, seg.dtype), np.frombuffer(flags, np.uint8))
+    if len(blocks) != len(numbers):
+        return None
+    out = []
+    for start, end, low, high in zip(
+        starts.tolist(), ends.tolist(), first.tolist(), last.tolist(), strict=True
+    ):
+        if low == high:
+            local, bits = blocks[low]
+        else:
+            run = [blocks[b] for b in range(low, high + 1)]
+            local, bits = np.concatenate([d for d, _ in run]), np.concatenate([f for _, f in run])
+        cut = slice(start - low * BLOCK, end - low * BLOCK)
+        flags = bits[cut]
+        ids = seg.ids[local[cut]] if seg.base is None else local[cut].astype(np.int64) + seg.base
+        if not seg.complete:
+            alive = ids >= 0
+            ids, flags = ids[alive], flags[alive]
+        out.append((ids, flags))
+    return out
 
 
-def _postings_of(blocks: _Blocks, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
-    first, last = start // BLOCK, (end - 1) // BLOCK
-    offset = first * BLOCK
-    if first == last:
-        docs, flags = blocks[first]
-    else:
-        parts = [blocks[b] for b in range(first, last + 1)]
-        docs = np.concatenate([d for d, _ in parts])
-        flags = np.concatenate([f for _, f in parts])
-    return docs[start - offset : end - offset], flags[start - offset : end - offset]
+def _base(ids: np.ndarray) -> int | None:
+    if not len(ids) or ids[0] < 0 or ids[-1] - ids[0] != len(ids) - 1:
+        return None
+    return int(ids[0]) if bool(np.all(np.diff(ids) == 1)) else None
 
 
 def _rounded(scores: np.ndarray) -> list[float]:
