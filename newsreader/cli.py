@@ -80,13 +80,16 @@ def _reader_went_away() -> None:
     sys.exit(141)
 
 
+UPGRADING = "newsreader: upgrading the store to this version, once (a big one takes a while)"
+
+
 def open_store(ctx: click.Context) -> Any:
     """The store named by --db / NEWSREADER_DB / the default, seeded on first use."""
     from newsreader import paths
     from newsreader.importer import seed
     from newsreader.store.store import Store
 
-    store = Store(paths.db_url(ctx.obj["db"]))
+    store = Store(paths.db_url(ctx.obj["db"]), on_upgrade=lambda: click.echo(UPGRADING, err=True))
     ctx.call_on_close(store.close)
     seed(store)
     return store

@@ -302,7 +302,12 @@ class NewsReaderApp(App[None]):
         from newsreader.store.store import Store
 
         try:
-            store = Store(self.db_url or paths.db_url())
+            store = Store(
+                self.db_url or paths.db_url(),
+                on_upgrade=lambda: self.call_from_thread(
+                    self.notify, "Upgrading the store to this version, once…", timeout=30
+                ),
+            )
             seed(store)
         except StoreError as error:
             self.call_from_thread(self._give_up, str(error))

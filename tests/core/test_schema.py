@@ -186,3 +186,26 @@ def test_someone_elses_database_is_not_taken_over(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match=r"not a newsreader store.*invoices"):
         Store(f"sqlite:///{path}")
     assert path.read_bytes() == before
+
+
+def test_opening_an_older_store_says_so_once(v1_path: Path, tmp_path: Path) -> None:
+    calls: list[str] = []
+    Store(f"sqlite:///{v1_path}", on_upgrade=lambda: calls.append("old")).close()
+    Store(f"sqlite:///{v1_path}", on_upgrade=lambda: calls.append("upgraded")).close()
+    Store(f"sqlite:///{tmp_path / 'new.db'}", on_upgrade=lambda: calls.append("new")).close()
+    assert calls == ["old"]
+
+
+def test_the_command_line_says_why_opening_an_older_store_takes_a_while(v1_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from newsreader.cli import main
+
+    result = CliRunner().invoke(main, ["--db", str(v1_path), "list", "--json"])
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stderr.strip()
+        == "newsreader: upgrading the store to this version, once (a big one takes a while)"
+    )
+    again = CliRunner().invoke(main, ["--db", str(v1_path), "list", "--json"])
+    assert again.exit_code == 0 and again.stderr == ""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from textual.command import CommandPalette
 from textual.message import Message
 from textual.widgets import Input
@@ -407,3 +410,15 @@ async def test_the_warmed_app_is_kept_out_of_the_collectors_way_until_it_ends(
         assert seeded_store.index.vocabulary_size > 0
         assert gc.get_freeze_count() > 0  # full collections skip what was made up to now
     assert gc.get_freeze_count() == 0  # and an app that ended is garbage like any other
+
+
+async def test_an_older_store_opened_by_the_app_says_it_is_upgraded(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    shutil.copyfile(Path(__file__).parents[1] / "fixtures" / "store_v1.db", db)
+    app = make_app(db_url=f"sqlite:///{db}", prefs_path=tmp_path / "prefs.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert [str(n.message) for n in app._notifications] == [
+            "Upgrading the store to this version, once…"
+        ]
+        assert "Harbour reopens after storm" in list_text(app)
