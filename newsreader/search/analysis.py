@@ -12,8 +12,6 @@ import os
 import signal
 import threading
 import time
-from array import array
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -22,9 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsreader.ingest.draft import identity
+from newsreader.search.bulk import term_pairs
 from newsreader.search.fields import BODY, SOURCE, TITLE
 from newsreader.search.postings import Postings
-from newsreader.search.tokens import terms
 
 Text = tuple[str, str, str]
 """(title, source, body)"""
@@ -67,41 +65,14 @@ class Analysed:
 
 
 def analyse(texts: Sequence[Text]) -> Analysed:
-    """Terms and identity of each document.
-
-    The per-posting work stays in C: terms are numbered by a dict whose missing-key factory
-    is its own `len`, and each document contributes its term numbers with `extend`.
-    """
-    number: defaultdict[str, int] = defaultdict()
-    number.default_factory = number.__len__
-    term_ids: array[int] = array("I")
-    counts = array("q")
-    flags = bytearray()
-    identities = []
-    for title, source, body in texts:
-        identities.append(identity(title, body))
-        title_terms, source_terms, body_terms = terms(title), terms(source), terms(body)
-        marked = title_terms | source_terms  # the few terms whose bits are not plain BODY
-        rest = body_terms - marked
-        term_ids.extend(map(number.__getitem__, marked))
-        term_ids.extend(map(number.__getitem__, rest))
-        flags.extend(
-            (TITLE if t in title_terms else 0)
-            | (SOURCE if t in source_terms else 0)
-            | (BODY if t in body_terms else 0)
-            for t in marked
-        )
-        flags.extend(bytes([BODY]) * len(rest))
-        counts.append(len(marked) + len(rest))
-    docs = np.repeat(np.arange(len(texts), dtype=np.uint32), np.frombuffer(counts, np.int64))
-    postings = Postings.from_pairs(
-        len(texts),
-        list(number),
-        docs,
-        np.frombuffer(term_ids, dtype=np.uint32),
-        np.frombuffer(bytes(flags), dtype=np.uint8),
-    )
-    return Analysed(identities, [postings])
+    """Terms and identity of each document: the fields' terms found by one call of the
+    numpy tokenizer over every title, source and body of the batch."""
+    n = len(texts)
+    pairs = term_pairs([t[0] for t in texts] + [t[1] for t in texts] + [t[2] for t in texts])
+    field, doc = np.divmod(pairs.text, max(n, 1))
+    bits = np.array([TITLE, SOURCE, BODY], dtype=np.uint8)[field]
+    postings = Postings.from_pairs(n, pairs.names, doc, pairs.term, bits)
+    return Analysed([identity(title, body) for title, _, body in texts], [postings])
 
 
 MAX_WORKERS = 4

@@ -31,24 +31,27 @@ class Postings:
     def from_pairs(
         size: int, names: Sequence[str], doc: np.ndarray, term: np.ndarray, flags: np.ndarray
     ) -> Postings:
-        """From distinct (document, term index, field bits) triples in any order. Terms of
-        `names` without a posting are left out."""
-        if len(doc) and np.any(np.diff(doc) < 0):
-            by_doc = group_order(doc.astype(np.uint32))
-            doc, term, flags = doc[by_doc], term[by_doc], flags[by_doc]
+        """From (document, term index, field bits) triples in any order; a pair found more
+        than once (a term in the title and the body) has its bits joined. Terms of `names`
+        without a posting are left out."""
         alphabetical = sorted(range(len(names)), key=names.__getitem__)
-        rank = np.empty(len(names), dtype=np.uint32)
-        rank[alphabetical] = np.arange(len(names), dtype=np.uint32)
-        keys = rank[term]
-        order = group_order(keys)  # stable: documents stay ascending within a term
-        counts = np.bincount(keys, minlength=len(names)).astype(np.int64)
+        rank = np.empty(len(names), dtype=np.uint64)
+        rank[alphabetical] = np.arange(len(names), dtype=np.uint64)
+        keys = (rank[term] << np.uint64(32)) | doc.astype(np.uint64)
+        order = np.argsort(keys)
+        keys = keys[order]
+        first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        bits = np.bitwise_or.reduceat(flags[order], first) if len(first) else flags[:0]
+        keys = keys[first]
+        terms = (keys >> np.uint64(32)).astype(np.int64)
+        counts = np.bincount(terms, minlength=len(names)).astype(np.int64)
         used = np.flatnonzero(counts)
         return Postings(
             size,
             [names[alphabetical[i]] for i in used.tolist()],
             counts[used],
-            doc[order].astype(np.uint32),
-            flags[order].astype(np.uint8),
+            (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32),
+            bits.astype(np.uint8),
         )
 
     def select(self, keep: np.ndarray) -> Postings:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 
 from rapidfuzz.utils import default_process
 
@@ -55,6 +55,15 @@ def terms(text: str) -> set[str]:
     ascii_words = set(filter(str.isascii, words))
     if len(ascii_words) != len(words):
         words = ascii_words | {fold(word) for word in words - ascii_words}
+    words.update(compounds(text))
+    if words and max(map(len, words)) > MAX_TERM_LENGTH:
+        words = {term for term in words if len(term) <= MAX_TERM_LENGTH}
+    return words
+
+
+def compounds(text: str) -> Iterator[str]:
+    """The joined terms of the words with punctuation inside (`S-400s` -> `s400s`), before
+    the length limit."""
     end = 0
     for joiner in _JOINER.finditer(text):
         at = joiner.start()
@@ -67,10 +76,7 @@ def terms(text: str) -> set[str]:
         end = space.start() if space else len(text)
         for compound in _COMPOUND.findall(text, start, end):
             if not compound.isalnum():
-                words.add(fold("".join(_PART.findall(compound))))
-    if words and max(map(len, words)) > MAX_TERM_LENGTH:
-        words = {term for term in words if len(term) <= MAX_TERM_LENGTH}
-    return words
+                yield fold("".join(_PART.findall(compound)))
 
 
 def term_sequence(text: str) -> list[str]:

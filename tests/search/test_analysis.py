@@ -10,7 +10,9 @@ import pytest
 
 from newsreader.search import analysis
 from newsreader.search.analysis import Analysed, analyse
+from newsreader.search.fields import BODY, SOURCE, TITLE
 from newsreader.search.postings import group_order
+from newsreader.search.tokens import terms
 from newsreader.store.store import Store
 from tests.conftest import draft
 from tests.search.indexed import live_postings
@@ -51,6 +53,21 @@ def test_join_and_select_keep_each_documents_terms() -> None:
     assert picked.identities == [whole.identities[1], whole.identities[4]]
     assert ("s400", 4) in postings(whole)[0] and ("erdogan", 1) in postings(whole)[0]
     assert postings(whole)[3] == set()
+
+
+def test_each_documents_terms_and_fields_are_the_tokenizers() -> None:
+    texts = [
+        *TEXTS,
+        ("S-400 and s400", "Wire-Service", "The S-400s, s400 and Erdogan’s"),
+        ("ÉCOLE", "École", "école ecole x" + "y" * 40),
+    ]
+    expected = []
+    for title, source, body in texts:
+        fields = [(TITLE, terms(title)), (SOURCE, terms(source)), (BODY, terms(body))]
+        found = set().union(*(words for _, words in fields))
+        expected.append({(t, sum(bit for bit, words in fields if t in words)) for t in found})
+    assert postings(analyse(texts)) == expected
+    assert ("ecole", TITLE | SOURCE | BODY) in expected[-1]
 
 
 def test_group_order_is_a_stable_sort_of_32_bit_keys() -> None:
