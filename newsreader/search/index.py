@@ -21,7 +21,7 @@ from typing import Protocol
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
 from newsreader.search.fields import FIELD_WEIGHT
@@ -33,6 +33,7 @@ from newsreader.search.tables import (
     SearchTombstone,
     decode_terms,
     local_dtype,
+    read_blocks,
     table_of,
 )
 from newsreader.search.tokens import fold, word_sequence
@@ -160,7 +161,7 @@ class _Snapshot:
                     terms,
                     np.concatenate(([0], np.cumsum(counts))),
                     ids,
-                    not len(dead),
+                    bool((ids >= 0).all()),
                     _base(ids),
                 )
             )
@@ -527,13 +528,6 @@ def _top(keys: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return top[np.argsort(negated[top], kind="stable")], np.flatnonzero(rest)
 
 
-# Text with an expanding parameter: building `in_()` over hundreds of block numbers cost
-# more than reading the blocks.
-_BLOCKS = text(
-    "SELECT block, docs, flags FROM search_block WHERE segment_id = :segment AND block IN :blocks"
-).bindparams(bindparam("blocks", expanding=True))
-
-
 def _read_postings(
     conn: Connection, seg: _Segment, starts: np.ndarray, ends: np.ndarray
 ) -> list[tuple[np.ndarray, np.ndarray]] | None:
@@ -544,20 +538,8 @@ def _read_postings(
     wanted = np.unique(
         np.repeat(first - (np.cumsum(spans) - spans), spans) + np.arange(spans.sum())
     )
-    blocks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    numbers = wanted.tolist()
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    for at in range(0, len(numbers), 500):
-        chunk = numbers[at : at + 500]
-        # To the driver: SQLAlchemy's rows cost more than reading the blocks.
-        cursor = conn.exec_driver_sql(
-            "SELECT block, docs, flags FROM search_block "
-            f"WHERE segment_id = {mark} AND block IN ({', '.join([mark] * len(chunk))})",
-            (seg.id, *chunk),
-        )
-        for block, docs, flags in cursor.cursor.fetchall():
-            blocks[block] = (np.frombuffer(docs, seg.dtype), np.frombuffer(flags, np.uint8))
-    if len(blocks) != len(numbers):
+    blocks = read_blocks(conn, seg.id, seg.dtype, wanted.tolist())
+    if len(blocks) != len(wanted):
         return None
     out = []
     for start, end, low, high in zip(

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 from sqlalchemy import Column, LargeBinary, Table
+from sqlalchemy.engine import Connection
 from sqlmodel import Field, SQLModel
 
 BLOCK = 4096
@@ -30,6 +32,9 @@ def table_of(model: type[SQLModel]) -> Table:
 
 class SearchSegment(SQLModel, table=True):
     __tablename__ = "search_segment"
+    # Ids are never reused (a rebuild deletes every segment): a reader's snapshot still
+    # naming an old id must find it gone, not read a new segment through the old term list.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Field(default=None, primary_key=True)
     doc_count: int
@@ -71,3 +76,29 @@ def encode_terms(names: Sequence[str]) -> bytes:
 
 def decode_terms(blob: bytes) -> list[str]:
     return bytes(blob).decode().split("\0") if blob else []
+
+
+Blocks = dict[int, tuple[np.ndarray, np.ndarray]]
+"""Block number -> (local document numbers, field bits)."""
+
+
+def read_blocks(conn: Connection, segment_id: int, dtype: str, numbers: list[int]) -> Blocks:
+    """Blocks of a segment by number (those it lacks are left out). Straight to the driver:
+    SQLAlchemy's rows cost more than reading the blocks."""
+    mark = placeholder(conn)
+    blocks: Blocks = {}
+    for at in range(0, len(numbers), 500):
+        chunk = numbers[at : at + 500]
+        result = conn.exec_driver_sql(
+            "SELECT block, docs, flags FROM search_block "
+            f"WHERE segment_id = {mark} AND block IN ({', '.join([mark] * len(chunk))})",
+            (segment_id, *chunk),
+        )
+        for block, docs, flags in result.fetchall():
+            blocks[block] = (np.frombuffer(docs, dtype), np.frombuffer(flags, np.uint8))
+    return blocks
+
+
+def placeholder(conn: Connection) -> str:
+    """The driver's placeholder, for statements sent to it directly."""
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"

@@ -24,6 +24,8 @@ from newsreader.search.tables import (
     decode_terms,
     encode_terms,
     local_dtype,
+    placeholder,
+    read_blocks,
     table_of,
 )
 from newsreader.store.engine import lock_writers
@@ -121,7 +123,7 @@ class _Blocks:
         ]
         # Straight to the driver: SQLAlchemy's per-value processing of blobs costs more than
         # the database's own work here.
-        mark = _mark(self._conn)
+        mark = placeholder(self._conn)
         self._conn.exec_driver_sql(
             f"INSERT INTO search_block (segment_id, block, docs, flags) "
             f"VALUES ({mark}, {mark}, {mark}, {mark})",
@@ -130,11 +132,6 @@ class _Blocks:
         self._written += len(rows)
         self._docs, self._flags = [docs[n:]], [flags[n:]]
         self._held -= n
-
-
-def _mark(conn: Connection) -> str:
-    """The driver's placeholder, for statements sent to it directly."""
-    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
 def delete_documents(conn: Connection, doc_ids: Iterable[int]) -> None:
@@ -314,15 +311,12 @@ def _read_postings(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Postings `start:end` of a segment: the blocks that hold them, cut to size."""
     first, last = start // BLOCK, (end - 1) // BLOCK
-    rows = conn.execute(
-        select(_block.c.docs, _block.c.flags)
-        .where(_block.c.segment_id == source.id, _block.c.block >= first, _block.c.block <= last)
-        .order_by(_block.c.block)
-    ).all()
-    docs = np.frombuffer(b"".join(bytes(r.docs) for r in rows), dtype=source.dtype)
-    flags = np.frombuffer(b"".join(bytes(r.flags) for r in rows), dtype=np.uint8)
+    blocks = read_blocks(conn, source.id, source.dtype, list(range(first, last + 1)))
+    if len(blocks) != last - first + 1:
+        raise RuntimeError(f"search index: segment {source.id} lacks blocks; rebuild it")
+    run = [blocks[b] for b in range(first, last + 1)]
     cut = slice(start - first * BLOCK, end - first * BLOCK)
-    return docs[cut], flags[cut]
+    return np.concatenate([d for d, _ in run])[cut], np.concatenate([f for _, f in run])[cut]
 
 
 def _dead_docs(conn: Connection, segment_ids: list[int]) -> dict[int, np.ndarray]:

@@ -119,7 +119,7 @@ class Store:
                 with self.engine.connect() as conn:
                     found = schema_version(conn)
                 if found != latest_version():
-                    if found and on_upgrade is not None:
+                    if 0 < found < latest_version() and on_upgrade is not None:
                         on_upgrade()
                         on_upgrade = None  # once, whatever a retry does
                     with self.writing() as conn:

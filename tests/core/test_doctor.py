@@ -155,3 +155,15 @@ def test_move_aside_numbers_rather_than_overwrites(tmp_path: Path) -> None:
     assert (tmp_path / f"{stamp}-2").read_text() == "1"
     assert (tmp_path / f"{stamp}-3").read_text() == "2"
     assert (tmp_path / f"{stamp}-3-wal").read_text() == "wal2"
+
+
+def test_an_index_missing_blocks_is_found_and_rebuilt(tmp_path: Path) -> None:
+    db, _ = _store_with_files(tmp_path)
+    store = Store(_url(db))
+    with store.writing() as conn:  # postings lost, the segment row still there
+        conn.execute(delete(table_of(SearchBlock)))
+    store.close()
+    index = next(f for f in check(_url(db)) if f.check == "index")
+    assert (index.repair, index.message) == ("reindex", "6 articles missing from the search index")
+    assert rebuild(_url(db)) == ["rebuilt the search index: 6 articles can be found"]
+    assert _problems(db) == {}

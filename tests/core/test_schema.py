@@ -168,9 +168,11 @@ def test_a_store_from_a_newer_version_is_refused_untouched(v1_path: Path) -> Non
         schema.set_meta(conn, "schema_version", "99")
     store.close()
     before = v1_path.read_bytes()
+    told: list[str] = []
     with pytest.raises(StoreError, match=r"newer newsreader.*schema 99") as caught:
-        Store(f"sqlite:///{v1_path}")
+        Store(f"sqlite:///{v1_path}", on_upgrade=lambda: told.append("upgrading"))
     assert str(v1_path) in str(caught.value)
+    assert told == []  # nothing is upgraded, so nothing says it is
     assert v1_path.read_bytes() == before
 
 

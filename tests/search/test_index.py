@@ -8,12 +8,14 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from newsreader.search.index import _top, max_edits, phrase_pattern
 from newsreader.search.result import Ranked, SearchCancelled
-from newsreader.search.tables import SearchBlock, SearchSegment
+from newsreader.search.tables import SearchBlock, SearchSegment, table_of
 from newsreader.search.writer import IndexDoc, delete_documents, index_documents, merge_segments
+from newsreader.store.models import Article
+from newsreader.store.reindex import rebuild_index
 from newsreader.store.store import Store
 from tests.conftest import draft
 from tests.search.indexed import live_postings, small_blocks
@@ -336,3 +338,25 @@ def test_the_head_is_what_a_full_stable_sort_puts_first_ties_included() -> None:
         full = np.argsort(-keys, kind="stable")
         assert np.array_equal(head, full[:k])
         assert np.array_equal(np.sort(rest), np.sort(full[k:]))
+
+
+def test_a_rebuild_by_another_process_is_never_read_through_an_old_snapshot(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild deletes every segment: new ones must not take the old ids, or a reader
+    would read their blocks through its old term lists and document numbers."""
+    store.add([draft(f"alpha {i}", f"body{i} zed") for i in range(3)])
+    store.add([draft(f"beta {i}", f"body{i} alpha") for i in range(3, 6)])
+    store.add([draft("gamma 6", "gamma")])
+    reader = Store(store.url)
+    try:
+        assert sorted(reader.search("alpha").ids) == [1, 2, 3, 4, 5, 6]  # snapshot taken
+        monkeypatch.setattr("newsreader.store.reindex.BATCH", 2)
+        with store.writing() as conn:
+            conn.execute(delete(table_of(Article)).where(table_of(Article).c.id == 1))
+            rebuild_index(conn)
+        reader.index._postings.clear()
+        assert sorted(reader.search("alpha").ids) == [2, 3, 4, 5, 6]
+        assert sorted(reader.search("zed").ids) == [2, 3]
+    finally:
+        reader.close()
