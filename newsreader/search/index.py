@@ -28,10 +28,10 @@ from newsreader.search.fields import FIELD_WEIGHT
 from newsreader.search.query import Query, parse_query
 from newsreader.search.result import Ranked, SearchCancelled, SearchResult
 from newsreader.search.tables import (
-    BLOCK,
     SearchSegment,
     SearchTombstone,
     decode_terms,
+    layout,
     local_dtype,
     read_blocks,
     table_of,
@@ -105,6 +105,10 @@ class _Segment:
     dtype: str
     terms: np.ndarray
     starts: np.ndarray
+    block_of: np.ndarray
+    """Block of each term (see `layout`)."""
+    block_start: np.ndarray
+    """Where each block starts among the postings."""
     ids: np.ndarray
     complete: bool
     """No document of it is tombstoned."""
@@ -160,6 +164,7 @@ class _Snapshot:
                     local_dtype(seg.doc_count),
                     terms,
                     np.concatenate(([0], np.cumsum(counts))),
+                    *layout(counts),
                     ids,
                     bool((ids >= 0).all()),
                     _base(ids),
@@ -433,7 +438,7 @@ class SearchIndex:
                 hits = np.flatnonzero(seg.terms[np.minimum(at, len(seg.terms) - 1)] == numbers)
                 if not len(hits):
                     continue
-                found = _read_postings(conn, seg, seg.starts[at[hits]], seg.starts[at[hits] + 1])
+                found = _read_postings(conn, seg, at[hits])
                 if found is None:
                     if strict:
                         raise _Stale  # merged away by another process since the snapshot
@@ -529,30 +534,25 @@ def _top(keys: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _read_postings(
-    conn: Connection, seg: _Segment, starts: np.ndarray, ends: np.ndarray
+    conn: Connection, seg: _Segment, terms: np.ndarray
 ) -> list[tuple[np.ndarray, np.ndarray]] | None:
-    """Postings `start:end` of `seg` for each pair, as (article ids, field bits); None if
-    the segment is gone."""
-    first, last = starts // BLOCK, (ends - 1) // BLOCK
-    spans = last - first + 1
-    wanted = np.unique(
-        np.repeat(first - (np.cumsum(spans) - spans), spans) + np.arange(spans.sum())
-    )
+    """The postings of `seg`'s `terms` (its own numbers), as (article ids, field bits);
+    None if the segment is gone."""
+    block_of = seg.block_of[terms]
+    wanted = np.unique(block_of)
     blocks = read_blocks(conn, seg.id, seg.dtype, wanted.tolist())
     if len(blocks) != len(wanted):
         return None
+    starts = (seg.starts[terms] - seg.block_start[block_of]).tolist()
+    ends = (seg.starts[terms + 1] - seg.block_start[block_of]).tolist()
     out = []
-    for start, end, low, high in zip(
-        starts.tolist(), ends.tolist(), first.tolist(), last.tolist(), strict=True
-    ):
-        if low == high:
-            local, bits = blocks[low]
+    for block, start, end in zip(block_of.tolist(), starts, ends, strict=True):
+        local, bits = blocks[block]
+        flags = bits[start:end]
+        if seg.base is None:
+            ids = seg.ids[local[start:end]]
         else:
-            run = [blocks[b] for b in range(low, high + 1)]
-            local, bits = np.concatenate([d for d, _ in run]), np.concatenate([f for _, f in run])
-        cut = slice(start - low * BLOCK, end - low * BLOCK)
-        flags = bits[cut]
-        ids = seg.ids[local[cut]] if seg.base is None else local[cut].astype(np.int64) + seg.base
+            ids = local[start:end].astype(np.int64) + seg.base
         if not seg.complete:
             alive = ids >= 0
             ids, flags = ids[alive], flags[alive]

@@ -2,12 +2,12 @@
 
 The index is log-structured. Every write adds a segment: the documents it indexed (numbered
 0..n-1 within it), its sorted terms with how many postings each has, and the postings of
-all its terms end to end, cut into blocks of `BLOCK` postings. A term's postings are found
-from its place in the segment's term list, so a segment costs a handful of rows however
-many terms it has, and a whole batch's postings are written (and merged) as a few big
-values. Segments of a size tier are merged when they pile up. A tombstone hides a
-document in segments older than `before_segment` (its earlier versions, or all of them once
-deleted).
+all its terms end to end, cut into blocks between terms (see `layout`). A term's postings
+are found from its place in the segment's term list, so a segment costs a handful of rows
+however many terms it has, a batch's postings are written (and merged) as a few big values,
+and reading a term is reading one row. Segments of a size tier are merged when they pile
+up. A tombstone hides a document in segments older than `before_segment` (its earlier
+versions, or all of them once deleted).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Field, SQLModel
 
 BLOCK = 4096
-"""Postings per block row: a rare term costs one block read; a common one, a few."""
+"""Postings per block row, about: blocks end only between terms (see `layout`)."""
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -102,3 +102,21 @@ def read_blocks(conn: Connection, segment_id: int, dtype: str, numbers: list[int
 def placeholder(conn: Connection) -> str:
     """The driver's placeholder, for statements sent to it directly."""
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+def layout(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which block holds each term (by its postings `counts`, in order), and where each
+    block starts among the postings.
+
+    Terms that start within the same stretch of `BLOCK` postings share a block; a term of
+    more than `BLOCK` postings has one of its own. A rare term then costs a small read and a
+    common one a single row. The rule is part of the stored format (the writer cuts blocks
+    by it, a reader finds terms by it): changing it, or `BLOCK`, needs a schema step.
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    starts = np.cumsum(counts) - counts
+    big = counts > BLOCK
+    window = starts // BLOCK
+    new = np.ones(len(counts), dtype=bool)
+    new[1:] = big[1:] | big[:-1] | (window[1:] != window[:-1])
+    return np.cumsum(new) - 1, starts[new]

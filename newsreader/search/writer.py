@@ -23,6 +23,7 @@ from newsreader.search.tables import (
     SearchTombstone,
     decode_terms,
     encode_terms,
+    layout,
     local_dtype,
     placeholder,
     read_blocks,
@@ -82,45 +83,68 @@ def index_documents(
 def _write_segment(conn: Connection, postings: Postings, ids: np.ndarray, dates: np.ndarray) -> int:
     segment_id = _add_segment(conn, ids, dates, postings.names, postings.counts)
     blocks = _Blocks(conn, segment_id, postings.size)
-    blocks.add(postings.docs, postings.flags)
+    blocks.add(postings.docs, postings.flags, postings.counts)
     blocks.close()
     return segment_id
 
 
 class _Blocks:
-    """Writes a segment's postings as they come, a full block at a time."""
+    """Writes a segment's postings as they come, term by term, cut into blocks as `layout`
+    cuts them: what one call of it on all the counts would give."""
 
     def __init__(self, conn: Connection, segment_id: int, doc_count: int) -> None:
         self._conn, self._segment_id = conn, segment_id
         self._dtype = local_dtype(doc_count)
-        self._docs: list[np.ndarray] = []
-        self._flags: list[np.ndarray] = []
-        self._held = 0
+        self._open: list[tuple[np.ndarray, np.ndarray]] = []
+        """The postings of the block still open."""
+        self._offset = 0
+        self._last: tuple[int, bool] | None = None
+        """(window, big) of the last term added."""
         self._written = 0
 
-    def add(self, docs: np.ndarray, flags: np.ndarray) -> None:
-        self._docs.append(docs.astype(self._dtype))
-        self._flags.append(flags)
-        self._held += len(docs)
-        if self._held >= BLOCK:
-            self._write(self._held - self._held % BLOCK)
+    def add(self, docs: np.ndarray, flags: np.ndarray, counts: np.ndarray) -> None:
+        """The postings of the next terms, `counts` (each above zero) of them per term."""
+        if not len(counts):
+            return
+        counts = np.asarray(counts, dtype=np.int64)
+        starts = np.cumsum(counts) - counts
+        window = (self._offset + starts) // BLOCK
+        big = counts > BLOCK
+        new = np.ones(len(counts), dtype=bool)
+        new[1:] = big[1:] | big[:-1] | (window[1:] != window[:-1])
+        if self._last is not None:
+            new[0] = bool(big[0]) or self._last[1] or int(window[0]) != self._last[0]
+        self._last = (int(window[-1]), bool(big[-1]))
+        self._offset += int(counts.sum())
+        docs = docs.astype(self._dtype)
+        rows = []
+        at = 0
+        for cut in starts[new].tolist():
+            if self._open or cut > at:
+                self._open.append((docs[at:cut], flags[at:cut]))
+                rows.append(self._row())
+            at = cut
+        self._open.append((docs[at:], flags[at:]))
+        self._write(rows)
 
     def close(self) -> None:
-        self._write(self._held)
+        if self._open:
+            self._write([self._row()])
 
-    def _write(self, n: int) -> None:
-        if not n:
+    def _row(self) -> tuple[int, int, bytes, bytes]:
+        row = (
+            self._segment_id,
+            self._written,
+            b"".join(d.tobytes() for d, _ in self._open),
+            b"".join(f.tobytes() for _, f in self._open),
+        )
+        self._open = []
+        self._written += 1
+        return row
+
+    def _write(self, rows: list[tuple[int, int, bytes, bytes]]) -> None:
+        if not rows:
             return
-        docs, flags = np.concatenate(self._docs), np.concatenate(self._flags)
-        rows = [
-            (
-                self._segment_id,
-                self._written + k,
-                docs[start : start + BLOCK].tobytes(),
-                flags[start : start + BLOCK].tobytes(),
-            )
-            for k, start in enumerate(range(0, n, BLOCK))
-        ]
         # Straight to the driver: SQLAlchemy's per-value processing of blobs costs more than
         # the database's own work here.
         mark = placeholder(self._conn)
@@ -129,9 +153,6 @@ class _Blocks:
             f"VALUES ({mark}, {mark}, {mark}, {mark})",
             rows,
         )
-        self._written += len(rows)
-        self._docs, self._flags = [docs[n:]], [flags[n:]]
-        self._held -= n
 
 
 def delete_documents(conn: Connection, doc_ids: Iterable[int]) -> None:
@@ -206,6 +227,10 @@ class _Source:
     terms: np.ndarray
     counts: np.ndarray
     starts: np.ndarray
+    block_of: np.ndarray
+    """Block of each term (see `layout`)."""
+    block_start: np.ndarray
+    """Where each block starts among the postings."""
     number: np.ndarray
     complete: bool
     """No document is dropped."""
@@ -239,6 +264,7 @@ def _merge(conn: Connection, segment_ids: list[int]) -> None:
                 np.fromiter(map(index.__getitem__, seg_names), np.int64, len(seg_names)),
                 counts,
                 np.concatenate(([0], np.cumsum(counts))),
+                *layout(counts),
                 number,
                 alive == len(docs),
             )
@@ -257,10 +283,9 @@ def _merge(conn: Connection, segment_ids: list[int]) -> None:
         flags: list[np.ndarray] = []
         for source in sources:
             first, last = np.searchsorted(source.terms, [lo, hi])
-            start, end = int(source.starts[first]), int(source.starts[last])
-            if start == end:
+            if first == last:
                 continue
-            local, bits = _read_postings(conn, source, start, end)
+            local, bits = _read_postings(conn, source, int(first), int(last))
             term = np.repeat(
                 (source.terms[first:last] - lo).astype(np.uint32), source.counts[first:last]
             )
@@ -275,8 +300,9 @@ def _merge(conn: Connection, segment_ids: list[int]) -> None:
             continue
         term = np.concatenate(terms)
         order = group_order(term)
-        blocks.add(np.concatenate(numbers)[order], np.concatenate(flags)[order])
-        kept[lo:hi] += np.bincount(term, minlength=hi - lo)
+        kept[lo:hi] = np.bincount(term, minlength=hi - lo)
+        counts = kept[lo:hi]
+        blocks.add(np.concatenate(numbers)[order], np.concatenate(flags)[order], counts[counts > 0])
     blocks.close()
     used = np.flatnonzero(kept)
     conn.execute(
@@ -307,15 +333,17 @@ def _slices(totals: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _read_postings(
-    conn: Connection, source: _Source, start: int, end: int
+    conn: Connection, source: _Source, first: int, last: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Postings `start:end` of a segment: the blocks that hold them, cut to size."""
-    first, last = start // BLOCK, (end - 1) // BLOCK
-    blocks = read_blocks(conn, source.id, source.dtype, list(range(first, last + 1)))
-    if len(blocks) != last - first + 1:
+    """The postings of a segment's terms `first:last`: the blocks that hold them, cut to
+    size."""
+    low, high = int(source.block_of[first]), int(source.block_of[last - 1])
+    blocks = read_blocks(conn, source.id, source.dtype, list(range(low, high + 1)))
+    if len(blocks) != high - low + 1:
         raise RuntimeError(f"search index: segment {source.id} lacks blocks; rebuild it")
-    run = [blocks[b] for b in range(first, last + 1)]
-    cut = slice(start - first * BLOCK, end - first * BLOCK)
+    run = [blocks[b] for b in range(low, high + 1)]
+    start = int(source.starts[first] - source.block_start[low])
+    cut = slice(start, start + int(source.starts[last] - source.starts[first]))
     return np.concatenate([d for d, _ in run])[cut], np.concatenate([f for _, f in run])[cut]
 
 

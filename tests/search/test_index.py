@@ -12,8 +12,14 @@ from sqlalchemy import delete, func, select
 
 from newsreader.search.index import _top, max_edits, phrase_pattern
 from newsreader.search.result import Ranked, SearchCancelled
-from newsreader.search.tables import SearchBlock, SearchSegment, table_of
-from newsreader.search.writer import IndexDoc, delete_documents, index_documents, merge_segments
+from newsreader.search.tables import SearchBlock, SearchSegment, layout, table_of
+from newsreader.search.writer import (
+    IndexDoc,
+    _Blocks,
+    delete_documents,
+    index_documents,
+    merge_segments,
+)
 from newsreader.store.models import Article
 from newsreader.store.reindex import rebuild_index
 from newsreader.store.store import Store
@@ -296,12 +302,42 @@ def test_a_merge_in_small_slices_keeps_every_live_posting(
     assert after == before and len(before) > 20
     harbour = {doc for doc, _ in before["harbour"]}
     assert 3 not in harbour and 8 not in harbour and 30 not in harbour and 5 in harbour
-    assert len(before["harbour"]) > 3 * 3  # the term spans blocks
     with store.engine.connect() as conn:
-        segments = conn.execute(select(func.count()).select_from(SearchSegment)).scalar()
+        (counts,) = conn.execute(select(SearchSegment.__table__.c.counts)).one()
         blocks = conn.execute(select(func.count()).select_from(SearchBlock)).scalar()
-    postings = sum(map(len, after.values()))
-    assert segments == 1 and blocks == -(-postings // 3)
+    block_of, _ = layout(np.frombuffer(counts, "<u4"))
+    assert blocks == block_of[-1] + 1 and 1 < blocks < len(block_of)  # small terms share
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_blocks_written_in_slices_are_cut_as_the_layout_says(
+    store: Store, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """A merge writes a segment's postings a slice of terms at a time; the blocks must be
+    the ones a reader finds terms in, as `layout` computes them from all the counts."""
+    small_blocks(monkeypatch, 8)
+    rng = np.random.default_rng(seed)
+    counts = rng.choice([1, 2, 3, 7, 8, 9, 20], size=60)
+    docs = rng.integers(0, 100, int(counts.sum())).astype(np.uint32)
+    flags = rng.integers(1, 8, len(docs)).astype(np.uint8)
+    cuts = np.sort(rng.choice(np.arange(1, 60), size=6, replace=False))
+    with store.writing() as conn:
+        blocks = _Blocks(conn, 999, 100)
+        ends = np.cumsum(counts)
+        for lo, hi in zip([0, *cuts], [*cuts, 60], strict=True):
+            start, end = (ends[lo - 1] if lo else 0), ends[hi - 1]
+            blocks.add(docs[start:end], flags[start:end], counts[lo:hi])
+        blocks.close()
+        rows = conn.execute(
+            select(SearchBlock.__table__.c.block, SearchBlock.__table__.c.docs)
+            .where(SearchBlock.__table__.c.segment_id == 999)
+            .order_by(SearchBlock.__table__.c.block)
+        ).all()
+    _, starts = layout(counts)
+    bounds = [*starts.tolist(), len(docs)]
+    assert [r.block for r in rows] == list(range(len(starts)))
+    for row, start, end in zip(rows, bounds, bounds[1:], strict=False):
+        assert np.array_equal(np.frombuffer(row.docs, "<u2"), docs[start:end])
 
 
 def test_phrase_pattern_boundaries() -> None:
