@@ -25,15 +25,14 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
 from newsreader.search.fields import FIELD_WEIGHT
+from newsreader.search.postings import Layout, read_blocks
 from newsreader.search.query import Query, parse_query
 from newsreader.search.result import Ranked, SearchCancelled, SearchResult
 from newsreader.search.tables import (
     SearchSegment,
     SearchTombstone,
     decode_terms,
-    layout,
     local_dtype,
-    read_blocks,
     table_of,
 )
 from newsreader.search.tokens import fold, word_sequence
@@ -104,11 +103,7 @@ class _Segment:
     id: int
     dtype: str
     terms: np.ndarray
-    starts: np.ndarray
-    block_of: np.ndarray
-    """Block of each term (see `layout`)."""
-    block_start: np.ndarray
-    """Where each block starts among the postings."""
+    layout: Layout
     ids: np.ndarray
     complete: bool
     """No document of it is tombstoned."""
@@ -163,10 +158,9 @@ class _Snapshot:
                     seg.id,
                     local_dtype(seg.doc_count),
                     terms,
-                    np.concatenate(([0], np.cumsum(counts))),
-                    *layout(counts),
+                    Layout.of(counts),
                     ids,
-                    bool((ids >= 0).all()),
+                    bool(alive.all()),
                     _base(ids),
                 )
             )
@@ -538,16 +532,14 @@ def _read_postings(
 ) -> list[tuple[np.ndarray, np.ndarray]] | None:
     """The postings of `seg`'s `terms` (its own numbers), as (article ids, field bits);
     None if the segment is gone."""
-    block_of = seg.block_of[terms]
+    block_of, starts, ends = seg.layout.spans(terms)
     # Not np.unique: its first call imports numpy.ma (20 ms on the first keystroke).
     wanted = sorted(set(block_of.tolist()))
     blocks = read_blocks(conn, seg.id, seg.dtype, wanted)
     if len(blocks) != len(wanted):
         return None
-    starts = (seg.starts[terms] - seg.block_start[block_of]).tolist()
-    ends = (seg.starts[terms + 1] - seg.block_start[block_of]).tolist()
     out = []
-    for block, start, end in zip(block_of.tolist(), starts, ends, strict=True):
+    for block, start, end in zip(block_of.tolist(), starts.tolist(), ends.tolist(), strict=True):
         local, bits = blocks[block]
         flags = bits[start:end]
         if seg.base is None:

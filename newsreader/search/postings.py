@@ -2,7 +2,8 @@
 
 Documents are numbered 0..n-1 within the batch, so a worker process can lay out the final
 postings before the store has given the articles their ids; the writer then only stores
-them.
+them. Here too: how a segment's postings are cut into blocks, and reading blocks back (kept
+out of `tables`, which the store imports on every open and which must not pull in numpy).
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from sqlalchemy.engine import Connection
+
+from newsreader.search.tables import BLOCK, placeholder
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,3 +84,70 @@ def group_order(keys: np.ndarray) -> np.ndarray:
     low = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
     high = np.argsort((keys[low] >> 16).astype(np.uint16), kind="stable")
     return low[high]
+
+
+def opens_block(
+    counts: np.ndarray, offset: int = 0, before: tuple[int, bool] | None = None
+) -> np.ndarray:
+    """Whether each term (by its postings `counts`, in order) starts a new block.
+
+    Terms that start within the same stretch of `BLOCK` postings share a block; a term of
+    more than `BLOCK` postings has one of its own. A rare term then costs a small read and a
+    common one a single row. The rule is part of the stored format (the writer cuts blocks
+    by it, a reader finds terms by it): changing it, or `BLOCK`, needs a schema step.
+    `offset` and `before` ((window, big) of the last term) continue a segment written a
+    slice of terms at a time.
+    """
+    window = (offset + np.cumsum(counts) - counts) // BLOCK
+    big = counts > BLOCK
+    new = np.ones(len(counts), dtype=bool)
+    new[1:] = big[1:] | big[:-1] | (window[1:] != window[:-1])
+    if before is not None and len(counts):
+        new[0] = bool(big[0]) or before[1] or int(window[0]) != before[0]
+    return new
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where a segment's terms lie among its postings and its blocks."""
+
+    starts: np.ndarray
+    """Where each term's postings start, and (last) where they end."""
+    block_of: np.ndarray
+    """The block of each term."""
+    block_start: np.ndarray
+    """Where each block starts among the postings."""
+
+    @staticmethod
+    def of(counts: np.ndarray) -> Layout:
+        counts = np.asarray(counts, dtype=np.int64)
+        starts = np.concatenate(([0], np.cumsum(counts)))
+        new = opens_block(counts)
+        return Layout(starts, np.cumsum(new) - 1, starts[:-1][new])
+
+    def spans(self, terms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For each of `terms`: its block, and where its postings start and end in it."""
+        block = self.block_of[terms]
+        base = self.block_start[block]
+        return block, self.starts[terms] - base, self.starts[terms + 1] - base
+
+
+Blocks = dict[int, tuple[np.ndarray, np.ndarray]]
+"""Block number -> (local document numbers, field bits)."""
+
+
+def read_blocks(conn: Connection, segment_id: int, dtype: str, numbers: list[int]) -> Blocks:
+    """Blocks of a segment by number (those it lacks are left out). Straight to the driver:
+    SQLAlchemy's rows cost more than reading the blocks."""
+    mark = placeholder(conn)
+    blocks: Blocks = {}
+    for at in range(0, len(numbers), 500):
+        chunk = numbers[at : at + 500]
+        result = conn.exec_driver_sql(
+            "SELECT block, docs, flags FROM search_block "
+            f"WHERE segment_id = {mark} AND block IN ({', '.join([mark] * len(chunk))})",
+            (segment_id, *chunk),
+        )
+        for block, docs, flags in result.fetchall():
+            blocks[block] = (np.frombuffer(docs, dtype), np.frombuffer(flags, np.uint8))
+    return blocks

@@ -2,7 +2,7 @@
 
 The index is log-structured. Every write adds a segment: the documents it indexed (numbered
 0..n-1 within it), its sorted terms with how many postings each has, and the postings of
-all its terms end to end, cut into blocks between terms (see `layout`). A term's postings
+all its terms end to end, cut into blocks between terms (see `postings.layout`). A term's postings
 are found from its place in the segment's term list, so a segment costs a handful of rows
 however many terms it has, a batch's postings are written (and merged) as a few big values,
 and reading a term is reading one row. Segments of a size tier are merged when they pile
@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 from sqlalchemy import Column, LargeBinary, Table
 from sqlalchemy.engine import Connection
 from sqlmodel import Field, SQLModel
 
 BLOCK = 4096
-"""Postings per block row, about: blocks end only between terms (see `layout`)."""
+"""Postings per block row, about: blocks end only between terms (see `postings.layout`)."""
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -78,45 +77,6 @@ def decode_terms(blob: bytes) -> list[str]:
     return bytes(blob).decode().split("\0") if blob else []
 
 
-Blocks = dict[int, tuple[np.ndarray, np.ndarray]]
-"""Block number -> (local document numbers, field bits)."""
-
-
-def read_blocks(conn: Connection, segment_id: int, dtype: str, numbers: list[int]) -> Blocks:
-    """Blocks of a segment by number (those it lacks are left out). Straight to the driver:
-    SQLAlchemy's rows cost more than reading the blocks."""
-    mark = placeholder(conn)
-    blocks: Blocks = {}
-    for at in range(0, len(numbers), 500):
-        chunk = numbers[at : at + 500]
-        result = conn.exec_driver_sql(
-            "SELECT block, docs, flags FROM search_block "
-            f"WHERE segment_id = {mark} AND block IN ({', '.join([mark] * len(chunk))})",
-            (segment_id, *chunk),
-        )
-        for block, docs, flags in result.fetchall():
-            blocks[block] = (np.frombuffer(docs, dtype), np.frombuffer(flags, np.uint8))
-    return blocks
-
-
 def placeholder(conn: Connection) -> str:
     """The driver's placeholder, for statements sent to it directly."""
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
-
-
-def layout(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Which block holds each term (by its postings `counts`, in order), and where each
-    block starts among the postings.
-
-    Terms that start within the same stretch of `BLOCK` postings share a block; a term of
-    more than `BLOCK` postings has one of its own. A rare term then costs a small read and a
-    common one a single row. The rule is part of the stored format (the writer cuts blocks
-    by it, a reader finds terms by it): changing it, or `BLOCK`, needs a schema step.
-    """
-    counts = np.asarray(counts, dtype=np.int64)
-    starts = np.cumsum(counts) - counts
-    big = counts > BLOCK
-    window = starts // BLOCK
-    new = np.ones(len(counts), dtype=bool)
-    new[1:] = big[1:] | big[:-1] | (window[1:] != window[:-1])
-    return np.cumsum(new) - 1, starts[new]

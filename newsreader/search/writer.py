@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from newsreader.search.analysis import Analysed, analyse
-from newsreader.search.postings import Postings, group_order
+from newsreader.search.postings import Layout, Postings, group_order, opens_block, read_blocks
 from newsreader.search.tables import (
     BLOCK,
     DELETED,
@@ -23,10 +23,8 @@ from newsreader.search.tables import (
     SearchTombstone,
     decode_terms,
     encode_terms,
-    layout,
     local_dtype,
     placeholder,
-    read_blocks,
     table_of,
 )
 from newsreader.store.engine import lock_writers
@@ -89,8 +87,8 @@ def _write_segment(conn: Connection, postings: Postings, ids: np.ndarray, dates:
 
 
 class _Blocks:
-    """Writes a segment's postings as they come, term by term, cut into blocks as `layout`
-    cuts them: what one call of it on all the counts would give."""
+    """Writes a segment's postings as they come, a slice of terms at a time, cut into the
+    blocks `Layout.of` all the counts would give."""
 
     def __init__(self, conn: Connection, segment_id: int, doc_count: int) -> None:
         self._conn, self._segment_id = conn, segment_id
@@ -108,13 +106,8 @@ class _Blocks:
             return
         counts = np.asarray(counts, dtype=np.int64)
         starts = np.cumsum(counts) - counts
-        window = (self._offset + starts) // BLOCK
-        big = counts > BLOCK
-        new = np.ones(len(counts), dtype=bool)
-        new[1:] = big[1:] | big[:-1] | (window[1:] != window[:-1])
-        if self._last is not None:
-            new[0] = bool(big[0]) or self._last[1] or int(window[0]) != self._last[0]
-        self._last = (int(window[-1]), bool(big[-1]))
+        new = opens_block(counts, self._offset, self._last)
+        self._last = (int((self._offset + starts[-1]) // BLOCK), bool(counts[-1] > BLOCK))
         self._offset += int(counts.sum())
         docs = docs.astype(self._dtype)
         rows = []
@@ -226,11 +219,7 @@ class _Source:
     dtype: str
     terms: np.ndarray
     counts: np.ndarray
-    starts: np.ndarray
-    block_of: np.ndarray
-    """Block of each term (see `layout`)."""
-    block_start: np.ndarray
-    """Where each block starts among the postings."""
+    layout: Layout
     number: np.ndarray
     complete: bool
     """No document is dropped."""
@@ -263,8 +252,7 @@ def _merge(conn: Connection, segment_ids: list[int]) -> None:
                 local_dtype(seg.doc_count),
                 np.fromiter(map(index.__getitem__, seg_names), np.int64, len(seg_names)),
                 counts,
-                np.concatenate(([0], np.cumsum(counts))),
-                *layout(counts),
+                Layout.of(counts),
                 number,
                 alive == len(docs),
             )
@@ -337,13 +325,14 @@ def _read_postings(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The postings of a segment's terms `first:last`: the blocks that hold them, cut to
     size."""
-    low, high = int(source.block_of[first]), int(source.block_of[last - 1])
-    blocks = read_blocks(conn, source.id, source.dtype, list(range(low, high + 1)))
-    if len(blocks) != high - low + 1:
+    blocks, starts, _ = source.layout.spans(np.array([first, last - 1]))
+    low, high = blocks.tolist()
+    read = read_blocks(conn, source.id, source.dtype, list(range(low, high + 1)))
+    if len(read) != high - low + 1:
         raise RuntimeError(f"search index: segment {source.id} lacks blocks; rebuild it")
-    run = [blocks[b] for b in range(low, high + 1)]
-    start = int(source.starts[first] - source.block_start[low])
-    cut = slice(start, start + int(source.starts[last] - source.starts[first]))
+    run = [read[b] for b in range(low, high + 1)]
+    start = int(starts[0])
+    cut = slice(start, start + int(source.layout.starts[last] - source.layout.starts[first]))
     return np.concatenate([d for d, _ in run])[cut], np.concatenate([f for _, f in run])[cut]
 
 

@@ -19,7 +19,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.pool import NullPool
 
-from newsreader.search.tables import SearchBlock, SearchSegment, SearchTombstone, layout, table_of
+from newsreader.search.postings import Layout
+from newsreader.search.tables import SearchBlock, SearchSegment, SearchTombstone, table_of
 from newsreader.store.errors import sqlite_path
 from newsreader.store.models import Article
 from newsreader.store.schema import latest_version, schema_version
@@ -93,8 +94,8 @@ def index_coverage(conn: Connection) -> IndexCoverage:
     )
     live: list[np.ndarray] = []
     for seg in conn.execute(select(segment.c.id, segment.c.docs, segment.c.counts)):
-        _, starts = layout(np.frombuffer(seg.counts, dtype="<u4"))
-        if blocks.get(seg.id, 0) != len(starts):
+        layout = Layout.of(np.frombuffer(seg.counts, dtype="<u4"))
+        if blocks.get(seg.id, 0) != len(layout.block_start):
             continue  # postings lost: its documents cannot all be found
         docs = np.frombuffer(seg.docs, dtype="<u4").astype(np.int64)
         dead = stone_ids[stone_before > seg.id]

@@ -211,3 +211,20 @@ def test_the_command_line_says_why_opening_an_older_store_takes_a_while(v1_path:
     )
     again = CliRunner().invoke(main, ["--db", str(v1_path), "list", "--json"])
     assert again.exit_code == 0 and again.stderr == ""
+
+
+def test_opening_a_store_and_listing_never_imports_numpy(tmp_path: Path) -> None:
+    """Listing articles must not pay for numpy (~100 ms): only the search index needs it."""
+    import subprocess
+    import sys
+
+    Store(f"sqlite:///{tmp_path / 'x.db'}").close()  # created (and indexed) here
+    code = (
+        "import sys\n"
+        "from newsreader.store.store import Store\n"
+        f"s = Store('sqlite:///{tmp_path / 'x.db'}')\n"
+        "s.ids()\n"
+        "print('numpy' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

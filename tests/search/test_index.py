@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
 
 from newsreader.search.index import _top, max_edits, phrase_pattern
+from newsreader.search.postings import Layout
 from newsreader.search.result import Ranked, SearchCancelled
-from newsreader.search.tables import SearchBlock, SearchSegment, layout, table_of
+from newsreader.search.tables import SearchBlock, SearchSegment, table_of
 from newsreader.search.writer import (
     IndexDoc,
     _Blocks,
@@ -305,7 +306,7 @@ def test_a_merge_in_small_slices_keeps_every_live_posting(
     with store.engine.connect() as conn:
         (counts,) = conn.execute(select(SearchSegment.__table__.c.counts)).one()
         blocks = conn.execute(select(func.count()).select_from(SearchBlock)).scalar()
-    block_of, _ = layout(np.frombuffer(counts, "<u4"))
+    block_of = Layout.of(np.frombuffer(counts, "<u4")).block_of
     assert blocks == block_of[-1] + 1 and 1 < blocks < len(block_of)  # small terms share
 
 
@@ -314,7 +315,7 @@ def test_blocks_written_in_slices_are_cut_as_the_layout_says(
     store: Store, monkeypatch: pytest.MonkeyPatch, seed: int
 ) -> None:
     """A merge writes a segment's postings a slice of terms at a time; the blocks must be
-    the ones a reader finds terms in, as `layout` computes them from all the counts."""
+    the ones a reader finds terms in, as `Layout.of` computes them from all the counts."""
     small_blocks(monkeypatch, 8)
     rng = np.random.default_rng(seed)
     counts = rng.choice([1, 2, 3, 7, 8, 9, 20], size=60)
@@ -333,7 +334,7 @@ def test_blocks_written_in_slices_are_cut_as_the_layout_says(
             .where(SearchBlock.__table__.c.segment_id == 999)
             .order_by(SearchBlock.__table__.c.block)
         ).all()
-    _, starts = layout(counts)
+    starts = Layout.of(counts).block_start
     bounds = [*starts.tolist(), len(docs)]
     assert [r.block for r in rows] == list(range(len(starts)))
     for row, start, end in zip(rows, bounds, bounds[1:], strict=False):
