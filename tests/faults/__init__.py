@@ -1,0 +1,1 @@
+"""Faults: locked and full stores, hostile inputs, signals, slow servers."""
