@@ -330,11 +330,19 @@ def phase_app(args: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def phase_tantivy(args: dict[str, Any]) -> dict[str, Any]:
+    """The tantivy anchor (benchmarks/tantivy_anchor.py), imported only when asked for."""
+    from benchmarks import tantivy_anchor
+
+    return tantivy_anchor.phase(args)
+
+
 PHASES = {
     "import": phase_import,
     "open": phase_open,
     "search": phase_search,
     "app": phase_app,
+    "tantivy": phase_tantivy,
 }
 
 

@@ -113,6 +113,9 @@ def print_table(out: dict[str, Any]) -> None:
             "≤16 / ≤50 ms" + t_at,
             (ks["median_ms"] <= 16 and ks["p95_ms"] <= 50) if big else None,
         )
+        failed = app.get("failed", [])
+        for error in failed:
+            row(f"  a run FAILED ({len(failed)} of {len(app['runs']) + len(failed)})", error[-90:])
         stages = app["runs"][0].get("stages_s", {})
         done = [x for x in stages.get("SearchFinished", []) if x is not None]
         if done:
