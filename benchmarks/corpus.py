@@ -27,7 +27,7 @@ GENERATOR_VERSION = 1
 """Bump when the generator's output changes: it keys the cache."""
 SEED = 20240611
 CACHE = Path(__file__).resolve().parent / ".cache"
-SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
+SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 START = datetime(2023, 1, 1, tzinfo=UTC).timestamp()
 SPAN = 730 * 86400.0
 CHUNK = 5_000
@@ -58,12 +58,14 @@ def parse_size(text: str) -> int:
     text = text.strip().lower()
     if text in SIZES:
         return SIZES[text]
-    if text.endswith("k"):
-        return int(float(text[:-1]) * 1000)
+    if text.endswith(("k", "m")):
+        return int(float(text[:-1]) * (1000 if text.endswith("k") else 1_000_000))
     return int(text)
 
 
 def size_label(n: int) -> str:
+    if n % 1_000_000 == 0:
+        return f"{n // 1_000_000}m"
     return f"{n // 1000}k" if n % 1000 == 0 else str(n)
 
 

@@ -14,7 +14,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from benchmarks.corpus import CACHE, GENERATOR_VERSION, Article, read_corpus, size_label
+from benchmarks.corpus import CACHE, Article, read_corpus, size_label
 
 TEXTS_PER_FOLDER = 1000
 """Text files per sub-folder: a million files in one folder is a file-system benchmark."""
@@ -44,8 +44,9 @@ def _feed(number: int, first: int, articles: list[Article]) -> str:
 
 
 def feeds(corpus: Path, count: int, per: int) -> Path:
-    """`count` RSS files of `per` items each (the corpus's first count*per articles)."""
-    path = CACHE / f"feeds-{count}x{per}-g{GENERATOR_VERSION}"
+    """`count` RSS files of `per` items each (the corpus's first count*per articles); the
+    cache key names the corpus, as 1M's first 100k articles are not the 100k corpus."""
+    path = CACHE / f"feeds-{count}x{per}-of-{corpus.stem}"
     if path.exists():
         return path
     tmp = path.with_name(path.name + ".tmp")
@@ -64,7 +65,7 @@ def feeds(corpus: Path, count: int, per: int) -> Path:
 
 def texts(corpus: Path, count: int) -> Path:
     """`count` text documents in the seed format: title, blank line, `Source — body`."""
-    path = CACHE / f"texts-{size_label(count)}-g{GENERATOR_VERSION}"
+    path = CACHE / f"texts-{size_label(count)}-of-{corpus.stem}"
     if path.exists():
         return path
     tmp = path.with_name(path.name + ".tmp")

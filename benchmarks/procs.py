@@ -3,7 +3,7 @@
 Why sample /proc: `ru_maxrss` of RUSAGE_CHILDREN (and `/usr/bin/time -v`, which reports it)
 is the largest single process's peak, not what a command's processes hold together while a
 parent writes and its workers tokenize. So every SAMPLE_S the tree below the child is walked
-(through /proc/PID/task/*/children) and the sum of its VmRSS is kept; the peak of that sum is
+(by the ppid of every /proc/*/stat) and the sum of its VmRSS is kept; the peak of that sum is
 the headline. Two more figures bound it: the same sum with shared pages counted once (Pss
 from smaps_rollup: forked workers share their parent's pages), and the sum over every process
 seen of its own VmHWM (an upper bound that also catches spikes between samples).
@@ -44,24 +44,30 @@ class Measured:
     hwm: dict[int, float] = field(default_factory=dict)
 
 
-def _children(pid: int) -> list[int]:
-    out: list[int] = []
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            text = Path(f"/proc/{pid}/task/{task}/children").read_text()
-            out.extend(int(c) for c in text.split())
-    except (OSError, ValueError):
-        pass
+def _parents() -> dict[int, list[int]]:
+    """Every process's children, from the ppid field of /proc/*/stat (the kernel's own
+    /proc/PID/task/*/children needs CONFIG_PROC_CHILDREN, which not every kernel has)."""
+    out: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue  # gone since the listing
+        out.setdefault(ppid, []).append(int(entry))
     return out
 
 
 def tree(root: int) -> list[int]:
     """The pid and every descendant still alive."""
+    children = _parents()
     found, todo = [], [root]
     while todo:
         pid = todo.pop()
         found.append(pid)
-        todo.extend(_children(pid))
+        todo.extend(children.get(pid, []))
     return found
 
 

@@ -164,11 +164,12 @@ def latency_queries(titles: list[str], rng_seed: int = SEED) -> list[LatencyQuer
     """About 250 queries in five classes, plus character-by-character keystroke sequences."""
     rng = np.random.default_rng(rng_seed)
     out: list[LatencyQuery] = []
-    content = [[w for w in title_words(t) if w not in _STOP and len(w) >= 3] for t in titles]
 
     def pick_title() -> list[str]:
+        # Words of the titles drawn only: a list per title would be ~1 GB at 1M titles.
         while True:
-            words = content[int(rng.integers(0, len(content)))]
+            title = titles[int(rng.integers(0, len(titles)))]
+            words = [w for w in title_words(title) if w not in _STOP and len(w) >= 3]
             if len(words) >= 3:
                 return words
 
@@ -224,9 +225,13 @@ def eval_cases(titles: list[str], n: int = EVAL_TARGETS, rng_seed: int = SEED) -
     are never chosen. Words keep title order. `EvalCase.as_drawn` keeps the drawn k.
     """
     rng = np.random.default_rng([rng_seed, len(titles)])
-    words_of = [title_words(t) for t in titles]
-    df: Counter[str] = Counter(w for ws in words_of for w in ws)
+    # Two passes over the titles rather than every title's word list held (~1 GB at 1M):
+    # memory stays the vocabulary's, the work linear.
+    df: Counter[str] = Counter()
+    for title in titles:
+        df.update(title_words(title))
     targets = sorted(rng.choice(len(titles), min(n, len(titles)), replace=False).tolist())
+    words_of = {t: title_words(titles[t]) for t in targets}
     ranked: dict[int, list[str]] = {}
     for t in targets:
         order = {w: i for i, w in enumerate(words_of[t])}
@@ -235,8 +240,8 @@ def eval_cases(titles: list[str], n: int = EVAL_TARGETS, rng_seed: int = SEED) -
             ranked[t] = sorted(candidates, key=lambda w: (df[w], -len(w), order[w]))
     wanted = {w for words in ranked.values() for w in words[:3]}
     index: dict[str, set[int]] = {}
-    for i, ws in enumerate(words_of):
-        for w in ws:
+    for i, title in enumerate(titles):
+        for w in title_words(title):
             if w in wanted:
                 index.setdefault(w, set()).add(i)
 

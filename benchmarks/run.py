@@ -413,6 +413,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "sizes": {},
     }
     print_protocol(opts.batch)
+    print(speed.PROTOCOL)
     for n in sizes:
         t = time.perf_counter()
         result = bench_size(n, opts)

@@ -54,6 +54,22 @@ TARGETS = {
     "keystroke_p95_1m_ms": 50.0,
 }
 Log = Callable[[str], None]
+SAMPLE_MS = round(procs.SAMPLE_S * 1000)
+FILES = f"{FEEDS_AT_100K[0]} files x {FEEDS_AT_100K[1]:,} items"
+PROTOCOL = f"""\
+- issue rows (a second table per size): every command runs whole, in a subprocess, with
+  HOME/XDG in a temporary folder and PYTHONPATH = this checkout. Memory = peak of the summed
+  VmRSS of the command's process tree, sampled from /proc every {SAMPLE_MS} ms (ru_maxrss and
+  /usr/bin/time -v give one process's peak only); PSS and the sum of each one's VmHWM beside.
+  keys on screen = ../shared/tools/keylatency.py on the size's store (tmux 120x35, 5 texts
+  typed at a person's pace; key sent -> header shows the query) beside its floor (a bare
+  Textual Input in the same harness, same run). feed ingest = `newsreader --db FRESH import
+  DIR` over seeded RSS 2.0 files ({FILES} from 100k up; 100 x size/100
+  below; --feeds CxP) beside `newsboat -x reload` over the same files as file:// URLs (fresh
+  cache, -u, -C: reload-threads = cores, no proxy): items stored / wall. text import = the
+  same command over text files (title, blank line, `Source — body`; as many as the size, at
+  most {TEXTS_MAX:,}; --texts N) beside the library's store.add rate above. tantivy = the same
+  queries and eval (benchmarks/tantivy_anchor.py). scale = the 1M targets."""
 
 
 def newsreader_bin(opts: argparse.Namespace) -> Path:
