@@ -21,20 +21,12 @@ from typing import Protocol
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from sqlalchemy import func, select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 from newsreader.search.fields import FIELD_WEIGHT
-from newsreader.search.postings import Layout, read_blocks
 from newsreader.search.query import Query, parse_query
 from newsreader.search.result import Ranked, SearchCancelled, SearchResult
-from newsreader.search.tables import (
-    SearchSegment,
-    SearchTombstone,
-    decode_terms,
-    local_dtype,
-    table_of,
-)
+from newsreader.search.segments import latest_segment, open_segments
 from newsreader.search.tokens import fold, word_sequence
 
 
@@ -71,8 +63,6 @@ PROXIMITY_CHARS = 1500
 CACHE_BYTES = 96 * 2**20
 REFRESH_SECONDS = 1.0
 
-_segment = table_of(SearchSegment)
-_tombstone = table_of(SearchTombstone)
 _LAST = "\U0010ffff"
 
 
@@ -94,42 +84,19 @@ def max_edits(word: str, known: bool = False) -> int:
     return 1 if len(word) < 8 else 2
 
 
-@dataclass(frozen=True, slots=True)
-class _Segment:
-    """What a snapshot knows of a segment: its terms (as vocabulary numbers, ascending),
-    where each term's postings start, and the article id of each of its documents (-1 for
-    those tombstoned out of it)."""
-
-    id: int
-    dtype: str
-    terms: np.ndarray
-    layout: Layout
-    ids: np.ndarray
-    complete: bool
-    """No document of it is tombstoned."""
-    base: int | None
-    """Its article ids are `base + 0..n-1` (as an import writes them): adding is cheaper
-    than looking each one up."""
-
-
 class _Snapshot:
     """The vocabulary, segments and document dates as of one state of the index."""
 
     def __init__(self, engine: Engine) -> None:
         with engine.connect() as conn:
             if conn.dialect.name == "postgresql":
-                # One state of the index for all three reads, as SQLite's read transaction
+                # One state of the index for all its reads, as SQLite's read transaction
                 # gives: at READ COMMITTED a merge committed between two of them would hide
                 # the documents it moved.
                 conn.execution_options(isolation_level="REPEATABLE READ")
-            self.signature = conn.execute(select(func.max(_segment.c.id))).scalar()
-            segments = conn.execute(
-                select(_segment)
-                .where(_segment.c.id <= (self.signature or 0))
-                .order_by(_segment.c.id)
-            ).all()
-            stones = conn.execute(select(_tombstone.c.doc_id, _tombstone.c.before_segment)).all()
-        names = [decode_terms(seg.terms) for seg in segments]
+            self.signature = latest_segment(conn)
+            self.segments = open_segments(conn, upto=self.signature or 0)
+        names = [seg.names() for seg in self.segments]
         self.terms: list[str] = sorted(set().union(*names))
         self.number: dict[str, int] = {term: i for i, term in enumerate(self.terms)}
         self.frequency = np.zeros(len(self.terms), dtype=np.int64)
@@ -137,33 +104,17 @@ class _Snapshot:
         for term in self.terms:
             self.by_length.setdefault(len(term), []).append(term)
         self._prefixes: dict[int, list[str]] = {}
-        stone_ids = np.array([s.doc_id for s in stones], dtype=np.int64)
-        stone_before = np.array([s.before_segment for s in stones], dtype=np.int64)
-        seg_docs = [np.frombuffer(seg.docs, dtype="<u4").astype(np.int64) for seg in segments]
-        self.size = int(max((d.max() for d in seg_docs if len(d)), default=0)) + 1
-        self.documents = max(2, sum(len(d) for d in seg_docs))
+        self.size = int(max((s.ids.max() for s in self.segments if s.size), default=0)) + 1
+        self.documents = max(2, sum(seg.size for seg in self.segments))
         self.dates = np.zeros(self.size, dtype=np.float64)
-        self.segments: list[_Segment] = []
-        for seg, seg_names, ids in zip(segments, names, seg_docs, strict=True):
+        self.segment_terms: list[np.ndarray] = []
+        """Each segment's terms as vocabulary numbers (ascending, as its own)."""
+        for seg, seg_names in zip(self.segments, names, strict=True):
             terms = np.fromiter(map(self.number.__getitem__, seg_names), np.int64, len(seg_names))
-            counts = np.frombuffer(seg.counts, dtype="<u4").astype(np.int64)
-            self.frequency[terms] += counts
-            dead = stone_ids[stone_before > seg.id]
-            if len(dead):
-                ids = np.where(np.isin(ids, dead), -1, ids)
-            alive = ids >= 0
-            self.dates[ids[alive]] = np.frombuffer(seg.dates, dtype="<f8")[alive]
-            self.segments.append(
-                _Segment(
-                    seg.id,
-                    local_dtype(seg.doc_count),
-                    terms,
-                    Layout.of(counts),
-                    ids,
-                    bool(alive.all()),
-                    _base(ids),
-                )
-            )
+            self.frequency[terms] += seg.counts
+            alive = seg.live
+            self.dates[seg.ids[alive]] = seg.dates[alive]
+            self.segment_terms.append(terms)
         self.checked_at = time.monotonic()
 
     def has(self, term: str) -> bool:
@@ -225,7 +176,7 @@ class SearchIndex:
             return snap
         if snap is not None:
             with self._engine.connect() as conn:
-                signature = conn.execute(select(func.max(_segment.c.id))).scalar()
+                signature = latest_segment(conn)
             if signature == snap.signature:
                 snap.checked_at = time.monotonic()
                 return snap
@@ -425,14 +376,14 @@ class SearchIndex:
         parts: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {t: [] for t in missing}
         numbers = np.fromiter((snap.number.get(t, -1) for t in missing), np.int64, len(missing))
         with self._engine.connect() as conn:
-            for seg in snap.segments:
-                if not len(seg.terms):
+            for seg, seg_terms in zip(snap.segments, snap.segment_terms, strict=True):
+                if not len(seg_terms):
                     continue
-                at = np.searchsorted(seg.terms, numbers)
-                hits = np.flatnonzero(seg.terms[np.minimum(at, len(seg.terms) - 1)] == numbers)
+                at = np.searchsorted(seg_terms, numbers)
+                hits = np.flatnonzero(seg_terms[np.minimum(at, len(seg_terms) - 1)] == numbers)
                 if not len(hits):
                     continue
-                found = _read_postings(conn, seg, at[hits])
+                found = seg.postings(conn, at[hits])
                 if found is None:
                     if strict:
                         raise _Stale  # merged away by another process since the snapshot
@@ -525,38 +476,6 @@ def _top(keys: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     rest = np.ones(len(keys), dtype=bool)
     rest[top] = False
     return top[np.argsort(negated[top], kind="stable")], np.flatnonzero(rest)
-
-
-def _read_postings(
-    conn: Connection, seg: _Segment, terms: np.ndarray
-) -> list[tuple[np.ndarray, np.ndarray]] | None:
-    """The postings of `seg`'s `terms` (its own numbers), as (article ids, field bits);
-    None if the segment is gone."""
-    block_of, starts, ends = seg.layout.spans(terms)
-    # Not np.unique: its first call imports numpy.ma (20 ms on the first keystroke).
-    wanted = sorted(set(block_of.tolist()))
-    blocks = read_blocks(conn, seg.id, seg.dtype, wanted)
-    if len(blocks) != len(wanted):
-        return None
-    out = []
-    for block, start, end in zip(block_of.tolist(), starts.tolist(), ends.tolist(), strict=True):
-        local, bits = blocks[block]
-        flags = bits[start:end]
-        if seg.base is None:
-            ids = seg.ids[local[start:end]]
-        else:
-            ids = local[start:end].astype(np.int64) + seg.base
-        if not seg.complete:
-            alive = ids >= 0
-            ids, flags = ids[alive], flags[alive]
-        out.append((ids, flags))
-    return out
-
-
-def _base(ids: np.ndarray) -> int | None:
-    if not len(ids) or ids[0] < 0 or ids[-1] - ids[0] != len(ids) - 1:
-        return None
-    return int(ids[0]) if bool(np.all(np.diff(ids) == 1)) else None
 
 
 def _rounded(scores: np.ndarray) -> list[float]:

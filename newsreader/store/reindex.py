@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from newsreader.search.tables import SearchBlock, SearchSegment, SearchTombstone, table_of
+from newsreader.search.tables import table_of
 from newsreader.store.models import Article
 
 BATCH = 5000
@@ -19,11 +19,10 @@ BATCH = 5000
 
 def rebuild_index(conn: Connection) -> int:
     """Drop every segment and index every article again; returns how many."""
-    from newsreader.search.writer import IndexDoc, index_documents
+    from newsreader.search.writer import IndexDoc, clear_index, index_documents
 
     article = table_of(Article).c
-    for model in (SearchBlock, SearchTombstone, SearchSegment):
-        conn.execute(delete(table_of(model)))
+    clear_index(conn)
     indexed = last = 0
     while True:
         rows = conn.execute(
