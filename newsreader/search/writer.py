@@ -27,7 +27,7 @@ from newsreader.search.tables import (
     placeholder,
     table_of,
 )
-from newsreader.store.engine import lock_writers
+from newsreader.writer_lock import lock_writers
 
 MERGE_FACTOR = 10
 """Merge when this many segments share a size tier (powers of ten of documents)."""
