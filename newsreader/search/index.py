@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA
 from sqlalchemy.engine import Engine
 
 from newsreader.search.fields import FIELD_WEIGHT
-from newsreader.search.query import Query, parse_query
+from newsreader.search.query import Query
 from newsreader.search.result import Ranked, SearchCancelled, SearchResult
 from newsreader.search.segments import latest_segment, open_segments
 from newsreader.search.tokens import fold, word_sequence
@@ -194,32 +194,45 @@ class SearchIndex:
 
     def search(
         self,
-        text: str,
+        query: Query,
         *,
         limit: int | None = None,
         cancelled: Cancelled | None = None,
         allowed: Allowed | None = None,
     ) -> SearchResult:
-        """Rank articles for `text`. Raises `SearchCancelled` if `cancelled()` turns true.
+        """Rank articles for a parsed `query`. Raises `SearchCancelled` if `cancelled()`
+        turns true.
 
         Only ids in `allowed()` (when it gives a collection) can match: the store's answer
         to the query's qualifiers. A query without words ranks nothing.
         """
-        query = parse_query(text)
         with self._lock:
             snap = self._current()
             if query.is_empty:
-                return SearchResult(text, [], [])
+                return SearchResult(query.text, [], [])
             try:
-                return self._search(snap, text, query, limit, cancelled or (lambda: False), allowed)
+                return self._search(snap, query, limit, cancelled or (lambda: False), allowed)
             except _Stale:
                 # Another process rewrote segments (a merge) since this snapshot was taken:
                 # take a new one at once rather than miss documents until the next check.
                 snap.checked_at = 0.0
                 snap = self._current()
                 return self._search(
-                    snap, text, query, limit, cancelled or (lambda: False), allowed, strict=False
+                    snap, query, limit, cancelled or (lambda: False), allowed, strict=False
                 )
+
+    def holding(self, terms: Collection[str]) -> frozenset[int]:
+        """The articles holding any of `terms` exactly (a query's `-word`s, when it has no
+        words to rank by but qualifiers list articles)."""
+        with self._lock:
+            snap = self._current()
+            try:
+                postings = self._fetch_postings(snap, terms)
+            except _Stale:
+                snap.checked_at = 0.0
+                snap = self._current()
+                postings = self._fetch_postings(snap, terms, strict=False)
+        return frozenset(doc for docs, _ in postings.values() for doc in docs.tolist())
 
     def expand(self, word: str, *, prefix: bool = False) -> list[Expansion]:
         """The vocabulary terms a query word stands for, with their similarity."""
@@ -229,7 +242,6 @@ class SearchIndex:
     def _search(
         self,
         snap: _Snapshot,
-        text: str,
         query: Query,
         limit: int | None,
         cancelled: Cancelled,
@@ -237,6 +249,7 @@ class SearchIndex:
         *,
         strict: bool = True,
     ) -> SearchResult:
+        text = query.text
         groups: list[list[Expansion]] = []
         for i, word in enumerate(query.words):
             last = query.prefix_last and i == len(query.words) - 1

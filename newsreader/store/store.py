@@ -414,9 +414,7 @@ class Store:
                     return SearchResult(query, [], [])
                 ids = self.filtered_ids(filters, order, limit=None if parsed.excluded else limit)
                 if parsed.excluded:  # `is:unread -russia`: drop articles holding the word
-                    dropped: set[int] = set()
-                    for term in parsed.excluded:
-                        dropped.update(self.index.search(f'"{term}"', cancelled=cancelled).ids)
+                    dropped = self.index.holding(parsed.excluded)
                     ids = [i for i in ids if i not in dropped][:limit]
                 return SearchResult(query, ids, [0.0] * len(ids))
 
@@ -424,7 +422,7 @@ class Store:
                 return self.filter_ids(filters)
 
             return self.index.search(
-                query, limit=limit, cancelled=cancelled, allowed=allowed if filters else None
+                parsed, limit=limit, cancelled=cancelled, allowed=allowed if filters else None
             )
 
     # -- reading state and qualifiers ------------------------------------------------------
