@@ -27,9 +27,9 @@ from newsreader.store.views import ArticleRow, ArticleView, Counts, DayCount, So
 
 if TYPE_CHECKING:
     from newsreader.search.analysis import Analysed
-    from newsreader.search.index import Cancelled, SearchIndex
+    from newsreader.search.index import SearchIndex
     from newsreader.search.query import Filters
-    from newsreader.search.result import SearchResult
+    from newsreader.search.result import Cancelled, SearchResult
 
 Order = Literal["newest", "oldest", "title", "source"]
 BATCH = 5000

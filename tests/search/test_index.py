@@ -11,11 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
 
-from newsreader.search.index import _top, max_edits, phrase_pattern
+from newsreader.search.expansion import max_edits
 from newsreader.search.postings import Layout
 from newsreader.search.query import Query, parse_query
+from newsreader.search.ranking import top
 from newsreader.search.result import Ranked, SearchCancelled
 from newsreader.search.tables import SearchBlock, SearchSegment, table_of
+from newsreader.search.text_match import phrase_pattern
 from newsreader.search.writer import (
     IndexDoc,
     _Blocks,
@@ -398,7 +400,7 @@ def test_the_head_is_what_a_full_stable_sort_puts_first_ties_included() -> None:
     for _ in range(200):
         keys = rng.integers(0, 5, 3000).astype(np.float64)
         k = int(rng.integers(1, 1000))
-        head, rest = _top(keys, k)
+        head, rest = top(keys, k)
         full = np.argsort(-keys, kind="stable")
         assert np.array_equal(head, full[:k])
         assert np.array_equal(np.sort(rest), np.sort(full[k:]))
