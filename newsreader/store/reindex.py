@@ -6,13 +6,12 @@ of tokenizer (so existing stores find what new ones do).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from newsreader.search.tables import table_of
 from newsreader.store.models import Article
+from newsreader.store.times import timestamp
 
 BATCH = 5000
 
@@ -35,11 +34,7 @@ def rebuild_index(conn: Connection) -> int:
             return indexed
         index_documents(
             conn,
-            [IndexDoc(r.id, r.title, r.source, r.body, _timestamp(r.sorted_at)) for r in rows],
+            [IndexDoc(r.id, r.title, r.source, r.body, timestamp(r.sorted_at)) for r in rows],
         )
         indexed += len(rows)
         last = rows[-1].id
-
-
-def _timestamp(moment: datetime) -> float:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
