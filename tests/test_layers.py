@@ -128,3 +128,14 @@ def test_the_segment_format_is_read_in_one_module() -> None:
         if used & tables and name not in allowed_tables:
             wrong.add((name, "touches the index's tables"))
     assert wrong == set()
+
+
+def test_no_module_of_search_or_store_grows_past_500_lines() -> None:
+    """A module that grows two jobs becomes two modules."""
+    long = {
+        name: lines
+        for name, path in _modules().items()
+        if name.startswith(("newsreader.search", "newsreader.store"))
+        and (lines := len(path.read_text().splitlines())) > 500
+    }
+    assert long == {}
