@@ -16,36 +16,26 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeAlias
 
 import numpy as np
 from rapidfuzz.utils import default_process
 
+from newsreader.search.term_hash import MASKS, U64, Array, Collision, distinct, hash_keys
+from newsreader.search.term_table import Part, Vocabulary
 from newsreader.search.tokens import MAX_TERM_LENGTH, compounds, fold, terms
-
-Array: TypeAlias = np.ndarray[Any, Any]
 
 CHUNK_CHARS = 1 << 19
 """Characters tokenized per numpy pass. Bounds temporaries: ~80 B a character at worst (a
 word every other character), ~40 MB; a 2,500-article batch peaks at ~20 MB besides its
 result. Larger chunks fall out of cache, smaller ones pay more per-call overhead."""
 
-_U64 = np.uint64
 # A text longer than a chunk is cut before a character that neither rapidfuzz nor the
 # compound regexes join to anything: not alphanumeric, not a joiner.
 _CUT = re.compile(r"[^\w\-'’.·/]|_")
-_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=_U64)
-_BIT6 = _U64(0x4040404040404040)
-_M1, _M2, _M3 = _U64(0x9E3779B97F4A7C15), _U64(0xC2B2AE3D27D4EB4F), _U64(0x165667B19E3779F9)
-_K1, _K2 = _U64(0xFF51AFD7ED558CCD), _U64(0xC4CEB9FE1A85EC53)
-# Multipliers that reshuffle the slots of keys that lost a slot in an earlier round.
-_REMIX = [_U64(m) for m in (0xD6E8FEB86659FD93, 0xA0761D6478BD642F, 0xE7037ED1A0B428DB)]
 # The non-ASCII joiners' UTF-8 bytes, little-endian, as `_NonAscii.codes` holds them.
 _APOSTROPHE = int.from_bytes("’".encode(), "little")
 _MIDDLE_DOT = int.from_bytes("·".encode(), "little")
 _FOLD_CACHE_SIZE = 200_000
-_PROBE = np.arange(8)
-_WAITING = 1 << 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +53,7 @@ def term_pairs(texts: Sequence[str]) -> TermPairs:
     {(i, t) for i, x in enumerate(texts) for t in terms(x)}, computed in numpy."""
     try:
         return _term_pairs(texts)
-    except _Collision:
+    except Collision:
         return _exact_pairs(texts)
 
 
@@ -80,8 +70,8 @@ def _exact_pairs(texts: Sequence[str]) -> TermPairs:
 
 
 def _term_pairs(texts: Sequence[str]) -> TermPairs:
-    vocab = _Vocabulary()
-    parts: list[_Part] = []
+    vocab = Vocabulary()
+    parts: list[Part] = []
     split: list[int] = []
     for chunk in _chunks(texts, split):
         part = _chunk_pairs(chunk, vocab)
@@ -146,7 +136,7 @@ def _cut(text: str) -> list[str]:
     return pieces
 
 
-def _chunk_pairs(chunk: _Chunk, vocab: _Vocabulary) -> _Part | None:
+def _chunk_pairs(chunk: _Chunk, vocab: Vocabulary) -> Part | None:
     """The distinct pairs of one chunk; their terms come from `vocab`."""
     encoded = [piece.encode("utf-8", "surrogatepass") for piece in chunk.pieces]
     # A space before, between and after the pieces: no word or compound spans two of them,
@@ -177,7 +167,9 @@ def _chunk_pairs(chunk: _Chunk, vocab: _Vocabulary) -> _Part | None:
 
     # Keys of the words, then of the Python terms. g is odd for a term; 0 marks words that
     # are not one (too long, or non-ASCII: done in Python).
-    h, g = _hash(window, starts, np.minimum(lengths, MAX_TERM_LENGTH + 1), py_h.size, lower=True)
+    h, g = hash_keys(
+        window, starts, np.minimum(lengths, MAX_TERM_LENGTH + 1), py_h.size, lower=True
+    )
     h[starts.size :] = py_h
     g[starts.size :] = py_g
     g[: starts.size][lengths > MAX_TERM_LENGTH] = 0
@@ -192,7 +184,7 @@ def _chunk_pairs(chunk: _Chunk, vocab: _Vocabulary) -> _Part | None:
     bits = np.ceil(np.log2(np.maximum(2 * sizes, 1))).astype(np.intp)
     sizes = np.left_shift(1, bits)
     base = np.cumsum(sizes) - sizes
-    shift = (64 - bits).astype(_U64)
+    shift = (64 - bits).astype(U64)
     region = np.repeat(np.arange(counts.size), counts)
     region[dropped] = counts.size
     slot = np.empty(h.size, dtype=np.intp)
@@ -206,9 +198,9 @@ def _chunk_pairs(chunk: _Chunk, vocab: _Vocabulary) -> _Part | None:
         moved = np.concatenate([dropped, np.arange(starts.size, h.size)])
         where = region[moved]
         slot[moved] = base[where] + (h[moved] >> shift[where]).view(np.intp)
-    reps = _distinct(h, g, slot, int(sizes.sum()), region, base, shift)[0]
+    reps = distinct(h, g, slot, int(sizes.sum()), region, base, shift)[0]
     reps = reps[region[reps] != counts.size]
-    part = _Part(np.asarray(chunk.ids, dtype=np.int32)[region[reps]], np.zeros(0, np.int32))
+    part = Part(np.asarray(chunk.ids, dtype=np.int32)[region[reps]], np.zeros(0, np.int32))
     h, g = h[reps], g[reps]
     miss = vocab.lookup(part, h, g)
     if miss.size:
@@ -241,7 +233,7 @@ class _NonAscii:
         self.leads = high[lead]
         top = octets[self.leads]
         size = 2 + (top >= 0xE0).astype(np.intp) + (top >= 0xF0)
-        self.codes = window[self.leads] & _MASKS[size]
+        self.codes = window[self.leads] & MASKS[size]
         distinct = _unique_sorted(np.sort(self.codes))
         if len(_KINDS) > _FOLD_CACHE_SIZE:
             _KINDS.clear()
@@ -278,117 +270,6 @@ def _kind(code: int) -> int:
     return kind
 
 
-def _hash(
-    window: Array, starts: Array, lengths: Array, extra: int = 0, *, lower: bool
-) -> tuple[Array, Array]:
-    """A 64-bit hash h of each byte string `window`[start : start + length], and an odd
-    check value g.
-
-    A string of up to 8 bytes is its own key (none of its bytes is 0): h is that block
-    times an odd constant, a bijection, so these never collide; g is 1. Longer strings mix
-    their length and blocks into h and, independently, into g. `lower` lower-cases ASCII
-    letters: correct, and used, only on bytes that are ASCII letters and digits. The arrays
-    have `extra` items more, left to the caller.
-    """
-    block = _block(window, starts, lengths, lower)
-    h = np.empty(starts.size + extra, dtype=_U64)
-    np.multiply(block, _M1, out=h[: starts.size])
-    g = np.ones(starts.size + extra, dtype=_U64)
-    rest = np.flatnonzero(lengths > 8)
-    if rest.size:
-        begin, size = starts[rest] + 8, lengths[rest] - 8
-        mix_h = _absorb(size.astype(_U64) * _K1, block[rest], _M2, 32)
-        mix_g = _absorb(size.astype(_U64) * _K2, block[rest], _M3, 29)
-        block = _block(window, begin, size, lower)
-        _absorb(mix_h, block, _M2, 32)
-        _absorb(mix_g, block, _M3, 29)
-        more = np.flatnonzero(size > 8)
-        begin, size = begin[more], size[more]
-        while more.size:  # the few words of over 16 bytes
-            begin += 8
-            size -= 8
-            block = _block(window, begin, size, lower)
-            mix_h[more] = _absorb(mix_h[more], block, _M2, 32)
-            mix_g[more] = _absorb(mix_g[more], block, _M3, 29)
-            keep = size > 8
-            more, begin, size = more[keep], begin[keep], size[keep]
-        h[rest] = mix_h
-        g[rest] = mix_g | _U64(1)
-    return h, g
-
-
-def _absorb(state: Array, block: Array, factor: np.uint64, shift: int) -> Array:
-    """Mix a block into hash states, in place (and return them)."""
-    state ^= block
-    state *= factor
-    state ^= state >> _U64(shift)
-    return state
-
-
-def _block(window: Array, starts: Array, lengths: Array, lower: bool) -> Array:
-    block: Array = window[starts] & _MASKS[np.minimum(lengths, 8)]
-    if lower:  # A-Z have bit 6 set and bit 5 clear; digits have bit 6 clear
-        block |= (block & _BIT6) >> _U64(1)
-    return block
-
-
-def _distinct(
-    h: Array, g: Array, slot: Array, size: int, region: Array, base: Array, shift: Array
-) -> tuple[Array, Array]:
-    """One item per distinct (region, h), and each item's representative.
-
-    Items scatter their index to their slot, base[region] + the top bits of h, and read it
-    back: those reading their own index represent their key, those reading an equal key are
-    duplicates, the rest (another key won the slot) try again with reshuffled slots. A round
-    settles at least each slot's winner, so it ends; the table needs no clearing. A region
-    per text keeps the scatters in cache. Sorting would cost ~5x more. Duplicates must agree
-    on g too (`_Collision` otherwise).
-    """
-    table = np.empty(size, dtype=np.intp)
-    everything = np.arange(h.size)
-    table[slot] = everything
-    rep = table[slot]
-    reps = [np.flatnonzero(rep == everything)]
-    items = np.flatnonzero(rep != everything)
-    items = items[_unequal(h, g, rep[items], items)]
-    attempt = 0
-    while items.size:
-        key = h[items] * _REMIX[attempt % len(_REMIX)] + _U64(attempt)
-        attempt += 1
-        where = region[items]
-        slot = base[where] + (key >> shift[where]).view(np.intp)
-        table[slot] = items
-        won = table[slot]
-        rep[items] = won
-        first = won == items
-        reps.append(items[first])
-        won, items = won[~first], items[~first]
-        items = items[_unequal(h, g, won, items)]
-    return np.concatenate(reps), rep
-
-
-def _unequal(h: Array, g: Array, some: Array, others: Array) -> Array:
-    """Whether keys differ (by h), checking that equal ones agree on g."""
-    unequal: Array = h[some] != h[others]
-    if ((g[some] != g[others]) & ~unequal).any():
-        raise _Collision
-    return unequal
-
-
-class _Collision(Exception):
-    """Two different terms with the same 64-bit h (seen through g): odds ~1e-10 a batch."""
-
-
-@dataclass(slots=True)
-class _Part:
-    """One chunk's distinct pairs."""
-
-    text: Array
-    """int32: the input index of each pair."""
-    ids: Array
-    """int32: the term of each pair; -1 while its key waits in `_Vocabulary`."""
-
-
 class _Names:
     """What names some pairs of a chunk while their terms wait: the chunk's bytes and the
     span of each word, or the Python term."""
@@ -423,136 +304,6 @@ class _Names:
         others = np.cumsum(~self.is_word)[items[~is_word]] - 1
         names[~is_word] = np.array([self.python[i] for i in others.tolist()], dtype=object)
         return list(names.tolist())
-
-
-class _Vocabulary:
-    """Term ids by h across the chunks of one call, with the names in id order: an open-
-    addressing table with linear probing, kept at most half full, rows holding h and id + 1
-    (0: empty). A look-up must also agree on g, kept per id (`_Collision` otherwise).
-
-    Keys not found wait until _WAITING of them have come (or the call ends), then are added
-    in one go: adding costs a few rounds of small numpy calls, too many to pay per chunk.
-    """
-
-    def __init__(self) -> None:
-        self.names: list[str] = []
-        self.bits = 0
-        self.rows = np.zeros((1, 2), dtype=_U64)
-        self.h: list[Array] = []
-        self.g: Array = np.zeros(0, dtype=_U64)
-        self.waiting: list[tuple[_Part, Array, Array, Array, _Names]] = []
-        self.waiting_count = 0
-
-    def lookup(self, part: _Part, h: Array, g: Array) -> Array:
-        """Set `part.ids` from the keys (h, g) of its pairs; the pairs whose key is not
-        found (their id is -1)."""
-        rows = np.take(self.rows, (h >> _U64(64 - self.bits)).view(np.intp), axis=0)
-        ids = rows[:, 1].view(np.intp) - 1
-        hit = rows[:, 0] == h
-        hit &= ids >= 0
-        if self.names and ((self.g[ids] != g) & hit).any():
-            raise _Collision
-        part.ids = ids.astype(np.int32)
-        return np.flatnonzero(~hit)
-
-    def wait(self, part: _Part, miss: Array, h: Array, g: Array, names: _Names) -> None:
-        """Queue keys not found, to be added (and named) with others."""
-        self.waiting.append((part, miss, h, g, names))
-        self.waiting_count += miss.size
-        if self.waiting_count >= _WAITING or not self.names:
-            self.add_waiting()
-
-    def add_waiting(self) -> None:
-        """Resolve the keys waiting, adding the missing ones (and naming them)."""
-        if not self.waiting:
-            return
-        h = np.concatenate([w[2] for w in self.waiting])
-        g = np.concatenate([w[3] for w in self.waiting])
-        bits = np.array([int(h.size).bit_length() + 1])
-        shift = (64 - bits).astype(_U64)
-        one = np.zeros(h.size, dtype=np.intp)
-        slot = (h >> shift[0]).view(np.intp)
-        first, rep = _distinct(h, g, slot, 1 << int(bits[0]), one, one[:1], shift)
-        found, added = self._find_or_add(h[first], g[first])
-        position = np.empty(h.size, dtype=np.intp)
-        position[first] = np.arange(first.size)
-        ids = found[position[rep]]
-        if not (self.g[ids] == g).all():
-            raise _Collision
-        # Back to the parts, and names for the new terms from the part each came from.
-        new = first[added]
-        names = np.empty(new.size, dtype=object)
-        start = 0
-        for part, miss, _, _, naming in self.waiting:
-            end = start + miss.size
-            part.ids[miss] = ids[start:end]
-            mine = np.flatnonzero((new >= start) & (new < end))
-            if mine.size:
-                names[mine] = np.array(naming.of(new[mine] - start), dtype=object)
-            start = end
-        self.names.extend(names.tolist())
-        self.waiting, self.waiting_count = [], 0
-
-    def _find_or_add(self, h: Array, g: Array) -> tuple[Array, Array]:
-        """Ids of distinct keys, adding the missing ones; and which were added, in id order.
-
-        Reads _PROBE rows per round, since a round costs a dozen numpy calls. A missing key
-        claims the first empty row by writing its position there; of keys claiming one row,
-        the one that reads its own position back takes it, the others probe on.
-        """
-        self._grow(len(self.names) + h.size)
-        mask = (1 << self.bits) - 1
-        ids = np.empty(h.size, dtype=np.intp)
-        added = []
-        items = np.arange(h.size)
-        slot = (h >> _U64(64 - self.bits)).view(np.intp)
-        claimed = _U64(1 << 63)
-        while items.size:
-            window = (slot[:, None] + _PROBE) & mask
-            rows = np.take(self.rows, window, axis=0)
-            hit = (rows[:, :, 0] == h[items, None]) & (rows[:, :, 1] != 0)
-            stop = hit | (rows[:, :, 1] == 0)
-            at = stop.argmax(axis=1)
-            line = np.arange(items.size)
-            found = hit[line, at]
-            ids[items[found]] = rows[found, at[found], 1].view(np.intp) - 1
-            empty = stop[line, at] & ~found
-            claim, where = items[empty], window[empty, at[empty]]
-            mark = claim.astype(_U64) | claimed
-            self.rows[where, 1] = mark
-            won = self.rows[where, 1] == mark
-            self.rows[where[won], 0] = h[claim[won]]
-            added.append(np.stack([claim[won], where[won]], axis=1))
-            go_on = ~found & ~empty
-            # Keys that lost a claim read that row again next round.
-            slot = np.concatenate([(window[go_on, -1] + 1) & mask, where[~won]])
-            items = np.concatenate([items[go_on], claim[~won]])
-        new = np.concatenate(added)
-        ids[new[:, 0]] = np.arange(len(self.names), len(self.names) + new.shape[0])
-        self.rows[new[:, 1], 1] = ids[new[:, 0]] + 1
-        self.h.append(h[new[:, 0]])
-        self.g = np.concatenate([self.g, g[new[:, 0]]])
-        return ids, new[:, 0]
-
-    def _grow(self, count: int) -> None:
-        """Make room for `count` terms."""
-        if 2 * count <= 1 << self.bits:
-            return
-        while 2 * count > 1 << self.bits:
-            self.bits += 1
-        self.rows = np.zeros((1 << self.bits, 2), dtype=_U64)
-        if self.h:
-            # Distinct keys with known ids: place each in the first free row.
-            self.h = [np.concatenate(self.h)]
-            mask = (1 << self.bits) - 1
-            items = np.arange(self.h[0].size)
-            slot = (self.h[0] >> _U64(64 - self.bits)).view(np.intp)
-            while items.size:
-                free = self.rows[slot, 1] == 0
-                self.rows[slot[free], 1] = items[free] + 1
-                placed = free & (self.rows[slot, 1] == items + 1)
-                self.rows[slot[placed], 0] = self.h[0][items[placed]]
-                items, slot = items[~placed], (slot[~placed] + 1) & mask
 
 
 _FOLDED: dict[bytes, str] = {}
@@ -597,7 +348,7 @@ class _PythonTerms:
         `index` name them."""
         if not self.strings:
             empty = np.zeros(0, dtype=np.intp)
-            return empty, empty.astype(_U64), empty.astype(_U64)
+            return empty, empty.astype(U64), empty.astype(U64)
         positions: dict[str, int] = {}
         index = np.array(
             [positions.setdefault(term, len(positions)) for term in self.strings], dtype=np.intp
@@ -610,7 +361,7 @@ class _PythonTerms:
         data = b"".join([*encoded, b"\0" * 8])
         window = np.ndarray((len(data) - 7,), dtype="<u8", buffer=data, strides=(1,))
         lengths = np.array([len(b) for b in encoded], dtype=np.intp)
-        h, g = _hash(window, np.cumsum(lengths) - lengths, lengths, lower=False)
+        h, g = hash_keys(window, np.cumsum(lengths) - lengths, lengths, lower=False)
         return regions, h[self.index], g[self.index]
 
 

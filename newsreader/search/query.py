@@ -69,6 +69,8 @@ class Query:
     """The last word is still being typed, so it also matches as a prefix."""
     filters: Filters = field(default_factory=Filters)
     """Qualifiers (`source:`, `is:`, `after:` ...): which articles may match at all."""
+    text: str = ""
+    """What was typed: a result names the query it answers."""
 
     @property
     def is_empty(self) -> bool:
@@ -145,4 +147,4 @@ def parse_query(text: str) -> Query:
                 words.append(term)
                 last_is_word = True
     prefix_last = last_is_word and not text[-1:].isspace()
-    return Query(tuple(words), tuple(phrases), tuple(excluded), prefix_last, filters)
+    return Query(tuple(words), tuple(phrases), tuple(excluded), prefix_last, filters, text)

@@ -13,6 +13,11 @@ class SearchCancelled(Exception):
     """A newer query superseded this one."""
 
 
+Cancelled = Callable[[], bool]
+"""Asked as a search goes: true once a newer query superseded it (it then raises
+`SearchCancelled`)."""
+
+
 class Ranked(Sequence[T]):
     """A ranking whose head is at hand and whose tail is only worked out when first read.
 

@@ -14,20 +14,20 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from newsreader.search.analysis import Analysed, analyse
-from newsreader.search.postings import Layout, Postings, group_order, opens_block, read_blocks
+from newsreader.search.postings import Postings, group_order, opens_block
+from newsreader.search.segments import open_segments
 from newsreader.search.tables import (
     BLOCK,
     DELETED,
     SearchBlock,
     SearchSegment,
     SearchTombstone,
-    decode_terms,
     encode_terms,
     local_dtype,
     placeholder,
     table_of,
 )
-from newsreader.store.engine import lock_writers
+from newsreader.writer_lock import lock_writers
 
 MERGE_FACTOR = 10
 """Merge when this many segments share a size tier (powers of ten of documents)."""
@@ -157,6 +157,14 @@ def delete_documents(conn: Connection, doc_ids: Iterable[int]) -> None:
         _add_segment(conn, np.empty(0, "<u4"), np.empty(0, "<f8"), [], np.empty(0, np.int64))
 
 
+def clear_index(conn: Connection) -> None:
+    """Drop every segment (the first step of a rebuild). Their ids are not reused (see
+    `SearchSegment`), so a reader's old snapshot finds them gone."""
+    lock_writers(conn)
+    for table in (_block, _tombstone, _segment):
+        conn.execute(delete(table))
+
+
 def _add_segment(
     conn: Connection, ids: np.ndarray, dates: np.ndarray, names: Sequence[str], counts: np.ndarray
 ) -> int:
@@ -210,79 +218,45 @@ def merge_segments(conn: Connection, *, force: bool = False) -> None:
     _merge(conn, chosen)
 
 
-@dataclass(slots=True)
-class _Source:
-    """A segment being merged: its terms as numbers of the merged list, where each term's
-    postings start, and the merged number of each of its documents (-1: dropped)."""
-
-    id: int
-    dtype: str
-    terms: np.ndarray
-    counts: np.ndarray
-    layout: Layout
-    number: np.ndarray
-    complete: bool
-    """No document is dropped."""
-
-
 def _merge(conn: Connection, segment_ids: list[int]) -> None:
     """Rewrite segments as one, a slice of terms at a time: documents keep their order
     (segment by segment), so each term's postings are its segments' runs end to end."""
-    dead = _dead_docs(conn, segment_ids)
-    segs = conn.execute(
-        select(_segment).where(_segment.c.id.in_(segment_ids)).order_by(_segment.c.id)
-    ).all()
-    names = [decode_terms(seg.terms) for seg in segs]
+    sources = open_segments(conn, ids=segment_ids)
+    names = [source.names() for source in sources]
     merged = sorted(set().union(*names))
     index = {name: i for i, name in enumerate(merged)}
-    sources, doc_parts, date_parts, alive_count = [], [], [], 0
-    for seg, seg_names in zip(segs, names, strict=True):
-        docs = np.frombuffer(seg.docs, dtype="<u4")
-        keep = _alive(docs, dead.get(seg.id))
-        alive = int(keep.sum())
-        number = np.full(len(docs), -1, dtype=np.int32)
-        number[keep] = np.arange(alive_count, alive_count + alive, dtype=np.int32)
-        alive_count += alive
-        doc_parts.append(docs[keep])
-        date_parts.append(np.frombuffer(seg.dates, dtype="<f8")[keep])
-        counts = np.frombuffer(seg.counts, dtype="<u4").astype(np.int64)
-        sources.append(
-            _Source(
-                seg.id,
-                local_dtype(seg.doc_count),
-                np.fromiter(map(index.__getitem__, seg_names), np.int64, len(seg_names)),
-                counts,
-                Layout.of(counts),
-                number,
-                alive == len(docs),
-            )
-        )
+    terms_of: list[np.ndarray] = []
+    """Each source's terms as numbers of the merged list."""
+    numbers: list[np.ndarray] = []
+    """The merged number of each source's documents (-1: dropped)."""
+    doc_parts, date_parts, alive_count = [], [], 0
+    for source, seg_names in zip(sources, names, strict=True):
+        terms_of.append(np.fromiter(map(index.__getitem__, seg_names), np.int64, len(seg_names)))
+        numbers.append(source.numbered_from(alive_count))
+        live = source.live
+        alive_count += int(live.sum())
+        doc_parts.append(source.ids[live])
+        date_parts.append(source.dates[live])
     merged_id = _add_segment(
         conn, np.concatenate(doc_parts), np.concatenate(date_parts), [], np.empty(0, np.int64)
     )
     blocks = _Blocks(conn, merged_id, alive_count)
     totals = np.zeros(len(merged), dtype=np.int64)
-    for source in sources:
-        totals[source.terms] += source.counts
+    for source, source_terms in zip(sources, terms_of, strict=True):
+        totals[source_terms] += source.counts
     kept = np.zeros(len(merged), dtype=np.int64)
     for lo, hi in _slices(totals):
         terms: list[np.ndarray] = []
-        numbers: list[np.ndarray] = []
+        docs: list[np.ndarray] = []
         flags: list[np.ndarray] = []
-        for source in sources:
-            first, last = np.searchsorted(source.terms, [lo, hi])
+        for source, source_terms, number in zip(sources, terms_of, numbers, strict=True):
+            first, last = np.searchsorted(source_terms, [lo, hi])
             if first == last:
                 continue
-            local, bits = _read_postings(conn, source, int(first), int(last))
-            term = np.repeat(
-                (source.terms[first:last] - lo).astype(np.uint32), source.counts[first:last]
-            )
-            number = source.number[local]
-            if not source.complete:
-                alive = number >= 0
-                term, number, bits = term[alive], number[alive], bits[alive]
+            labels = (source_terms[first:last] - lo).astype(np.uint32)
+            term, doc, bits = source.run(conn, int(first), int(last), number, labels)
             terms.append(term)
-            numbers.append(number)
+            docs.append(doc)
             flags.append(bits)
         if not terms:
             continue
@@ -290,7 +264,7 @@ def _merge(conn: Connection, segment_ids: list[int]) -> None:
         order = group_order(term)
         kept[lo:hi] = np.bincount(term, minlength=hi - lo)
         counts = kept[lo:hi]
-        blocks.add(np.concatenate(numbers)[order], np.concatenate(flags)[order], counts[counts > 0])
+        blocks.add(np.concatenate(docs)[order], np.concatenate(flags)[order], counts[counts > 0])
     blocks.close()
     used = np.flatnonzero(kept)
     conn.execute(
@@ -318,35 +292,3 @@ def _slices(totals: np.ndarray) -> list[tuple[int, int]]:
     )
     bounds = np.unique(np.concatenate(([0], cuts, [len(totals)])))
     return list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
-
-
-def _read_postings(
-    conn: Connection, source: _Source, first: int, last: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """The postings of a segment's terms `first:last`: the blocks that hold them, cut to
-    size."""
-    blocks, starts, _ = source.layout.spans(np.array([first, last - 1]))
-    low, high = blocks.tolist()
-    read = read_blocks(conn, source.id, source.dtype, list(range(low, high + 1)))
-    if len(read) != high - low + 1:
-        raise RuntimeError(f"search index: segment {source.id} lacks blocks; rebuild it")
-    run = [read[b] for b in range(low, high + 1)]
-    start = int(starts[0])
-    cut = slice(start, start + int(source.layout.starts[last] - source.layout.starts[first]))
-    return np.concatenate([d for d, _ in run])[cut], np.concatenate([f for _, f in run])[cut]
-
-
-def _dead_docs(conn: Connection, segment_ids: list[int]) -> dict[int, np.ndarray]:
-    """For each segment, the documents tombstoned out of it."""
-    stones = conn.execute(select(_tombstone.c.doc_id, _tombstone.c.before_segment)).all()
-    if not stones:
-        return {}
-    doc_ids = np.array([s.doc_id for s in stones], dtype=np.int64)
-    before = np.array([s.before_segment for s in stones], dtype=np.int64)
-    return {seg: doc_ids[before > seg] for seg in segment_ids if (before > seg).any()}
-
-
-def _alive(docs: np.ndarray, dead: np.ndarray | None) -> np.ndarray:
-    if dead is None or not len(dead):
-        return np.ones(len(docs), dtype=bool)
-    return ~np.isin(docs, dead)

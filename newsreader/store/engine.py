@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
 
+from newsreader.writer_lock import lock_writers
+
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -61,22 +63,6 @@ def _ours_or_empty(cursor: Any) -> bool:
         row[0] for row in cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
     }
     return not tables or "meta" in tables
-
-
-WRITER_LOCK = 0x6E657773
-"""The advisory lock class of a store's writers on PostgreSQL ("news"); the key within it is
-the store's schema, so stores in two schemas of one database do not wait for each other."""
-
-
-def lock_writers(conn: Connection) -> None:
-    """On PostgreSQL, wait for this store's writer lock; it is held until the transaction
-    ends. Writers then take turns as they do on SQLite (BEGIN IMMEDIATE): an index merge, an
-    entry update or a schema upgrade never races another writer's. Readers never wait for it.
-    Taking it again in the same transaction is free. A no-op on SQLite."""
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(
-            f"SELECT pg_advisory_xact_lock({WRITER_LOCK}, hashtext(coalesce(current_schema(), '')))"
-        )
 
 
 def _server_engine(url: str) -> Engine:

@@ -14,13 +14,13 @@ from typing import Literal
 from urllib.parse import quote
 
 import numpy as np
-from sqlalchemy import create_engine, func, inspect, select
+from sqlalchemy import create_engine, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.pool import NullPool
 
-from newsreader.search.postings import Layout
-from newsreader.search.tables import SearchBlock, SearchSegment, SearchTombstone, table_of
+from newsreader.search.segments import findable_documents
+from newsreader.search.tables import table_of
 from newsreader.store.errors import sqlite_path
 from newsreader.store.models import Article
 from newsreader.store.schema import latest_version, schema_version
@@ -83,24 +83,7 @@ def index_coverage(conn: Connection) -> IndexCoverage:
     article_ids = np.fromiter(
         conn.execute(select(table_of(Article).c.id)).scalars(), dtype=np.int64
     )
-    segment = table_of(SearchSegment)
-    block = table_of(SearchBlock)
-    tombstone = table_of(SearchTombstone)
-    stones = conn.execute(select(tombstone.c.doc_id, tombstone.c.before_segment)).all()
-    stone_ids = np.array([s.doc_id for s in stones], dtype=np.int64)
-    stone_before = np.array([s.before_segment for s in stones], dtype=np.int64)
-    blocks: dict[int, int] = dict(
-        conn.execute(select(block.c.segment_id, func.count()).group_by(block.c.segment_id)).all()
-    )
-    live: list[np.ndarray] = []
-    for seg in conn.execute(select(segment.c.id, segment.c.docs, segment.c.counts)):
-        layout = Layout.of(np.frombuffer(seg.counts, dtype="<u4"))
-        if blocks.get(seg.id, 0) != len(layout.block_start):
-            continue  # postings lost: its documents cannot all be found
-        docs = np.frombuffer(seg.docs, dtype="<u4").astype(np.int64)
-        dead = stone_ids[stone_before > seg.id]
-        live.append(docs[~np.isin(docs, dead)] if len(dead) else docs)
-    indexed = np.unique(np.concatenate(live)) if live else np.empty(0, np.int64)
+    indexed = findable_documents(conn)
     return IndexCoverage(
         articles=len(article_ids),
         unindexed=np.setdiff1d(article_ids, indexed).tolist(),

@@ -6,24 +6,22 @@ of tokenizer (so existing stores find what new ones do).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from newsreader.search.tables import SearchBlock, SearchSegment, SearchTombstone, table_of
+from newsreader.search.tables import table_of
 from newsreader.store.models import Article
+from newsreader.store.times import timestamp
 
 BATCH = 5000
 
 
 def rebuild_index(conn: Connection) -> int:
     """Drop every segment and index every article again; returns how many."""
-    from newsreader.search.writer import IndexDoc, index_documents
+    from newsreader.search.writer import IndexDoc, clear_index, index_documents
 
     article = table_of(Article).c
-    for model in (SearchBlock, SearchTombstone, SearchSegment):
-        conn.execute(delete(table_of(model)))
+    clear_index(conn)
     indexed = last = 0
     while True:
         rows = conn.execute(
@@ -36,11 +34,7 @@ def rebuild_index(conn: Connection) -> int:
             return indexed
         index_documents(
             conn,
-            [IndexDoc(r.id, r.title, r.source, r.body, _timestamp(r.sorted_at)) for r in rows],
+            [IndexDoc(r.id, r.title, r.source, r.body, timestamp(r.sorted_at)) for r in rows],
         )
         indexed += len(rows)
         last = rows[-1].id
-
-
-def _timestamp(moment: datetime) -> float:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()

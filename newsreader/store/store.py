@@ -6,44 +6,39 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
-from functools import cached_property
 from itertools import islice
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from newsreader.ingest.draft import ArticleDraft
 from newsreader.search.tables import table_of
+from newsreader.store import stats
 from newsreader.store.engine import StoreError, make_engine
 from newsreader.store.errors import describe_error, store_name, translated
+from newsreader.store.filters import ORDER, ArticleFilters
+from newsreader.store.filters import Order as Order
 from newsreader.store.models import Article
+from newsreader.store.saving import save_batch
 from newsreader.store.schema import get_meta, latest_version, schema_version, set_meta, upgrade
+from newsreader.store.searching import ArticleSearch
+from newsreader.store.times import utcnow as utcnow
 from newsreader.store.views import ArticleRow, ArticleView, Counts, DayCount, SourceStats
 
 if TYPE_CHECKING:
     from newsreader.search.analysis import Analysed
-    from newsreader.search.index import Cancelled, SearchIndex
+    from newsreader.search.index import SearchIndex
     from newsreader.search.query import Filters
-    from newsreader.search.result import SearchResult
+    from newsreader.search.result import Cancelled, SearchResult
 
-Order = Literal["newest", "oldest", "title", "source"]
 BATCH = 5000
 """Articles per write transaction (and index segment): big batches mean fewer posting rows."""
 
 OPEN_RETRY_SECONDS = 2.0
 _article = table_of(Article)
 _c = _article.c
-_ORDER = {
-    "newest": (_c.sorted_at.desc(), _c.id.desc()),
-    "oldest": (_c.sorted_at.asc(), _c.id.asc()),
-    "title": (_c.title.asc(), _c.id.asc()),
-    "source": (_c.source.asc(), _c.sorted_at.desc(), _c.id.desc()),
-}
 _ROW_COLUMNS = (_c.id, _c.title, _c.source, _c.published_at, _c.is_read, _c.is_starred)
 
 
@@ -52,18 +47,6 @@ class AddResult:
     added: int
     unchanged: int
     updated: int = 0
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, datetime.min.time(), UTC)
-
-
-def timestamp(moment: datetime) -> float:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
 _DRAFT_TEXT = ("title", "body", "source", "origin", "author", "url", "summary", "guid")
@@ -91,12 +74,20 @@ def _storable(d: ArticleDraft) -> ArticleDraft:
 
 
 class Store:
+    """A database of articles: opens it (upgrading its schema), writes and reads articles.
+
+    Searching them is `ArticleSearch`'s job, and qualifiers are `ArticleFilters`'; the
+    store makes both and tells them when it writes.
+    """
+
     def __init__(self, url: str, *, on_upgrade: Callable[[], None] | None = None) -> None:
         """`on_upgrade` is called before a store written by an older version is upgraded,
         so that the caller can say why opening takes a while (a new index layout is
         built again: ~20 s at 100k articles)."""
         self.url = url
         self.engine: Engine = make_engine(url)
+        self._filters = ArticleFilters(self.engine, url)
+        self._search = ArticleSearch(self.engine, url, self._filters, self.texts)
         try:
             self._open(on_upgrade)
         except DatabaseError as error:
@@ -130,17 +121,18 @@ class Store:
                     raise
                 time.sleep(0.05)
 
-    @cached_property
+    @property
     def index(self) -> SearchIndex:
-        """The search index, made on first use: listing articles never pays for numpy."""
-        from newsreader.search.index import SearchIndex
+        """The search index (`ArticleSearch` owns it and makes it on first use)."""
+        return self._search.index
 
-        return SearchIndex(self.engine, self.texts)
+    def _state_changed(self) -> None:
+        """This store wrote articles: cached qualifier results may be out of date."""
+        self._filters.changed()
 
     def _index_changed(self) -> None:
         self._state_changed()
-        if "index" in self.__dict__:  # made already: tell it to look again
-            self.index.invalidate()
+        self._search.changed()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -175,7 +167,7 @@ class Store:
             nonlocal added, updated, unchanged
             analysed = analysis()  # before taking the write lock
             with self.writing() as conn:
-                n, u = self._save(conn, chunk, feed_id, analysed)
+                n, u = save_batch(conn, chunk, feed_id, analysed)
             added += n
             updated += u
             unchanged += len(chunk) - n - u
@@ -204,97 +196,6 @@ class Store:
             if added or updated:
                 self._index_changed()
         return AddResult(added, unchanged, updated)
-
-    def _save(
-        self,
-        conn: Connection,
-        drafts: list[ArticleDraft],
-        feed_id: int | None,
-        analysed: Analysed,
-    ) -> tuple[int, int]:
-        """(added, updated) for one batch (storable drafts), inside the caller's transaction."""
-        from newsreader.search.writer import IndexDoc, index_documents
-
-        now = utcnow()
-        rows: dict[str, dict[str, Any]] = {}
-        position: dict[str, int] = {}
-        for i, (d, (fingerprint, word_count)) in enumerate(
-            zip(drafts, analysed.identities, strict=True)
-        ):
-            if fingerprint in rows:
-                continue
-            position[fingerprint] = i
-            rows[fingerprint] = {
-                "fingerprint": fingerprint,
-                "title": d.title,
-                "source": d.source,
-                "author": d.author,
-                "url": d.url,
-                "published_at": d.published_at,
-                "imported_at": now,
-                "sorted_at": d.published_at or now,
-                "body": d.body,
-                "summary": d.summary,
-                "word_count": word_count,
-                "origin": d.origin,
-                "is_read": False,
-                "is_starred": False,
-                "feed_id": feed_id,
-                "guid": d.guid if feed_id is not None else None,
-            }
-        changed = self._update_entries(conn, rows, feed_id) if feed_id is not None else []
-        insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
-        # No conflict target: a duplicate fingerprint or (feed, guid) is skipped alike, and
-        # a concurrent writer that got there first makes this a no-op, not an error.
-        stmt = insert(_article).on_conflict_do_nothing().returning(_c.id, _c.fingerprint)
-        inserted = conn.execute(stmt, list(rows.values())).all() if rows else []
-
-        def index(found: list[tuple[int, str, dict[str, Any]]], replaces: bool) -> None:
-            found.sort(key=lambda item: position[item[1]])
-            docs = [
-                IndexDoc(i, row["title"], row["source"], row["body"], timestamp(row["sorted_at"]))
-                for i, _, row in found
-            ]
-            terms = analysed.select([position[fingerprint] for _, fingerprint, _ in found])
-            index_documents(conn, docs, replaces=replaces, analysed=terms)
-
-        index([(i, f, rows[f]) for i, f in inserted], False)
-        index([(i, row["fingerprint"], row) for i, row in changed], True)
-        return len(inserted), len(changed)
-
-    def _update_entries(
-        self, conn: Connection, rows: dict[str, dict[str, Any]], feed_id: int
-    ) -> list[tuple[int, dict[str, Any]]]:
-        """Update this feed's entries whose content changed; drop them and unchanged ones
-        from `rows`, leaving only what is new."""
-        by_guid = {row["guid"]: key for key, row in rows.items() if row["guid"]}
-        changed: list[tuple[int, dict[str, Any]]] = []
-        guids = list(by_guid)
-        for start in range(0, len(guids), 500):
-            chunk = guids[start : start + 500]
-            found = conn.execute(
-                select(_c.id, _c.guid, _c.fingerprint, _c.imported_at).where(
-                    _c.feed_id == feed_id, _c.guid.in_(chunk)
-                )
-            ).all()
-            for article_id, guid, old_fingerprint, imported_at in found:
-                row = rows.pop(by_guid[guid], None)
-                if row is None or row["fingerprint"] == old_fingerprint:
-                    continue
-                taken = conn.execute(
-                    select(_c.id).where(_c.fingerprint == row["fingerprint"])
-                ).first()
-                if taken is not None:
-                    continue  # the new text is another article's already: nothing to add
-                values = {
-                    k: v
-                    for k, v in row.items()
-                    if k not in {"imported_at", "is_read", "is_starred", "feed_id", "guid"}
-                }
-                values["sorted_at"] = row["published_at"] or imported_at
-                conn.execute(update(_article).where(_c.id == article_id).values(values))
-                changed.append((article_id, values))
-        return changed
 
     def set_flag(
         self, article_id: int, flag: Literal["is_read", "is_starred"], value: bool
@@ -348,7 +249,7 @@ class Store:
     def ids(self, order: Order = "newest") -> list[int]:
         """Every article id in list order."""
         with translated(self.url), self.engine.connect() as conn:
-            return list(conn.execute(select(_c.id).order_by(*_ORDER[order])).scalars())
+            return list(conn.execute(select(_c.id).order_by(*ORDER[order])).scalars())
 
     def rows(self, ids: Sequence[int]) -> dict[int, ArticleRow]:
         out: dict[int, ArticleRow] = {}
@@ -401,160 +302,31 @@ class Store:
         within: Filters | None = None,
         order: Order = "newest",
     ) -> SearchResult:
-        """Words ranked by relevance, among the articles the qualifiers (and `within`, a
-        view such as unread-only) allow; qualifiers alone list those articles in `order`."""
-        from newsreader.search.query import parse_query
-        from newsreader.search.result import SearchResult
-
-        parsed = parse_query(query)
-        filters = parsed.filters.merged(within) if within else parsed.filters
-        with translated(self.url):
-            if parsed.is_empty:
-                if not filters:
-                    return SearchResult(query, [], [])
-                ids = self.filtered_ids(filters, order, limit=None if parsed.excluded else limit)
-                if parsed.excluded:  # `is:unread -russia`: drop articles holding the word
-                    dropped: set[int] = set()
-                    for term in parsed.excluded:
-                        dropped.update(self.index.search(f'"{term}"', cancelled=cancelled).ids)
-                    ids = [i for i in ids if i not in dropped][:limit]
-                return SearchResult(query, ids, [0.0] * len(ids))
-
-            def allowed() -> frozenset[int] | None:
-                return self.filter_ids(filters)
-
-            return self.index.search(
-                query, limit=limit, cancelled=cancelled, allowed=allowed if filters else None
-            )
-
-    # -- reading state and qualifiers ------------------------------------------------------
-
-    _generation = 0
-    """Bumped by every write this store makes: cached filter results are keyed on it."""
-    FILTER_TTL = 5.0
-    """Seconds a cached filter result is trusted (another process may write meanwhile)."""
-
-    def _state_changed(self) -> None:
-        self._generation += 1
-
-    def _filter_conditions(self, filters: Filters) -> list[Any]:
-        from sqlalchemy import false, or_, true
-
-        from newsreader.store.models import Feed
-
-        conditions: list[Any] = []
-        if filters.sources:
-            source = func.lower(_c.source)
-            conditions.append(or_(*(source.contains(s, autoescape=True) for s in filters.sources)))
-        if filters.feeds:
-            feed = table_of(Feed)
-            name = func.lower(feed.c.name)
-            named = select(feed.c.id).where(
-                or_(*(name.contains(f, autoescape=True) for f in filters.feeds))
-            )
-            conditions.append(_c.feed_id.in_(named))
-        for state in filters.states:
-            column = _c.is_read if state in ("read", "unread") else _c.is_starred
-            conditions.append(column == (true() if state in ("read", "starred") else false()))
-        if filters.after is not None:
-            conditions.append(_c.sorted_at >= _midnight(filters.after))
-        if filters.before is not None:
-            conditions.append(_c.sorted_at < _midnight(filters.before))
-        return conditions
+        """See `ArticleSearch.search`."""
+        return self._search.search(
+            query, limit=limit, cancelled=cancelled, within=within, order=order
+        )
 
     def filter_ids(self, filters: Filters) -> frozenset[int] | None:
-        """The ids of the articles `filters` allow (None: no filter, all of them).
-
-        Cached per (filters, this store's writes), so the qualifiers of a query being typed
-        cost one SQL query, not one per keystroke.
-        """
-        if not filters:
-            return None
-        import time
-
-        key = (filters, self._generation)
-        now = time.monotonic()
-        cache: dict[Any, tuple[float, frozenset[int]]] = self.__dict__.setdefault(
-            "_filter_cache", {}
-        )
-        hit = cache.get(key)
-        if hit is not None and now - hit[0] < self.FILTER_TTL:
-            return hit[1]
-        with translated(self.url), self.engine.connect() as conn:
-            found = frozenset(
-                conn.execute(select(_c.id).where(*self._filter_conditions(filters))).scalars()
-            )
-        if len(cache) > 16:
-            cache.clear()
-        cache[key] = (now, found)
-        return found
+        """See `ArticleFilters.ids`."""
+        return self._filters.ids(filters)
 
     def filtered_ids(
         self, filters: Filters, order: Order = "newest", *, limit: int | None = None
     ) -> list[int]:
-        """The ids `filters` allow, in list order (every id when there are no filters)."""
-        stmt = select(_c.id).where(*self._filter_conditions(filters)).order_by(*_ORDER[order])
-        if limit is not None:
-            stmt = stmt.limit(limit)
-        with translated(self.url), self.engine.connect() as conn:
-            return list(conn.execute(stmt).scalars())
+        """See `ArticleFilters.listed`."""
+        return self._filters.listed(filters, order, limit=limit)
+
+    # -- figures ---------------------------------------------------------------------------
 
     def counts(self) -> Counts:
-        """Articles, unread, starred: one statement of three counts that the is_read and
-        is_starred indexes answer alone (a CASE sum scanned every row: 100 ms at 100k)."""
-
-        def count(*where: Any) -> Any:
-            return select(func.count()).select_from(_article).where(*where).scalar_subquery()
-
-        stmt = select(count(), count(_c.is_read.is_(False)), count(_c.is_starred.is_(True)))
         with translated(self.url), self.engine.connect() as conn:
-            total, unread, starred = conn.execute(stmt).one()
-        return Counts(int(total), int(unread), int(starred))
+            return stats.counts(conn)
 
     def source_stats(self) -> list[SourceStats]:
-        """Articles, unread and starred per source, the biggest source first."""
-        from sqlalchemy import case
-
-        total = func.count()
-        stmt = (
-            select(
-                _c.source,
-                total,
-                func.sum(case((_c.is_read == False, 1), else_=0)),  # noqa: E712
-                func.sum(case((_c.is_starred == True, 1), else_=0)),  # noqa: E712
-            )
-            .group_by(_c.source)
-            .order_by(total.desc(), _c.source)
-        )
         with translated(self.url), self.engine.connect() as conn:
-            return [
-                SourceStats(source, int(n), int(unread or 0), int(starred or 0))
-                for source, n, unread, starred in conn.execute(stmt)
-            ]
+            return stats.source_stats(conn)
 
     def per_day(self, days: int = 90) -> list[DayCount]:
-        """Articles per day (by date, else import date), every day present (zero when
-        none), from the oldest article's day but at most `days` up to the newest's."""
-        from datetime import timedelta
-
         with translated(self.url), self.engine.connect() as conn:
-            oldest, newest = conn.execute(
-                select(func.min(_c.sorted_at), func.max(_c.sorted_at))
-            ).one()
-            if newest is None:
-                return []
-            last = newest.date()
-            first = max(last - timedelta(days=days - 1), oldest.date())
-            days = (last - first).days + 1
-            day = func.date(_c.sorted_at)
-            rows = conn.execute(
-                select(day, func.count()).where(_c.sorted_at >= _midnight(first)).group_by(day)
-            ).all()
-        found: dict[date, int] = {}
-        for value, n in rows:
-            moment = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-            found[moment] = int(n)
-        return [
-            DayCount(first + timedelta(days=i), found.get(first + timedelta(days=i), 0))
-            for i in range(days)
-        ]
+            return stats.per_day(conn, days)

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rapidfuzz.utils import default_process
 
-from newsreader.search import bulk
+from newsreader.search import bulk, term_table
 from newsreader.search.bulk import TermPairs, term_pairs
 from newsreader.search.tokens import terms
 
@@ -44,7 +44,7 @@ def check(texts: Sequence[str]) -> None:
 def tiny_chunks() -> Iterator[None]:
     """Chunks of a few characters and a vocabulary that adds terms often: every path that
     joins chunks (cut texts, waiting keys, growing tables) runs on small inputs."""
-    with mock.patch.object(bulk, "CHUNK_CHARS", 24), mock.patch.object(bulk, "_WAITING", 4):
+    with mock.patch.object(bulk, "CHUNK_CHARS", 24), mock.patch.object(term_table, "WAITING", 4):
         yield
 
 
@@ -184,7 +184,7 @@ def test_same_terms_from_different_paths_are_one_name() -> None:
 
 def test_a_hash_collision_falls_back_to_terms() -> None:
     """Different terms with one h: their check values differ, and `terms` does the batch."""
-    real = bulk._hash
+    real = bulk.hash_keys
 
     def colliding(*args: Any, **kwargs: Any) -> tuple[np.ndarray, np.ndarray]:
         h, _ = real(*args, **kwargs)
@@ -192,7 +192,7 @@ def test_a_hash_collision_falls_back_to_terms() -> None:
 
     texts = ["alpha beta gamma", "beta delta", "Erdoğan’s S-400s"]
     with (
-        mock.patch.object(bulk, "_hash", colliding),
+        mock.patch.object(bulk, "hash_keys", colliding),
         mock.patch.object(bulk, "_exact_pairs", wraps=bulk._exact_pairs) as exact,
     ):
         check(texts)

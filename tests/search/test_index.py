@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -10,10 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
 
-from newsreader.search.index import _top, max_edits, phrase_pattern
+from newsreader.search.expansion import max_edits
 from newsreader.search.postings import Layout
+from newsreader.search.query import Query, parse_query
+from newsreader.search.ranking import top
 from newsreader.search.result import Ranked, SearchCancelled
 from newsreader.search.tables import SearchBlock, SearchSegment, table_of
+from newsreader.search.text_match import phrase_pattern
 from newsreader.search.writer import (
     IndexDoc,
     _Blocks,
@@ -226,7 +230,32 @@ def test_reindexed_and_deleted_documents(store: Store) -> None:
 
 def test_a_cancelled_search_stops(corpus: Store) -> None:
     with pytest.raises(SearchCancelled):
-        corpus.index.search("the", cancelled=lambda: True)
+        corpus.index.search(parse_query("the"), cancelled=lambda: True)
+
+
+@pytest.mark.parametrize("text", ["erdogan s-400", "is:unread -erdogan -turkey", '"joint" -x'])
+def test_a_query_is_parsed_once(corpus: Store, monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    """The store parses, the index takes the parsed query, and exclusions are a call: the
+    text is never parsed again (nor rebuilt into query text and parsed a third time)."""
+    calls: list[str] = []
+
+    def counted(typed: str) -> Query:
+        calls.append(typed)
+        return parse_query(typed)
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("newsreader") and getattr(module, "parse_query", None) is parse_query:
+            monkeypatch.setattr(module, "parse_query", counted)
+    result = corpus.search(text)
+    assert calls == [text] and result.query == text
+
+
+def test_exclusions_alone_drop_the_articles_holding_the_words(corpus: Store) -> None:
+    everything = corpus.search("is:unread").ids
+    holding = set(corpus.search('"turkey"').ids)
+    assert holding and set(everything) > holding
+    assert corpus.search("is:unread -turkey").ids == [i for i in everything if i not in holding]
+    assert corpus.index.holding(["turkey", "nosuchterm"]) == holding
 
 
 @settings(
@@ -371,7 +400,7 @@ def test_the_head_is_what_a_full_stable_sort_puts_first_ties_included() -> None:
     for _ in range(200):
         keys = rng.integers(0, 5, 3000).astype(np.float64)
         k = int(rng.integers(1, 1000))
-        head, rest = _top(keys, k)
+        head, rest = top(keys, k)
         full = np.argsort(-keys, kind="stable")
         assert np.array_equal(head, full[:k])
         assert np.array_equal(np.sort(rest), np.sort(full[k:]))

@@ -1,0 +1,114 @@
+"""The store's write path for one batch: drafts become article rows (new ones inserted,
+changed feed entries updated in place) and index documents, in one transaction."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+
+from newsreader.ingest.draft import ArticleDraft
+from newsreader.search.tables import table_of
+from newsreader.store.models import Article
+from newsreader.store.times import timestamp, utcnow
+
+if TYPE_CHECKING:
+    from newsreader.search.analysis import Analysed
+
+_article = table_of(Article)
+_c = _article.c
+
+
+def save_batch(
+    conn: Connection,
+    drafts: list[ArticleDraft],
+    feed_id: int | None,
+    analysed: Analysed,
+) -> tuple[int, int]:
+    """Write one batch of (storable) drafts as articles and index them, inside the
+    caller's transaction: new ones added, changed feed entries updated in place. Returns
+    (added, updated)."""
+    from newsreader.search.writer import IndexDoc, index_documents
+
+    now = utcnow()
+    rows: dict[str, dict[str, Any]] = {}
+    position: dict[str, int] = {}
+    for i, (d, (fingerprint, word_count)) in enumerate(
+        zip(drafts, analysed.identities, strict=True)
+    ):
+        if fingerprint in rows:
+            continue
+        position[fingerprint] = i
+        rows[fingerprint] = {
+            "fingerprint": fingerprint,
+            "title": d.title,
+            "source": d.source,
+            "author": d.author,
+            "url": d.url,
+            "published_at": d.published_at,
+            "imported_at": now,
+            "sorted_at": d.published_at or now,
+            "body": d.body,
+            "summary": d.summary,
+            "word_count": word_count,
+            "origin": d.origin,
+            "is_read": False,
+            "is_starred": False,
+            "feed_id": feed_id,
+            "guid": d.guid if feed_id is not None else None,
+        }
+    changed = _update_entries(conn, rows, feed_id) if feed_id is not None else []
+    insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
+    # No conflict target: a duplicate fingerprint or (feed, guid) is skipped alike, and
+    # a concurrent writer that got there first makes this a no-op, not an error.
+    stmt = insert(_article).on_conflict_do_nothing().returning(_c.id, _c.fingerprint)
+    inserted = conn.execute(stmt, list(rows.values())).all() if rows else []
+
+    def index(found: list[tuple[int, str, dict[str, Any]]], replaces: bool) -> None:
+        found.sort(key=lambda item: position[item[1]])
+        docs = [
+            IndexDoc(i, row["title"], row["source"], row["body"], timestamp(row["sorted_at"]))
+            for i, _, row in found
+        ]
+        terms = analysed.select([position[fingerprint] for _, fingerprint, _ in found])
+        index_documents(conn, docs, replaces=replaces, analysed=terms)
+
+    index([(i, f, rows[f]) for i, f in inserted], False)
+    index([(i, row["fingerprint"], row) for i, row in changed], True)
+    return len(inserted), len(changed)
+
+
+def _update_entries(
+    conn: Connection, rows: dict[str, dict[str, Any]], feed_id: int
+) -> list[tuple[int, dict[str, Any]]]:
+    """Update this feed's entries whose content changed; drop them and unchanged ones
+    from `rows`, leaving only what is new."""
+    by_guid = {row["guid"]: key for key, row in rows.items() if row["guid"]}
+    changed: list[tuple[int, dict[str, Any]]] = []
+    guids = list(by_guid)
+    for start in range(0, len(guids), 500):
+        chunk = guids[start : start + 500]
+        found = conn.execute(
+            select(_c.id, _c.guid, _c.fingerprint, _c.imported_at).where(
+                _c.feed_id == feed_id, _c.guid.in_(chunk)
+            )
+        ).all()
+        for article_id, guid, old_fingerprint, imported_at in found:
+            row = rows.pop(by_guid[guid], None)
+            if row is None or row["fingerprint"] == old_fingerprint:
+                continue
+            taken = conn.execute(select(_c.id).where(_c.fingerprint == row["fingerprint"])).first()
+            if taken is not None:
+                continue  # the new text is another article's already: nothing to add
+            values = {
+                k: v
+                for k, v in row.items()
+                if k not in {"imported_at", "is_read", "is_starred", "feed_id", "guid"}
+            }
+            values["sorted_at"] = row["published_at"] or imported_at
+            conn.execute(update(_article).where(_c.id == article_id).values(values))
+            changed.append((article_id, values))
+    return changed
