@@ -9,6 +9,13 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
 
 BUSY_TIMEOUT_MS = 30_000
+CONNECT_TIMEOUT_S = 10
+"""A database server must answer a new connection within this (`connect_timeout` in the
+URL overrides it)."""
+STATEMENT_TIMEOUT_S = 300
+"""The server cancels any statement running longer (an upgrade's rebuild included), unless
+the URL's `options` set `statement_timeout` themselves."""
+POOL_TIMEOUT_S = 30
 
 
 class StoreError(Exception):
@@ -80,9 +87,37 @@ def lock_writers(conn: Connection) -> None:
 
 
 def _server_engine(url: str) -> Engine:
-    engine = create_engine(url, pool_pre_ping=True)
-    if engine.dialect.name != "postgresql":
-        return engine
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return create_engine(url, pool_pre_ping=True, pool_timeout=POOL_TIMEOUT_S)
+    # Bounded waits: a server that accepts the connection and never answers ends the
+    # command within the connect timeout; a dead peer mid-query is noticed by keepalives.
+    defaults = {
+        "connect_timeout": CONNECT_TIMEOUT_S,
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+    }
+    libpq = parsed.get_driver_name() in ("psycopg", "psycopg2")
+    connect_args = {k: v for k, v in defaults.items() if libpq and k not in parsed.query}
+    engine = create_engine(
+        url, pool_pre_ping=True, pool_timeout=POOL_TIMEOUT_S, connect_args=connect_args
+    )
+    statement_timeout = "statement_timeout" not in str(parsed.query.get("options", ""))
+    server = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+
+    @event.listens_for(engine, "do_connect")
+    def _do_connect(dialect: Any, _record: Any, cargs: Any, cparams: dict[str, Any]) -> Any:
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except dialect.loaded_dbapi.OperationalError as error:
+            if "timeout expired" not in str(error):  # libpq's words, in both drivers
+                raise
+            waited = cparams.get("connect_timeout", CONNECT_TIMEOUT_S)
+            raise StoreError(
+                f"the database server {server} did not answer within {waited} s"
+            ) from None
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -90,6 +125,8 @@ def _server_engine(url: str) -> Engine:
         # server or role set to another TimeZone would shift every aware datetime written.
         with dbapi_conn.cursor() as cursor:
             cursor.execute("SET TIME ZONE 'UTC'")
+            if statement_timeout:
+                cursor.execute(f"SET statement_timeout = '{STATEMENT_TIMEOUT_S}s'")
         dbapi_conn.commit()
 
     @event.listens_for(engine, "begin")
