@@ -115,6 +115,8 @@ def _server_engine(url: str) -> Engine:
             if "timeout expired" not in str(error):  # libpq's words, in both drivers
                 raise
             waited = cparams.get("connect_timeout", CONNECT_TIMEOUT_S)
+            if str(waited).isdigit():
+                waited = max(int(waited), 2)  # libpq waits at least 2 s
             raise StoreError(
                 f"the database server {server} did not answer within {waited} s"
             ) from None
