@@ -103,7 +103,7 @@ def test_the_cli_names_a_server_that_never_answers(silent: Silent) -> None:
 
 def test_a_url_without_a_timeout_gets_one(silent: Silent, monkeypatch: pytest.MonkeyPatch) -> None:
     # Before, psycopg waited for ever: the named case hung `newsreader list` for good.
-    monkeypatch.setattr(engine, "CONNECT_TIMEOUT_S", 2)
+    monkeypatch.setattr(engine, "CONNECT_TIMEOUT_S", 2, raising=False)
     error = opened(f"postgresql+psycopg://user@127.0.0.1:{silent.port}/db")
     assert isinstance(error, StoreError)
     assert f"127.0.0.1:{silent.port} did not answer within 2 s" in str(error)
