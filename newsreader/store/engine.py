@@ -92,19 +92,23 @@ def _server_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True, pool_timeout=POOL_TIMEOUT_S)
     # Bounded waits: a server that accepts the connection and never answers ends the
     # command within the connect timeout; a dead peer mid-query is noticed by keepalives.
-    defaults = {
+    defaults: dict[str, Any] = {
         "connect_timeout": CONNECT_TIMEOUT_S,
         "keepalives": 1,
         "keepalives_idle": 30,
         "keepalives_interval": 10,
         "keepalives_count": 3,
     }
-    libpq = parsed.get_driver_name() in ("psycopg", "psycopg2")
-    connect_args = {k: v for k, v in defaults.items() if libpq and k not in parsed.query}
+    connect_args = {k: v for k, v in defaults.items() if k not in parsed.query}
+    # In the startup packet, not a SET after it: no round trip to a server that may be mute.
+    options = parsed.query.get("options", "")
+    if isinstance(options, str) and "statement_timeout" not in options:
+        connect_args["options"] = f"{options} -cstatement_timeout={STATEMENT_TIMEOUT_S}s".strip()
+    if parsed.get_driver_name() not in ("psycopg", "psycopg2"):
+        connect_args = {}  # the settings above are libpq's
     engine = create_engine(
         url, pool_pre_ping=True, pool_timeout=POOL_TIMEOUT_S, connect_args=connect_args
     )
-    statement_timeout = "statement_timeout" not in str(parsed.query.get("options", ""))
     server = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
 
     @event.listens_for(engine, "do_connect")
@@ -127,8 +131,6 @@ def _server_engine(url: str) -> Engine:
         # server or role set to another TimeZone would shift every aware datetime written.
         with dbapi_conn.cursor() as cursor:
             cursor.execute("SET TIME ZONE 'UTC'")
-            if statement_timeout:
-                cursor.execute(f"SET statement_timeout = '{STATEMENT_TIMEOUT_S}s'")
         dbapi_conn.commit()
 
     @event.listens_for(engine, "begin")
