@@ -110,7 +110,7 @@ def test_a_url_without_a_timeout_gets_one(silent: Silent, monkeypatch: pytest.Mo
 
 
 @settings(
-    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(opening=st.sampled_from([b"", b"N", b"S", b"R"]) | st.binary(max_size=12))
 def test_a_server_that_stalls_after_any_opening_bytes_ends_in_one_line(
