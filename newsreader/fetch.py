@@ -94,7 +94,8 @@ async def _fetch_by_deadline(
     except httpx.UnsupportedProtocol:
         raise FetchError("only http and https feeds can be fetched") from None
     except httpx.HTTPError as error:
-        raise FetchError(f"network error: {error or type(error).__name__}") from None
+        said = " ".join(str(error).split())[:200]  # one line, whatever the server sent
+        raise FetchError(f"network error: {said or 'the connection failed'}") from None
 
 
 async def _fetch(
