@@ -143,6 +143,8 @@ def _report(outcome: Outcome) -> None:
         click.echo(f"{name}: failed: {safe(outcome.error or '')}", err=True)
     elif outcome.status == "not modified":
         click.echo(f"{name}: not modified", err=True)
+    elif outcome.status == "waiting":
+        click.echo(f"{name}: {safe(outcome.error or '')}", err=True)
     else:
         click.echo(f"{name}: {outcome.added} new, {outcome.updated} updated", err=True)
 

@@ -2,19 +2,21 @@
 
 Fetching and parsing run on a bounded thread pool; saving happens on the calling thread,
 one transaction per feed, so one feed's failure (DNS, timeout, HTTP error, bad XML,
-oversize, a full disk) is recorded on that feed and never stops the others.
+oversize, a full disk, or anything unforeseen) is recorded on that feed as one line and
+never stops the others. A feed whose server asked us to wait (`Retry-After`) is skipped
+until then.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import suppress
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
-
-from newsreader.fetch import FetchError, fetch, make_client
+from newsreader.fetch import DEADLINE_SECONDS, FetchError, fetch, waiting
 from newsreader.ingest.draft import IngestError
 from newsreader.ingest.feed import MAX_FEED_BYTES, ParsedFeed, parse_feed
 from newsreader.ingest.html import is_web_link
@@ -29,7 +31,8 @@ WORKERS = 8
 class Outcome:
     feed: FeedInfo
     status: str
-    """`ok`, `not modified` or `error`."""
+    """`ok`, `not modified`, `waiting` (not fetched: the server asked us to wait; `error`
+    says until when) or `error`."""
     added: int = 0
     updated: int = 0
     error: str | None = None
@@ -42,6 +45,7 @@ class _Got:
     etag: str | None = None
     last_modified: str | None = None
     error: str | None = None
+    not_before: datetime | None = None
 
 
 def refresh(
@@ -50,26 +54,42 @@ def refresh(
     *,
     workers: int = WORKERS,
     max_bytes: int = MAX_FEED_BYTES,
-    timeout: float | None = None,
+    timeout: float = DEADLINE_SECONDS,
     on_done: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Refresh `targets` (every feed by default); `on_done` hears of each as it finishes."""
+    """Refresh `targets` (every feed by default); `on_done` hears of each as it finishes.
+
+    `timeout` is each fetch's overall deadline, in seconds."""
     targets = feeds(store) if targets is None else targets
     outcomes: list[Outcome] = []
-    if not targets:
+
+    def done(outcome: Outcome) -> None:
+        outcomes.append(outcome)
+        if on_done is not None:
+            on_done(outcome)
+
+    now = datetime.now(UTC)
+    due = []
+    for feed in targets:
+        if feed.not_before is not None and _utc(feed.not_before) > now:
+            done(Outcome(feed, "waiting", error=waiting(feed.not_before)))
+        else:
+            due.append(feed)
+    if not due:
         return outcomes
-    client = make_client(timeout) if timeout is not None else make_client()
-    with client, ThreadPoolExecutor(max_workers=min(workers, len(targets))) as pool:
-        pending = {pool.submit(_get, feed, client, max_bytes): feed for feed in targets}
+    with ThreadPoolExecutor(max_workers=min(workers, len(due))) as pool:
+        pending = {pool.submit(_get, feed, max_bytes, timeout): feed for feed in due}
         for future in as_completed(pending):
-            outcome = _save(store, pending[future], future.result())
-            outcomes.append(outcome)
-            if on_done is not None:
-                on_done(outcome)
+            done(_save(store, pending[future], future.result()))
     return outcomes
 
 
-def _get(feed: FeedInfo, client: httpx.Client, max_bytes: int) -> _Got:
+def _utc(when: datetime) -> datetime:
+    """Stored times are naive UTC."""
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _get(feed: FeedInfo, max_bytes: int, timeout: float) -> _Got:
     """Fetch and parse one feed; never raises (a failure is this feed's outcome)."""
     try:
         if is_web_link(feed.url):
@@ -78,7 +98,7 @@ def _get(feed: FeedInfo, client: httpx.Client, max_bytes: int) -> _Got:
                 etag=feed.etag,
                 last_modified=feed.last_modified,
                 max_bytes=max_bytes,
-                client=client,
+                timeout=timeout,
             )
             if got.body is None:
                 return _Got("not modified", etag=got.etag, last_modified=got.last_modified)
@@ -91,10 +111,14 @@ def _get(feed: FeedInfo, client: httpx.Client, max_bytes: int) -> _Got:
         # The reader's name for the feed, once it has one, is the articles' source.
         name = feed.name if feed.name != feed.url else None
         return _Got("ok", parse_feed(body, feed.url, name=name), etag, modified)
-    except (FetchError, IngestError) as error:
+    except FetchError as error:
+        return _Got("error", error=str(error), not_before=error.not_before)
+    except IngestError as error:
         return _Got("error", error=str(error))
     except OSError as error:
         return _Got("error", error=f"cannot read {feed.url}: {error.strerror or error}")
+    except Exception as error:  # a bug or a case unforeseen: still this feed's alone
+        return _Got("error", error=_unforeseen("could not be fetched or read", error))
 
 
 def _save(store: Store, feed: FeedInfo, got: _Got) -> Outcome:
@@ -107,6 +131,7 @@ def _save(store: Store, feed: FeedInfo, got: _Got) -> Outcome:
                 error=got.error,
                 etag=got.etag,
                 last_modified=got.last_modified,
+                not_before=got.not_before,
             )
             return Outcome(feed, got.status, error=got.error)
         result = store.add(got.parsed.entries, feed_id=feed.id)
@@ -122,3 +147,14 @@ def _save(store: Store, feed: FeedInfo, got: _Got) -> Outcome:
         return Outcome(feed, "ok", result.added, result.updated)
     except StoreError as error:
         return Outcome(feed, "error", error=str(error))
+    except Exception as error:  # a bug or a case unforeseen: still this feed's alone
+        reason = _unforeseen("could not be saved", error)
+        with suppress(Exception):  # the outcome says it even if the store cannot
+            record_fetch(store, feed.id, status="error", error=reason)
+        return Outcome(feed, "error", error=reason)
+
+
+def _unforeseen(what: str, error: Exception) -> str:
+    """One line for an error nobody worded: what failed and what the error said."""
+    said = " ".join(str(error).split())[:200]
+    return f"{what}: {said}" if said else what

@@ -11,6 +11,13 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from newsreader.writer_lock import lock_writers
 
 BUSY_TIMEOUT_MS = 30_000
+CONNECT_TIMEOUT_S = 10
+"""A database server must answer a new connection within this (`connect_timeout` in the
+URL overrides it)."""
+STATEMENT_TIMEOUT_S = 300
+"""The server cancels any statement running longer (an upgrade's rebuild included), unless
+the URL's `options` set `statement_timeout` themselves."""
+POOL_TIMEOUT_S = 30
 
 
 class StoreError(Exception):
@@ -66,9 +73,43 @@ def _ours_or_empty(cursor: Any) -> bool:
 
 
 def _server_engine(url: str) -> Engine:
-    engine = create_engine(url, pool_pre_ping=True)
-    if engine.dialect.name != "postgresql":
-        return engine
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return create_engine(url, pool_pre_ping=True, pool_timeout=POOL_TIMEOUT_S)
+    # Bounded waits: a server that accepts the connection and never answers ends the
+    # command within the connect timeout; a dead peer mid-query is noticed by keepalives.
+    defaults: dict[str, Any] = {
+        "connect_timeout": CONNECT_TIMEOUT_S,
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+    }
+    connect_args = {k: v for k, v in defaults.items() if k not in parsed.query}
+    # In the startup packet, not a SET after it: no round trip to a server that may be mute.
+    options = parsed.query.get("options", "")
+    if isinstance(options, str) and "statement_timeout" not in options:
+        connect_args["options"] = f"{options} -cstatement_timeout={STATEMENT_TIMEOUT_S}s".strip()
+    if parsed.get_driver_name() not in ("psycopg", "psycopg2"):
+        connect_args = {}  # the settings above are libpq's
+    engine = create_engine(
+        url, pool_pre_ping=True, pool_timeout=POOL_TIMEOUT_S, connect_args=connect_args
+    )
+    server = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+
+    @event.listens_for(engine, "do_connect")
+    def _do_connect(dialect: Any, _record: Any, cargs: Any, cparams: dict[str, Any]) -> Any:
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except dialect.loaded_dbapi.OperationalError as error:
+            if "timeout expired" not in str(error):  # libpq's words, in both drivers
+                raise
+            waited = cparams.get("connect_timeout", CONNECT_TIMEOUT_S)
+            if str(waited).isdigit():
+                waited = max(int(waited), 2)  # libpq waits at least 2 s
+            raise StoreError(
+                f"the database server {server} did not answer within {waited} s"
+            ) from None
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:

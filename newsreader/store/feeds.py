@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,6 +24,17 @@ class AlreadySubscribed(StoreError):
 _feed = table_of(Feed)
 _article = table_of(Article)
 
+_HEADER_VALUE = re.compile(r"[\x20-\x7e]{1,512}")
+
+
+def header_value(value: object) -> str | None:
+    """A header value fit to keep and send back (`ETag`, `Last-Modified`), else None.
+
+    Only printable ASCII, at most 512 characters: one feed's odd byte, once stored, must
+    not break the request that sends it back, nor anyone's later refresh.
+    """
+    return value if isinstance(value, str) and _HEADER_VALUE.fullmatch(value) else None
+
 
 @dataclass(frozen=True, slots=True)
 class FeedInfo:
@@ -37,6 +49,8 @@ class FeedInfo:
     error: str | None
     articles: int
     unread: int
+    not_before: datetime | None = None
+    """Not fetched again before this (UTC): the server asked us to wait."""
 
 
 def add_feed(store: Store, url: str, name: str = "") -> int:
@@ -89,6 +103,7 @@ def feeds(store: Store) -> list[FeedInfo]:
             error=r.error,
             articles=int(r.articles or 0),
             unread=int(r.unread or 0),
+            not_before=r.not_before,
         )
         for r in rows
     ]
@@ -146,11 +161,17 @@ def record_fetch(
     site_url: str | None = None,
     etag: str | None = None,
     last_modified: str | None = None,
+    not_before: datetime | None = None,
 ) -> None:
     """What the last fetch said; a failure keeps the validators of the last success."""
-    values: dict[str, object] = {"fetched_at": utcnow(), "status": status, "error": error}
+    values: dict[str, object] = {
+        "fetched_at": utcnow(),
+        "status": status,
+        "error": error,
+        "not_before": not_before,
+    }
     if status != "error":
-        values.update(etag=etag, last_modified=last_modified)
+        values.update(etag=header_value(etag), last_modified=header_value(last_modified))
         if site_url:
             values["site_url"] = site_url
     with translated(store.url), store.writing() as conn:

@@ -27,6 +27,8 @@ class Feed(SQLModel, table=True):
     status: str = Field(default="new", max_length=32)
     """`new`, `ok`, `not modified` or `error`."""
     error: str | None = Field(default=None, sa_column=Column(Text))
+    not_before: datetime | None = None
+    """UTC; set when the server answered 429/503 with `Retry-After` (schema step 5)."""
 
 
 class Article(SQLModel, table=True):

@@ -59,7 +59,21 @@ def _index_in_blocks(conn: Connection) -> None:
     rebuild_index(conn)
 
 
-STEPS: list[Step] = [_create_v1, _add_feeds, _reindex_for_tokenizer_2, _index_in_blocks]
+def _add_feed_not_before(conn: Connection) -> None:
+    """Version 5: a feed remembers a server's `Retry-After`, so it is not fetched before."""
+    columns = {column["name"] for column in inspect(conn).get_columns("feed")}
+    if "not_before" not in columns:
+        kind = "TIMESTAMP WITHOUT TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+        conn.exec_driver_sql(f"ALTER TABLE feed ADD COLUMN not_before {kind}")
+
+
+STEPS: list[Step] = [
+    _create_v1,
+    _add_feeds,
+    _reindex_for_tokenizer_2,
+    _index_in_blocks,
+    _add_feed_not_before,
+]
 SCHEMA_VERSION = len(STEPS)
 
 _meta = table_of(Meta)

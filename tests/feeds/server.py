@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import BinaryIO
 
 
 @dataclass
@@ -15,6 +16,8 @@ class Response:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    raw: Callable[[BinaryIO], None] | None = None
+    """Writes the whole response itself, status line and all (for misbehaving servers)."""
 
 
 Route = Callable[[dict[str, str]], Response]
@@ -35,6 +38,10 @@ class FeedServer:
                 if response.delay:
                     time.sleep(response.delay)
                 try:
+                    if response.raw is not None:
+                        response.raw(self.wfile)
+                        self.wfile.flush()
+                        return
                     self.send_response(response.status)
                     for name, value in response.headers.items():
                         self.send_header(name, value)
@@ -49,7 +56,10 @@ class FeedServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # A short poll: `shutdown()` waits for it, at the end of every test.
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     @property
     def base(self) -> str:
