@@ -318,8 +318,10 @@ def show(ctx: click.Context, article_id: int, as_json: bool) -> None:
 @one_line_errors
 def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
     """Search titles, sources and bodies, typo-tolerant, best first."""
+    from newsreader.search.query import parse_query
     from newsreader.search.tokens import highlight_spans
 
+    parse_query(query)  # a query that cannot run is refused before a store is made
     store = open_store(ctx)
     result = store.search(query, limit=limit)
     rows = store.rows(result.ids)
@@ -334,7 +336,7 @@ def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
         else:
             click.echo(f"{row.id:>6}  {score:6.2f}  {safe(row.source)[:24]:<24}  {safe(row.title)}")
     if not result.ids and not as_json:
-        click.echo(f"no articles match {safe(query)!r}", err=True)
+        click.echo(f"newsreader: no articles match {safe(query)!r}", err=True)
 
 
 def _dumps(record: dict[str, Any]) -> str:

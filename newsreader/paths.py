@@ -84,8 +84,8 @@ def db_url(value: str | None = None) -> str:
     value = value or os.environ.get(DB_ENV) or None
     if not value:
         return f"sqlite:///{_regular_file(default_db_path()).resolve()}"
-    if "\x00" in value:
-        raise StoreUrlError("contains a NUL character")
+    if not value.isprintable():  # a line break, a tab, NUL, a bidi control: a mistake
+        raise StoreUrlError("contains a control or invisible character")
     scheme = _SCHEME.match(value)
     if scheme is None:
         if "://" in value:
