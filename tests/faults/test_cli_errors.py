@@ -276,7 +276,8 @@ def test_export_to_a_full_standard_output_says_so(store_path: Path) -> None:
 
 
 def test_export_keeps_the_old_file_when_the_store_cannot_open(tmp_path: Path) -> None:
-    """`click.File("w")` emptied OUTPUT before the store was even opened."""
+    """A guard for the atomic writer: OUTPUT is not touched before there is something to
+    write (`click.File("w")` was lazy; a writer opening early would empty it)."""
     out = tmp_path / "feeds.opml"
     out.write_text("my edited list\n")
     assert_one_line_failure(cli("--db", "/dev/null", "export", "--opml", str(out)), 1)
