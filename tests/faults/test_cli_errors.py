@@ -408,3 +408,30 @@ def test_any_command_line_fails_in_one_clean_line_or_not_at_all(
     typed = " ".join([db, *args])
     for word in (*FORBIDDEN, "fault in newsreader itself"):
         assert word not in stderr or word in typed, stderr
+
+
+def test_a_database_message_is_its_first_line_without_sql() -> None:
+    """psycopg's message goes on with `LINE 1: SELECT ...`: only the first line is shown."""
+    from sqlalchemy.exc import ProgrammingError
+
+    from newsreader.store.errors import describe_error
+
+    orig = Exception('relation "article" does not exist\nLINE 1: SELECT id FROM article\n ^')
+    error = ProgrammingError("SELECT id FROM article", {}, orig)
+    line = describe_error("postgresql+psycopg://alice:pw@db/news", error)
+    assert (
+        line
+        == 'store error on postgresql+psycopg://alice:***@db/news: relation "article" does not exist'
+    )
+
+
+@pytest.mark.parametrize("key", ["²", "9" * 5000, "-1", "1.0"])
+def test_a_feed_key_that_is_no_id_is_looked_up_as_a_name(store_path: Path, key: str) -> None:
+    """`"²".isdigit()` is true but `int("²")` fails; 5,000 digits exceed int()'s limit."""
+    from newsreader.store.feeds import add_feed
+
+    store = Store(f"sqlite:///{store_path}")
+    add_feed(store, "https://example.com/feed.xml", "Example")
+    store.close()
+    result = cli("--db", str(store_path), "feed", "remove", "--", key)
+    assert_one_line_failure(result, 1, "no feed")
