@@ -130,16 +130,16 @@ def store_url(ctx: click.Context) -> str:
         if not value:
             where = f"the store {paths.default_db_path()}"
         elif root.get_parameter_source("db") == ParameterSource.ENVIRONMENT:
-            where = f"{paths.DB_ENV}={_hide_password(value)}"
+            where = f"{paths.DB_ENV}={value}"
         else:
-            where = f"--db {_hide_password(value)}"
-        fail(f"{where}: {error}", code=error.exit_code)
+            where = f"--db {value}"
+        fail(_hide_password(f"{where}: {error}"), code=error.exit_code)
 
 
 def _hide_password(url: str) -> str:
     import re
 
-    return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url)
+    return re.sub(r"(://[^:/@\s]*):[^@/\s]*@", r"\1:***@", url)
 
 
 def open_store(ctx: click.Context) -> Any:

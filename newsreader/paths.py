@@ -90,12 +90,12 @@ def db_url(value: str | None = None) -> str:
     if scheme is None:
         if "://" in value:
             raise StoreUrlError(f"not a database URL; use {SUPPORTED}")
-        return f"sqlite:///{_regular_file(Path(value).expanduser()).resolve()}"
+        return f"sqlite:///{_regular_file(_expanded(value)).resolve()}"
     name, rest = scheme.group(1), value[scheme.end() :]
     if scheme.group(2) is None:
         as_file = "" if "/" in value else f"; for a file of that name write ./{value}"
         if name not in _DRIVERS:
-            raise StoreUrlError(f"unsupported database {name!r}{as_file}")
+            raise StoreUrlError(f"unsupported database {name!r}{as_file or '; use ' + SUPPORTED}")
         fix = f"{name}:///{rest}" if name.startswith("sqlite") else f"{name}://{rest.lstrip('/')}"
         raise StoreUrlError(f'a URL needs "//" after "{name}:" ({fix}){as_file}')
     module = _DRIVERS.get(name)
@@ -125,7 +125,7 @@ def _sqlite_location(rest: str) -> None:
     if path != ":memory:":
         from urllib.parse import unquote
 
-        _regular_file(Path(unquote(path)).expanduser())
+        _regular_file(_expanded(unquote(path)))
 
 
 def _server_location(url: str) -> None:
@@ -143,7 +143,15 @@ def _installed(name: str, module: str) -> None:
     from importlib.util import find_spec
 
     if find_spec(module) is None:
-        raise StoreUrlError(f"{name} needs the {module} package, which is not installed")
+        extra = " (pip install 'newsreader[postgres]')" if module == "psycopg" else ""
+        raise StoreUrlError(f"{name} needs the {module} package, which is not installed{extra}")
+
+
+def _expanded(text: str) -> Path:
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # `~nobody-here/x.db`
+        raise StoreUrlError(f"{text.split('/')[0]} names no home folder") from None
 
 
 _KINDS = (
