@@ -386,7 +386,7 @@ NUMBERS = st.one_of(
 )
 @given(
     db=DB_VALUES,
-    command=st.sampled_from(["search", "list", "show"]),
+    command=st.sampled_from(["search", "list", "show", "feed"]),
     query=QUERIES,
     number=NUMBERS,
 )
@@ -398,6 +398,7 @@ def test_any_command_line_fails_in_one_clean_line_or_not_at_all(
         "search": ["search", "--limit", number, "--", query],
         "list": ["list", "--limit", number],
         "show": ["show", "--", number],
+        "feed": ["feed", "remove", "--", query or number],
     }[command]
     with TemporaryDirectory() as folder, chdir(folder):  # a relative store lands here
         result = CliRunner().invoke(main, ["--db", db, *args])
