@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -26,6 +28,8 @@ def one_line_errors(func: F) -> F:
         # evaluated then): `unread-count` must not pay for importing SQLAlchemy.
         try:
             return func(*args, **kwargs)
+        except _usage_errors() as error:  # a value the person typed: the store, the query
+            fail(str(error), code=getattr(error, "exit_code", 2))
         except _known_errors() as error:
             fail(str(error))
         except KeyboardInterrupt:
@@ -33,22 +37,50 @@ def one_line_errors(func: F) -> F:
         except BrokenPipeError:
             _reader_went_away()
         except OSError as error:
-            fail(f"{error.strerror or error}{f': {error.filename}' if error.filename else ''}")
+            fail(_os_error(error))
         except click.exceptions.Exit:
             raise
         except click.ClickException:
             raise
         except _database_error() as error:  # a store that failed mid-command (damaged, ...)
-            from newsreader import paths
             from newsreader.store.errors import describe_error
 
             ctx = click.get_current_context(silent=True)
-            db = ctx.find_root().obj.get("db") if ctx and ctx.find_root().obj else None
-            fail(describe_error(paths.db_url(db), error))
+            fail(describe_error(store_url(ctx) if ctx else "sqlite://", error))
         except Exception as error:  # the last resort: still one line, and honest about it
-            fail(f"unexpected error: {type(error).__name__}: {error}")
+            if os.environ.get("NEWSREADER_DEBUG"):
+                raise
+            fail(f"stopped by a fault in newsreader itself ({_gist(error)}); {DEBUG_HINT}")
 
     return wrapper  # type: ignore[return-value]
+
+
+def _os_error(error: OSError) -> str:
+    """An OS error names its file; one without a file came from writing the output."""
+    reason = error.strerror or _gist(error)
+    if error.filename:
+        return f"{reason}: {error.filename}"
+    return f"cannot write the output: {reason}" if error.errno in _WRITE_ERRNOS else reason
+
+
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT}
+
+DEBUG_HINT = "run it again with NEWSREADER_DEBUG=1 to see where, and please report it"
+
+
+def _gist(error: BaseException) -> str:
+    """What an unforeseen error says, without its class name, SQL or a second line."""
+    text = str(error).split("[SQL", 1)[0].split("(Background on", 1)[0]
+    lines = text.strip().splitlines()
+    gist = " ".join(lines[0].split()) if lines else ""
+    return gist[:160] or "no details"
+
+
+def _usage_errors() -> tuple[type[Exception], ...]:
+    from newsreader.paths import StoreUrlError
+    from newsreader.search.query import QueryError
+
+    return (QueryError, StoreUrlError)
 
 
 def _known_errors() -> tuple[type[Exception], ...]:
@@ -64,7 +96,7 @@ def _database_error() -> type[Exception]:
     return DatabaseError
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     from newsreader.ingest.sanitize import clean_line
 
     click.echo(f"newsreader: {clean_line(message)}", err=True)
@@ -83,19 +115,84 @@ def _reader_went_away() -> None:
 UPGRADING = "newsreader: upgrading the store to this version, once (a big one takes a while)"
 
 
+def store_url(ctx: click.Context) -> str:
+    """The URL of the store named by --db / NEWSREADER_DB / the default. A value that names
+    no usable store ends the command with one line naming where the value came from."""
+    from newsreader import paths
+
+    root = ctx.find_root()
+    value = (root.obj or {}).get("db")
+    try:
+        return paths.db_url(value)
+    except paths.StoreUrlError as error:
+        from click.core import ParameterSource
+
+        if not value:
+            where = f"the store {paths.default_db_path()}"
+        elif root.get_parameter_source("db") == ParameterSource.ENVIRONMENT:
+            where = f"{paths.DB_ENV}={value}"
+        else:
+            where = f"--db {value}"
+        fail(_hide_password(f"{where}: {error}"), code=error.exit_code)
+
+
+def _hide_password(url: str) -> str:
+    import re
+
+    return re.sub(r"(://[^:/@\s]*):[^@/\s]*@", r"\1:***@", url)
+
+
 def open_store(ctx: click.Context) -> Any:
     """The store named by --db / NEWSREADER_DB / the default, seeded on first use."""
-    from newsreader import paths
     from newsreader.importer import seed
     from newsreader.store.store import Store
 
-    store = Store(paths.db_url(ctx.obj["db"]), on_upgrade=lambda: click.echo(UPGRADING, err=True))
+    store = Store(store_url(ctx), on_upgrade=lambda: click.echo(UPGRADING, err=True))
     ctx.call_on_close(store.close)
     seed(store)
     return store
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class OneLineUsage(click.Group):
+    """Click's own usage errors (a bad option value, a missing argument, an unknown command)
+    as one line too, `newsreader: show: ...`, exit 2, instead of usage text and `Error:`."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as error:
+            _usage_failed(error)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as error:
+            _usage_failed(error)
+
+
+def _usage_failed(error: click.ClickException) -> NoReturn:
+    if isinstance(error, click.exceptions.NoArgsIsHelpError):
+        raise error  # `newsreader feed`: the help is the answer
+    message = error.format_message().rstrip(".")
+    message = message[:1].lower() + message[1:]
+    context = getattr(error, "ctx", None)
+    command = " ".join(context.command_path.split()[1:]) if context else ""
+    if command:
+        message = f"{command}: {message} (see `newsreader {command} --help`)"
+    fail(message, code=error.exit_code)
+
+
+MAX_LIMIT = 1_000_000
+"""`--limit`: more than any screen or script needs, and far below what SQL can count."""
+MAX_ID = 2**63 - 1
+"""Article ids are SQL integers: a bigger number cannot name one."""
+
+
+@click.group(
+    cls=OneLineUsage,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db",
     metavar="PATH|URL",
@@ -113,11 +210,10 @@ def main(ctx: click.Context, db: str | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
     if ctx.invoked_subcommand is None:
-        from newsreader import paths
         from newsreader.ui.app import make_app
 
         # The app opens (and seeds) the store itself, after its first frame.
-        app = make_app(db_url=paths.db_url(db))
+        app = make_app(db_url=store_url(ctx))
         app.run()
         if app.error:
             fail(app.error)
@@ -161,7 +257,7 @@ def import_(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 
 @main.command("list")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many articles.")
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), help="At most this many articles.")
 @click.option("--unread", is_flag=True, help="Only unread articles.")
 @click.option("--starred", is_flag=True, help="Only starred articles.")
 @click.pass_context
@@ -190,7 +286,7 @@ def list_(
 
 
 @main.command()
-@click.argument("article_id", metavar="ID", type=int)
+@click.argument("article_id", metavar="ID", type=click.IntRange(1, MAX_ID))
 @click.option("--json", "as_json", is_flag=True, help="The article as a JSON object.")
 @click.pass_context
 @one_line_errors
@@ -216,14 +312,16 @@ def show(ctx: click.Context, article_id: int, as_json: bool) -> None:
 
 @main.command()
 @click.argument("query")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
 @click.pass_context
 @one_line_errors
 def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
     """Search titles, sources and bodies, typo-tolerant, best first."""
+    from newsreader.search.query import parse_query
     from newsreader.search.tokens import highlight_spans
 
+    parse_query(query)  # a query that cannot run is refused before a store is made
     store = open_store(ctx)
     result = store.search(query, limit=limit)
     rows = store.rows(result.ids)
@@ -238,7 +336,7 @@ def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
         else:
             click.echo(f"{row.id:>6}  {score:6.2f}  {safe(row.source)[:24]:<24}  {safe(row.title)}")
     if not result.ids and not as_json:
-        click.echo(f"no articles match {safe(query)!r}", err=True)
+        click.echo(f"newsreader: no articles match {safe(query)!r}", err=True)
 
 
 def _dumps(record: dict[str, Any]) -> str:
@@ -262,10 +360,9 @@ def _dumps(record: dict[str, Any]) -> str:
 @one_line_errors
 def doctor(ctx: click.Context, rebuild: bool) -> None:
     """Check the store: its file, integrity, schema version and search index."""
-    from newsreader import paths
     from newsreader.store.health import check
 
-    url = paths.db_url(ctx.obj["db"])
+    url = store_url(ctx)
     findings = check(url)
     for finding in findings:
         status = "ok" if finding.ok else "PROBLEM"

@@ -124,17 +124,65 @@ def refresh(ctx: click.Context, keys: tuple[str, ...], workers: int) -> None:
 
 @click.command()
 @click.option("--opml", "as_opml", is_flag=True, required=True, help="Subscriptions as OPML.")
-@click.argument("output", type=click.File("w"), default="-")
+@click.argument("output", type=click.Path(dir_okay=False, allow_dash=True), default="-")
 @click.pass_context
 @one_line_errors
-def export(ctx: click.Context, as_opml: bool, output: Any) -> None:
-    """Write your subscriptions as an OPML file (to OUTPUT, or standard output)."""
+def export(ctx: click.Context, as_opml: bool, output: str) -> None:
+    """Write your subscriptions as an OPML file (to OUTPUT, or standard output).
+
+    OUTPUT is replaced whole or not at all: a full disk leaves the old file as it was."""
     from newsreader.ingest.html import is_web_link
     from newsreader.ingest.opml import Subscription, write_opml
     from newsreader.store.feeds import feeds
 
     subs = [Subscription(f.url, f.name) for f in feeds(open_store(ctx)) if is_web_link(f.url)]
-    output.write(write_opml(subs))
+    text = write_opml(subs)
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        write_whole(Path(output), text.encode())
+    except OSError as error:
+        fail(f"cannot write {safe(output)}: {error.strerror or error}")
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Replace the regular file at `path` (or create it) atomically: write a temporary file
+    beside it, fsync, rename over. Anything else already there (a device such as /dev/full,
+    a pipe) is written into directly: renaming over it would replace the node itself."""
+    import os
+    import stat
+    import tempfile
+
+    path = Path(os.path.realpath(path))  # a link stays a link: its target is replaced
+    try:
+        mode: int | None = path.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        with path.open("wb") as stream:
+            stream.write(data)
+        return
+    if mode is None:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fchmod(stream.fileno(), stat.S_IMODE(mode))
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)  # the rename itself survives a crash
+    finally:
+        os.close(directory)
 
 
 def _report(outcome: Outcome) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from newsreader.cli import fail, one_line_errors, safe
+from newsreader.cli import fail, one_line_errors, safe, store_url
 
 
 @click.command("unread-count")
@@ -16,13 +16,11 @@ from newsreader.cli import fail, one_line_errors, safe
 @one_line_errors
 def unread_count(ctx: click.Context) -> None:
     """Print the number of unread articles (fast, for status bars)."""
-    from newsreader import paths
     from newsreader.quick import QuickError
     from newsreader.quick import unread_count as count
 
-    db = ctx.find_root().obj.get("db") if ctx.find_root().obj else None
     try:
-        click.echo(count(paths.db_url(db)))
+        click.echo(count(store_url(ctx)))
     except QuickError as error:
         fail(str(error))
 

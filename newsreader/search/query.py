@@ -9,7 +9,14 @@ Qualifiers narrow the articles the words are searched in; they are never searche
     before:DATE   dated before DATE
 
 Several `source:` (or `feed:`) qualifiers mean any of them; different qualifiers all apply.
-A qualifier whose value is not understood yet (`after:2019-0` while typing) is left out.
+
+A query that cannot mean what it says is refused with `QueryError`, whose message is one line
+naming the qualifier and the value, never silently narrowed or widened: an empty value
+(`source:`), an unknown state (`is:bogus`), a date that is not one (`after:2019-13-45`,
+`after:2019-0` while still typing; the app shows the reason and waits). A quote left open
+runs to the end of the query (`"joint produc` is the phrase typed so far), as in the search
+bar. A query is bounded so that its cost is too: MAX_CHARS characters, MAX_TERMS search terms
+(words, phrase words and `-words` together) and MAX_QUALIFIERS qualifiers.
 """
 
 from __future__ import annotations
@@ -22,8 +29,15 @@ from newsreader.search.tokens import query_term
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|([A-Za-z]+):(?:"([^"]*)"?|(\S*))|(\S+)')
 
-STATES = frozenset({"unread", "read", "starred", "unstarred"})
+STATES = ("unread", "read", "starred", "unstarred")
 QUALIFIERS = frozenset({"source", "feed", "is", "after", "before"})
+MAX_CHARS = 1000
+MAX_TERMS = 32
+MAX_QUALIFIERS = 16
+
+
+class QueryError(ValueError):
+    """A query that cannot be run as typed; the message is one line for the person."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +116,7 @@ def parse_date(text: str) -> date | None:
 def _qualifier(filters: Filters, key: str, value: str) -> Filters:
     value = value.strip()
     if not value:
-        return filters
+        raise QueryError(f"{key}: needs a value (as in {_EXAMPLES[key]})")
     if key in ("source", "feed"):
         needle = value.casefold()
         if key == "source":
@@ -110,14 +124,36 @@ def _qualifier(filters: Filters, key: str, value: str) -> Filters:
         return replace(filters, feeds=(*filters.feeds, needle))
     if key == "is":
         state = value.lower()
-        return replace(filters, states=filters.states | {state}) if state in STATES else filters
+        if state not in STATES:
+            known = ", ".join(f"is:{s}" for s in STATES)
+            raise QueryError(f"is:{_shown(value)}: not a state (use one of {known})")
+        return replace(filters, states=filters.states | {state})
     moment = parse_date(value)
     if moment is None:
-        return filters
+        raise QueryError(f"{key}:{_shown(value)}: not a date (use YYYY-MM-DD, YYYY-MM or YYYY)")
     return filters.merged(Filters(after=moment) if key == "after" else Filters(before=moment))
 
 
+def _shown(value: str) -> str:
+    """A typed value quoted back in an error: one line, and short."""
+    value = " ".join(value.split())
+    return value if len(value) <= 40 else value[:39] + "…"
+
+
+_EXAMPLES = {
+    "source": "source:reuters",
+    "feed": 'feed:"Le Monde"',
+    "is": "is:unread",
+    "after": "after:2024-03-01",
+    "before": "before:2024",
+}
+
+
 def parse_query(text: str) -> Query:
+    """The query `text` asks for; `QueryError` if it cannot be run as typed."""
+    if len(text) > MAX_CHARS:
+        raise QueryError(f"the query is {len(text):,} characters long; at most {MAX_CHARS:,}")
+    qualifiers = 0
     words: list[str] = []
     phrases: list[tuple[str, ...]] = []
     excluded: list[str] = []
@@ -129,6 +165,11 @@ def parse_query(text: str) -> Query:
         if key is not None and key.lower() not in QUALIFIERS:
             word = match.group(0)  # `foo:bar` is not a qualifier: search it as words
         elif key is not None:
+            qualifiers += 1
+            if qualifiers > MAX_QUALIFIERS:
+                raise QueryError(
+                    f"the query has over {MAX_QUALIFIERS} qualifiers; at most {MAX_QUALIFIERS}"
+                )
             filters = _qualifier(filters, key.lower(), quoted if quoted is not None else value)
             continue
         if phrase is not None:
@@ -146,5 +187,8 @@ def parse_query(text: str) -> Query:
             if term:
                 words.append(term)
                 last_is_word = True
+    count = len(words) + len(excluded) + sum(map(len, phrases))
+    if count > MAX_TERMS:
+        raise QueryError(f"the query has {count} search terms; at most {MAX_TERMS}")
     prefix_last = last_is_word and not text[-1:].isspace()
     return Query(tuple(words), tuple(phrases), tuple(excluded), prefix_last, filters, text)

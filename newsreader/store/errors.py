@@ -33,7 +33,9 @@ def store_name(url: str) -> str:
 
 def describe_error(url: str, error: BaseException, *, done: str = "") -> str:
     """One line for a database error. `done`: what was already saved, if anything."""
-    text = " ".join(str(getattr(error, "orig", None) or error).split())
+    # The driver's own message, first line only: PostgreSQL's next lines quote the SQL.
+    lines = str(getattr(error, "orig", None) or error).split("[SQL", 1)[0].strip().splitlines()
+    text = " ".join(lines[0].split()) if lines else "no details"
     lowered = text.lower()
     name = store_name(url)
     saved = f"; {done}" if done else ""

@@ -113,7 +113,7 @@ def find_feed(store: Store, key: str) -> FeedInfo:
     """A feed by id, URL or name (case-insensitive); `StoreError` if none or ambiguous."""
     every = feeds(store)
     for match in (
-        [f for f in every if key.isdigit() and f.id == int(key)],
+        [f for f in every if key.isdecimal() and len(key) < 20 and f.id == int(key)],
         [f for f in every if f.url == key],
         [f for f in every if f.name.casefold() == key.casefold()],
     ):
