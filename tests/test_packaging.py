@@ -93,7 +93,7 @@ def test_core_never_imports_textual() -> None:
     code = (
         "import sys\n"
         "import newsreader.cli, newsreader.store, newsreader.search, newsreader.ingest, "
-        "newsreader.importer, newsreader.preferences, newsreader.quick, newsreader.cli_reading, "
+        "newsreader.importer, newsreader.preferences, newsreader.quick, newsreader.cli.reading, "
         "newsreader.store.store, newsreader.search.query\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'rich'})\n"
         "print(','.join(bad))\n"

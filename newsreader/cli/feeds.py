@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from newsreader.cli import _dumps, fail, one_line_errors, open_store, safe
+from newsreader.cli.common import fail, one_line_errors, open_store
+from newsreader.cli.output import dumps, safe, web_link
 
 if TYPE_CHECKING:
     from newsreader.refresh import Outcome
@@ -30,14 +31,18 @@ def feed_add(ctx: click.Context, source: str, name: str) -> None:
 
     A feed whose first fetch fails is not kept: the reason is printed instead.
     """
-    from newsreader.ingest.html import is_web_link
+    from newsreader.links import is_web_link, link_problem
     from newsreader.refresh import refresh
     from newsreader.store.feeds import add_feed, find_feed, remove_feed
 
     store = open_store(ctx)
-    if not is_web_link(source):
+    if is_web_link(source.strip()):
+        source = source.strip()
+    elif "://" in source or source.strip().lower().startswith(("http:", "https:")):
+        fail(f"{safe(source)}: not a web address: {link_problem(source.strip())}")
+    else:
         path = Path(source).expanduser()
-        if "://" in source or not path.is_file():
+        if not path.is_file():
             fail(f"{safe(source)}: not an http(s) URL or a readable feed file")
         source = str(path.resolve())
     feed_id = add_feed(store, source, name)
@@ -59,7 +64,7 @@ def feed_list(ctx: click.Context, as_json: bool) -> None:
 
     for info in feeds(open_store(ctx)):
         if as_json:
-            click.echo(_dumps(_feed_json(info)))
+            click.echo(dumps(_feed_json(info)))
             continue
         fetched = info.fetched_at.strftime("%Y-%m-%d %H:%M") if info.fetched_at else "never"
         line = (
@@ -131,8 +136,8 @@ def export(ctx: click.Context, as_opml: bool, output: str) -> None:
     """Write your subscriptions as an OPML file (to OUTPUT, or standard output).
 
     OUTPUT is replaced whole or not at all: a full disk leaves the old file as it was."""
-    from newsreader.ingest.html import is_web_link
     from newsreader.ingest.opml import Subscription, write_opml
+    from newsreader.links import is_web_link
     from newsreader.store.feeds import feeds
 
     subs = [Subscription(f.url, f.name) for f in feeds(open_store(ctx)) if is_web_link(f.url)]
@@ -202,7 +207,7 @@ def _feed_json(info: FeedInfo) -> dict[str, Any]:
         "id": info.id,
         "name": info.name,
         "url": info.url,
-        "site_url": info.site_url,
+        "site_url": web_link(info.site_url),
         "fetched_at": info.fetched_at.isoformat() if info.fetched_at else None,
         "status": info.status,
         "error": info.error,
@@ -211,4 +216,4 @@ def _feed_json(info: FeedInfo) -> dict[str, Any]:
     }
 
 
-__all__ = ["export", "feed", "refresh"]
+COMMANDS = (feed, refresh, export)

@@ -1,0 +1,56 @@
+"""The command line: bare `newsreader` opens the app; subcommands serve scripts.
+
+Imports point down only: this module registers the commands; each command module imports
+the shared helpers (`common`: the store and one-line errors; `output`: what is printed);
+the helpers import no command module and nothing here.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from newsreader import __version__
+from newsreader.cli import feeds, importing, maintenance, reading
+from newsreader.cli.common import OneLineUsage, fail, one_line_errors, store_url
+
+
+@click.group(
+    cls=OneLineUsage,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--db",
+    metavar="PATH|URL",
+    envvar="NEWSREADER_DB",
+    help="Store: a SQLite file path or a SQLAlchemy URL. [env: NEWSREADER_DB]",
+)
+@click.version_option(__version__, "--version", "-V", prog_name="newsreader")
+@click.pass_context
+@one_line_errors
+def main(ctx: click.Context, db: str | None) -> None:
+    """A terminal news reader with typo-tolerant search.
+
+    Run without a command to open the reader.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+    if ctx.invoked_subcommand is None:
+        from newsreader.ui.app import make_app
+
+        # The app opens (and seeds) the store itself, after its first frame.
+        app = make_app(db_url=store_url(ctx))
+        app.run()
+        if app.error:
+            fail(app.error)
+        if app.return_code:
+            sys.exit(app.return_code)
+
+
+for _command in (*reading.COMMANDS, *feeds.COMMANDS, *importing.COMMANDS, *maintenance.COMMANDS):
+    main.add_command(_command)
+del _command
+
+__all__ = ["main"]

@@ -1,0 +1,48 @@
+"""`import`: files and folders into the store, one line per file that could not be read."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from newsreader.cli.common import one_line_errors, open_store
+from newsreader.cli.output import safe
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_context
+@one_line_errors
+def import_(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    """Import files or folders (recursively): text, Markdown, HTML pages, RSS/Atom/JSON
+    feeds (their articles) and OPML lists (their feeds are subscribed)."""
+    from newsreader.importer import import_paths
+
+    store = open_store(ctx)
+
+    def skipped(path: str, why: str) -> None:
+        click.echo(f"skipped {safe(path)}: {safe(why)}", err=True)
+
+    if sys.stderr.isatty():
+        with click.progressbar(length=0, label="Importing", file=sys.stderr) as bar:
+
+            def advance(done: int, total: int) -> None:
+                bar.length = total
+                bar.update(1)
+
+            report = import_paths(store, paths, on_skip=skipped, on_progress=advance)
+    else:
+        # Not a terminal: a plain line every thousand files, for logs.
+        def every_thousand(done: int, total: int) -> None:
+            if done % 1000 == 0 or (done == total and total >= 1000):
+                click.echo(f"read {done}/{total} files", err=True)
+
+        report = import_paths(store, paths, on_skip=skipped, on_progress=every_thousand)
+    click.echo(report.summary())
+    if report.failed:
+        sys.exit(1)
+
+
+COMMANDS = (import_,)

@@ -1,0 +1,55 @@
+"""Looking after the store and settings: `doctor` (check, repair) and `config path`."""
+
+from __future__ import annotations
+
+import click
+
+from newsreader.cli.common import fail, one_line_errors, store_url
+from newsreader.cli.output import safe
+
+
+@click.command()
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Repair: rebuild the search index, or move a damaged store aside "
+    "(<name>.corrupt-<time>) and start a fresh one, re-importing what can be found.",
+)
+@click.pass_context
+@one_line_errors
+def doctor(ctx: click.Context, rebuild: bool) -> None:
+    """Check the store: its file, integrity, schema version and search index."""
+    from newsreader.store.health import check
+
+    url = store_url(ctx)
+    findings = check(url)
+    for finding in findings:
+        status = "ok" if finding.ok else "PROBLEM"
+        click.echo(f"{status:<8}{finding.check}: {safe(finding.message)}")
+    if rebuild:
+        from newsreader.recovery import rebuild as repair
+
+        for line in repair(url):
+            click.echo(safe(line))
+        return
+    repairs = {finding.repair for finding in findings if not finding.ok}
+    if repairs & {"rebuild", "reindex"}:
+        fail("the store needs repair: run `newsreader doctor --rebuild`")
+    elif repairs:
+        fail("the store has a problem newsreader cannot repair (see above)")
+
+
+@click.group()
+def config() -> None:
+    """Where newsreader keeps its preferences."""
+
+
+@config.command("path")
+def config_path() -> None:
+    """Print the preferences file's path (it may not exist yet)."""
+    from newsreader import paths
+
+    click.echo(safe(str(paths.preferences_path())))
+
+
+COMMANDS = (doctor, config)

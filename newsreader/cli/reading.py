@@ -1,0 +1,115 @@
+"""Reading commands for scripts: `list`, `show`, `search`, `unread-count`.
+
+`unread-count` must stay fast (status bars call it): nothing here imports the database stack
+at import time, and it never does unless the store is not SQLite.
+"""
+
+from __future__ import annotations
+
+import click
+
+from newsreader.cli.common import MAX_ID, MAX_LIMIT, fail, one_line_errors, open_store, store_url
+from newsreader.cli.output import article_json, date, dumps, row_json, safe, web_link
+
+
+@click.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per article.")
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), help="At most this many articles.")
+@click.option("--unread", is_flag=True, help="Only unread articles.")
+@click.option("--starred", is_flag=True, help="Only starred articles.")
+@click.pass_context
+@one_line_errors
+def list_(
+    ctx: click.Context, as_json: bool, limit: int | None, unread: bool, starred: bool
+) -> None:
+    """List articles, newest first."""
+    from newsreader.search.query import Filters
+
+    store = open_store(ctx)
+    states = {"unread"} if unread else set()
+    if starred:
+        states.add("starred")
+    ids = store.filtered_ids(Filters(states=frozenset(states)), limit=limit)
+    rows = store.rows(ids)
+    for article_id in ids:
+        row = rows[article_id]
+        if as_json:
+            click.echo(dumps(row_json(row)))
+        else:
+            click.echo(
+                f"{row.id:>6}  {date(row.published_at):<10}  {safe(row.source)[:24]:<24}  "
+                f"{safe(row.title)}"
+            )
+
+
+@click.command()
+@click.argument("article_id", metavar="ID", type=click.IntRange(1, MAX_ID))
+@click.option("--json", "as_json", is_flag=True, help="The article as a JSON object.")
+@click.pass_context
+@one_line_errors
+def show(ctx: click.Context, article_id: int, as_json: bool) -> None:
+    """Print one article."""
+    from newsreader.links import only_web_references
+
+    store = open_store(ctx)
+    article = store.article(article_id)
+    if article is None:
+        fail(f"no article with id {article_id}")
+    if as_json:
+        click.echo(dumps(article_json(article)))
+        return
+    click.echo(safe(article.title))
+    dated = date(article.published_at) if article.published_at else ""
+    meta = [m for m in (article.source, article.author, dated) if m]
+    click.echo(" · ".join(safe(m) for m in meta) + f" · {article.reading_minutes} min read")
+    url = web_link(article.url)
+    if url:
+        click.echo(safe(url))
+    click.echo()
+    click.echo(safe(only_web_references(article.body), keep_lines=True))
+
+
+@click.command()
+@click.argument("query")
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
+@click.pass_context
+@one_line_errors
+def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
+    """Search titles, sources and bodies, typo-tolerant, best first."""
+    from newsreader.search.query import parse_query
+    from newsreader.search.tokens import highlight_spans
+
+    parse_query(query)  # a query that cannot run is refused before a store is made
+    store = open_store(ctx)
+    result = store.search(query, limit=limit)
+    rows = store.rows(result.ids)
+    for article_id, score in zip(result.ids, result.scores, strict=True):
+        row = rows[article_id]
+        if as_json:
+            record = row_json(row) | {
+                "score": score,
+                "title_spans": highlight_spans(row.title, result.terms),
+            }
+            click.echo(dumps(record))
+        else:
+            click.echo(f"{row.id:>6}  {score:6.2f}  {safe(row.source)[:24]:<24}  {safe(row.title)}")
+    if not result.ids and not as_json:
+        click.echo(f"newsreader: no articles match {safe(query)!r}", err=True)
+
+
+@click.command("unread-count")
+@click.pass_context
+@one_line_errors
+def unread_count(ctx: click.Context) -> None:
+    """Print the number of unread articles (fast, for status bars)."""
+    from newsreader.quick import QuickError
+    from newsreader.quick import unread_count as count
+
+    try:
+        click.echo(count(store_url(ctx)))
+    except QuickError as error:
+        fail(str(error))
+
+
+COMMANDS = (list_, show, search, unread_count)
