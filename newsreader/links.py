@@ -16,6 +16,8 @@ _LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
 _NUMERIC = re.compile(r"0x[0-9a-f]*|[0-9]+")
 _SECTION = "\n\nLinks:\n"
 _REFERENCE = re.compile(r"\[(\d{1,4})\] (\S+)")
+INERT = "(not-a-web-link)"
+"""Stands in for a reference that is not a web link; one word, so the section still parses."""
 
 
 def is_web_link(url: str) -> bool:
@@ -61,13 +63,16 @@ def _valid_host(host: str, bracketed: bool) -> bool:
         return True
     name = host[:-1] if host.endswith(".") else host  # one trailing dot: a rooted name
     if not name.isascii():
-        # `ｅｘａｍｐｌｅ.com` or `example。com` become plain ASCII on the way to DNS; the
-        # person read something else. Only names that survive the round trip pass.
+        # `ｅｘａｍｐｌｅ.com`, `example。com` or `straße.de` reach DNS as some other name,
+        # depending on who resolves them. An IDN passes only in the canonical form that
+        # IDNA 2008 (httpx, browsers) and IDNA 2003 (older resolvers) encode alike.
+        import idna  # httpx's own dependency
+
         try:
-            ascii_name = name.encode("idna").decode("ascii")
-        except UnicodeError:
-            return False
-        if ascii_name.encode("ascii").decode("idna") != name:
+            ascii_name = idna.encode(name).decode("ascii")
+            if name.encode("idna").decode("ascii") != ascii_name or idna.decode(ascii_name) != name:
+                return False  # the last: `。` is a dot to both
+        except UnicodeError:  # idna.IDNAError included
             return False
         name = ascii_name
     labels = name.split(".")
@@ -111,5 +116,5 @@ def only_web_references(body: str) -> str:
             break  # the same end of the section as `numbered_links`
         if not is_web_link(match.group(2)):
             at = line.index("] ") + 2
-            lines[index] = line[:at] + "(not a web link)" + line[at + len(match.group(2)) :]
+            lines[index] = line[:at] + INERT + line[at + len(match.group(2)) :]
     return body[:start] + "".join(lines)
