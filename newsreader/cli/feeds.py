@@ -35,7 +35,6 @@ def feed_add(ctx: click.Context, source: str, name: str) -> None:
     from newsreader.refresh import refresh
     from newsreader.store.feeds import add_feed, find_feed, remove_feed
 
-    store = open_store(ctx)
     if is_web_link(source.strip()):
         source = source.strip()
     elif "://" in source or source.strip().lower().startswith(("http:", "https:")):
@@ -45,6 +44,7 @@ def feed_add(ctx: click.Context, source: str, name: str) -> None:
         if not path.is_file():
             fail(f"{safe(source)}: not an http(s) URL or a readable feed file")
         source = str(path.resolve())
+    store = open_store(ctx)  # only now: a mistyped source makes no store
     feed_id = add_feed(store, source, name)
     (outcome,) = refresh(store, [find_feed(store, str(feed_id))])
     if outcome.status == "error":
