@@ -10,7 +10,8 @@ from newsreader.ingest.draft import ArticleDraft
 from newsreader.ingest.feed import parse_feed, sniff
 from newsreader.ingest.opml import Subscription, parse_opml
 from newsreader.ingest.page import parse_page
-from newsreader.ingest.text import TEXT_SUFFIXES, parse_text, read_document
+from newsreader.ingest.local import read_local
+from newsreader.ingest.text import MAX_BYTES, TEXT_SUFFIXES, parse_text
 
 PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf", ".json", ".opml"})
@@ -26,7 +27,7 @@ class Document:
 
 def parse_document(path: Path) -> Document:
     """Read and parse one file; raises `IngestError` with a one-line reason."""
-    data = read_document(path)
+    data = read_local(path, MAX_BYTES)
     kind = sniff(data)
     origin = str(path)
     if kind in {"feed", "json-feed"}:

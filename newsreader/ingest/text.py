@@ -6,13 +6,12 @@ lines; the first paragraph may open with a dateline such as `DESPARDES News Moni
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from pathlib import Path
 
 from newsreader.ingest.decode import decode
 from newsreader.ingest.draft import ArticleDraft, IngestError
+from newsreader.ingest.local import read_local
 from newsreader.ingest.sanitize import clean_line, normalise_spaces, strip_controls
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
@@ -118,50 +117,4 @@ def _join_lines(block: str) -> str:
 
 def parse_file(path: Path) -> ArticleDraft:
     """Read and parse one file; the folder name is the source when no dateline says one."""
-    return parse_text(read_document(path), str(path), default_source=path.parent.name)
-
-
-def read_document(path: Path) -> bytes:
-    """The bytes of a regular file, or `IngestError` with the reason in a few words.
-
-    Opened non-blocking and checked after opening, so a FIFO or device named `*.txt` cannot
-    hang the import, and a file swapped for something else between walk and read is caught.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        if path.is_symlink():
-            raise IngestError("broken symbolic link") from None
-        raise IngestError("file vanished before it could be read") from None
-    except IsADirectoryError:
-        raise IngestError("is a directory") from None
-    except PermissionError:
-        raise IngestError("permission denied") from None
-    except OSError as error:
-        raise IngestError(f"cannot read: {error.strerror or error}") from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise IngestError("is a directory")
-        if not stat.S_ISREG(info.st_mode):
-            raise IngestError("not a regular file (a pipe, device or socket)")
-        if info.st_size > MAX_BYTES:
-            raise IngestError(
-                f"too large to be an article ({info.st_size / 2**20:.0f} MB; "
-                f"the limit is {MAX_BYTES // 2**20} MB)"
-            )
-        with open(fd, "rb", buffering=0, closefd=True) as file:
-            fd = -1
-            # Ask for the size fstat gave (+1 to notice growth), not the limit: a read
-            # allocates what it asks for, and most articles are a few kilobytes.
-            data = file.read(info.st_size + 1)
-            if len(data) > info.st_size:
-                data += file.read(MAX_BYTES + 1 - len(data))
-    except OSError as error:
-        raise IngestError(f"cannot read: {error.strerror or error}") from None
-    finally:
-        if fd >= 0:
-            os.close(fd)
-    if len(data) > MAX_BYTES:
-        raise IngestError(f"too large to be an article (over {MAX_BYTES // 2**20} MB)")
-    return data
+    return parse_text(read_local(path, MAX_BYTES), str(path), default_source=path.parent.name)
