@@ -8,9 +8,9 @@ from pathlib import Path
 
 from newsreader.ingest.draft import ArticleDraft
 from newsreader.ingest.feed import parse_feed, sniff
+from newsreader.ingest.local import read_local
 from newsreader.ingest.opml import Subscription, parse_opml
 from newsreader.ingest.page import parse_page
-from newsreader.ingest.local import read_local
 from newsreader.ingest.text import MAX_BYTES, TEXT_SUFFIXES, parse_text
 
 PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})

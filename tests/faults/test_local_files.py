@@ -7,6 +7,7 @@ with one line, and a file swapped for `/dev/zero` cannot grow a read without bou
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -61,10 +62,8 @@ def _within(call: Callable[[], T], unblock: Callable[[], None] = lambda: None) -
 
 def _unblock_fifo(path: Path) -> Callable[[], None]:
     def unblock() -> None:
-        try:
+        with contextlib.suppress(OSError):
             os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
-        except OSError:
-            pass
 
     return unblock
 
