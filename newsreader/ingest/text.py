@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from newsreader.ingest.decode import decode
-from newsreader.ingest.draft import ArticleDraft, IngestError
+from newsreader.ingest.draft import ArticleDraft, IngestError, refusing
 from newsreader.ingest.local import read_local
 from newsreader.ingest.sanitize import clean_line, normalise_spaces, strip_controls
 
@@ -30,6 +30,7 @@ _SHORTCODE = re.compile(
 _LIST_ITEM = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s")
 
 
+@refusing
 def parse_text(data: bytes, origin: str, default_source: str = "") -> ArticleDraft:
     """Parse one text or Markdown document; raises `IngestError` with a one-line reason."""
     text = strip_controls(decode(data))
@@ -103,16 +104,15 @@ def _paragraph(lines: list[str], markdown: bool) -> str:
 
 def _join_lines(block: str) -> str:
     """Re-flow hard-wrapped lines into one, but keep list items on their own lines."""
-    lines = [normalise_spaces(line) for line in block.split("\n")]
-    out: list[str] = []
-    for line in lines:
+    out: list[list[str]] = []  # the words of each output line, joined once at the end
+    for line in map(normalise_spaces, block.split("\n")):
         if not line:
             continue
         if out and not _LIST_ITEM.match(line):
-            out[-1] = f"{out[-1]} {line}"
+            out[-1].append(line)
         else:
-            out.append(line)
-    return "\n".join(out)
+            out.append([line])
+    return "\n".join(" ".join(parts) for parts in out)
 
 
 def parse_file(path: Path) -> ArticleDraft:
