@@ -23,6 +23,7 @@ from newsreader.ingest.sanitize import clean_line, strip_controls
 MAX_FEED_BYTES = 20 * 2**20
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _XML_ROOT = re.compile(rb"<(?!\?|!)([A-Za-z_][\w.:-]*)")
+_CHARREF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+))")
 MAX_JSON_DEPTH = 100
 # A JSON string; an unterminated one runs to the end, so each match consumes what it
 # scanned and the pass stays linear however the quotes fall.
@@ -85,7 +86,9 @@ def parse_feed(data: bytes, origin: str, name: str | None = None) -> ParsedFeed:
     # Our own converter makes entry HTML inert text and resolves links against the entry's
     # own; feedparser's sanitiser and resolver would be two more passes over every entry's
     # HTML, which made a 20 MB feed cost minutes.
-    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    parsed = feedparser.parse(
+        _CHARREF.sub(_charref_in_range, data), sanitize_html=False, resolve_relative_uris=False
+    )
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception")
         detail = f": {clean_line(str(reason))[:120]}" if reason else ""
@@ -177,6 +180,16 @@ def _json_item_draft(item: Any, source: str, origin: str) -> ArticleDraft:
         published_at=_iso_date(item.get("date_published") or item.get("date_modified")),
         guid=(str(identity) if isinstance(identity, int) else _text(identity)) or url or None,
     )
+
+
+def _charref_in_range(match: re.Match[bytes]) -> bytes:
+    """A character reference past Unicode (`&#2000000;`) makes feedparser's fallback parser
+    fail on the whole feed: it becomes U+FFFD, as an HTML parser would make it."""
+    hex_digits, digits = match.groups()
+    number = (hex_digits or digits).lstrip(b"0")
+    if len(number) <= 7 and 0 < int(number or b"0", 16 if hex_digits else 10) <= 0x10FFFF:
+        return match.group()
+    return b"&#xFFFD"
 
 
 def _text(value: object) -> str:
