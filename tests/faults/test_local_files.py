@@ -183,3 +183,14 @@ def test_import_refuses_devices_fifos_and_sockets_and_goes_on(tmp_path: Path, st
         "zero.txt": "not a regular file (a device)",
     }
     assert report.added == 1
+
+
+def test_preferences_swapped_for_a_fifo_or_device_give_defaults(tmp_path: Path) -> None:
+    from newsreader.preferences import Preferences, load
+
+    fifo = tmp_path / "prefs.toml"
+    os.mkfifo(fifo)
+    assert _within(lambda: load(fifo), _unblock_fifo(fifo)) == Preferences()
+    zero = tmp_path / "zero.toml"
+    zero.symlink_to(_dev_zero())
+    assert _within(lambda: load(zero)) == Preferences()
