@@ -19,7 +19,8 @@ class ImportReport:
     added: int = 0
     unchanged: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
-    """(path, one-line reason) for every document that was refused."""
+    """(path, one-line reason) for every document refused, and every feed entry left out
+    (its reason then starts `entry N:`)."""
     subscriptions: list[Subscription] = field(default_factory=list)
     """Feeds named by OPML files among the documents."""
     subscribed: int = 0
@@ -36,7 +37,7 @@ class ImportReport:
 
 
 def walk(paths_: Iterable[Path], report: ImportReport) -> Iterator[Path]:
-    """Files named directly, and supported files found (recursively) in folders named.
+    """Files named directly, and supported files found (at any depth) in folders named.
 
     Symlinked folders are followed once each, so a symlink loop cannot trap the walk (and a
     folder reached twice is not an error: its files are imported once). Hidden entries in
@@ -44,40 +45,64 @@ def walk(paths_: Iterable[Path], report: ImportReport) -> Iterator[Path]:
     """
     seen: set[tuple[int, int]] = set()
     for path in paths_:
-        if path.is_dir():
+        try:
+            is_dir, exists = path.is_dir(), path.exists() or path.is_symlink()
+        except OSError as error:
+            report.skipped.append((str(path), f"cannot read: {_strerror(error)}"))
+            continue
+        if is_dir:
             yield from _walk_dir(path, seen, report)
-        elif path.exists() or path.is_symlink():
+        elif exists:
             yield path
         else:
             report.skipped.append((str(path), "no such file or folder"))
 
 
 def _walk_dir(root: Path, seen: set[tuple[int, int]], report: ImportReport) -> Iterator[Path]:
+    """Depth first, in name order, with a stack rather than recursion: how deep folders go
+    is the input's choice, and no depth may exhaust ours."""
+    stack: list[Iterator[tuple[Path, bool]]] = [iter([(root, True)])]
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+        elif item[1]:
+            stack.append(iter(_listing(item[0], seen, report)))
+        elif item[0].suffix.lower() in DOCUMENT_SUFFIXES:
+            yield item[0]
+
+
+def _listing(
+    folder: Path, seen: set[tuple[int, int]], report: ImportReport
+) -> list[tuple[Path, bool]]:
+    """(path, is a folder) for the folder's visible entries, in name order; none when it was
+    listed already, or cannot be listed: that is this folder's reported error, no one else's."""
     try:
-        st = root.stat()
+        st = folder.stat()
+        if (st.st_dev, st.st_ino) in seen:
+            return []
+        seen.add((st.st_dev, st.st_ino))
+        with os.scandir(folder) as listing:
+            entries = sorted((e for e in listing if not e.name.startswith(".")), key=_name)
+        return [(Path(entry.path), _is_dir(entry)) for entry in entries]
     except OSError as error:
-        report.skipped.append((str(root), f"cannot read folder: {error.strerror}"))
-        return
-    if (st.st_dev, st.st_ino) in seen:
-        return
-    seen.add((st.st_dev, st.st_ino))
+        report.skipped.append((str(folder), f"cannot read folder: {_strerror(error)}"))
+        return []
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
     try:
-        entries = sorted(os.scandir(root), key=lambda e: e.name)
-    except OSError as error:
-        report.skipped.append((str(root), f"cannot read folder: {error.strerror}"))
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        path = Path(entry.path)
-        try:
-            is_dir = entry.is_dir()
-        except OSError:
-            is_dir = False
-        if is_dir:
-            yield from _walk_dir(path, seen, report)
-        elif path.suffix.lower() in DOCUMENT_SUFFIXES:
-            yield path
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _strerror(error: OSError) -> str:
+    return error.strerror or "system error"
 
 
 def drafts_from(files: Iterable[Path], report: ImportReport) -> Iterator[ArticleDraft]:
@@ -87,6 +112,7 @@ def drafts_from(files: Iterable[Path], report: ImportReport) -> Iterator[Article
         except IngestError as error:
             report.skipped.append((str(path), str(error)))
             continue
+        report.skipped.extend((str(path), reason) for reason in document.skipped)
         report.subscriptions.extend(document.subscriptions)
         yield from document.drafts
 

@@ -50,9 +50,12 @@ def validated(prefs: Preferences) -> Preferences:
 
 def load(path: Path) -> Preferences:
     """The preferences in `path`; defaults for a missing or unreadable file or value."""
+    from newsreader.ingest.draft import IngestError
+    from newsreader.ingest.local import read_local  # regular files only, capped
+
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = tomllib.loads(read_local(path, cap=2**20).decode("utf-8"))
+    except (IngestError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return Preferences()
     values: dict[str, Any] = {}
     for field in fields(Preferences):

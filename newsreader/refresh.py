@@ -20,6 +20,7 @@ from newsreader.fetch import DEADLINE_SECONDS, FetchError, fetch, waiting
 from newsreader.ingest.draft import IngestError
 from newsreader.ingest.feed import MAX_FEED_BYTES, ParsedFeed, parse_feed
 from newsreader.ingest.html import is_web_link
+from newsreader.ingest.local import read_local
 from newsreader.store.engine import StoreError
 from newsreader.store.feeds import FeedInfo, feeds, record_fetch
 from newsreader.store.store import Store
@@ -104,10 +105,10 @@ def _get(feed: FeedInfo, max_bytes: int, timeout: float) -> _Got:
                 return _Got("not modified", etag=got.etag, last_modified=got.last_modified)
             body, etag, modified = got.body, got.etag, got.last_modified
         else:
-            path = Path(feed.url)
-            if path.stat().st_size > max_bytes:
-                return _Got("error", error=f"feed file too large (cap {max_bytes // 2**20} MB)")
-            body, etag, modified = path.read_bytes(), None, None
+            try:
+                body, etag, modified = read_local(Path(feed.url), max_bytes), None, None
+            except IngestError as error:
+                return _Got("error", error=f"cannot read {feed.url}: {error}")
         # The reader's name for the feed, once it has one, is the articles' source.
         name = feed.name if feed.name != feed.url else None
         return _Got("ok", parse_feed(body, feed.url, name=name), etag, modified)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsreader.ingest.draft import ArticleDraft
+from newsreader.ingest.draft import ArticleDraft, refusing
 from newsreader.ingest.feed import parse_feed, sniff
+from newsreader.ingest.local import read_local
 from newsreader.ingest.opml import Subscription, parse_opml
 from newsreader.ingest.page import parse_page
-from newsreader.ingest.text import TEXT_SUFFIXES, parse_text, read_document
+from newsreader.ingest.text import MAX_BYTES, TEXT_SUFFIXES, parse_text
 
 PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf", ".json", ".opml"})
@@ -22,15 +23,19 @@ DOCUMENT_SUFFIXES = TEXT_SUFFIXES | PAGE_SUFFIXES | FEED_SUFFIXES
 class Document:
     drafts: list[ArticleDraft] = field(default_factory=list)
     subscriptions: list[Subscription] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    """`entry N: reason` for each of a feed's entries that could not become an article."""
 
 
+@refusing
 def parse_document(path: Path) -> Document:
     """Read and parse one file; raises `IngestError` with a one-line reason."""
-    data = read_document(path)
+    data = read_local(path, MAX_BYTES)
     kind = sniff(data)
     origin = str(path)
     if kind in {"feed", "json-feed"}:
-        return Document(drafts=parse_feed(data, origin).entries)
+        feed = parse_feed(data, origin)
+        return Document(drafts=feed.entries, skipped=feed.skipped)
     if kind == "opml":
         return Document(subscriptions=parse_opml(data))
     if kind == "html" or path.suffix.lower() in PAGE_SUFFIXES:

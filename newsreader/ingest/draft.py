@@ -2,16 +2,52 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import ParamSpec, TypeVar
 
 WORDS_PER_MINUTE = 230
+UNEXPECTED = "unreadable: the parser failed on something in it"
+"""The reason given when a parser fails in a way no check foresaw. The fuzz tests hold that
+no input they make reaches it: every refusal they see has its own reason."""
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class IngestError(Exception):
     """A document that cannot become an article; the message is one line for the user."""
+
+
+def refusing(parse: Callable[P, R]) -> Callable[P, R]:
+    """A parser's promise, kept even where its checks or a library miss something: it
+    returns, or raises `IngestError`, and one bad document never aborts a batch."""
+
+    @functools.wraps(parse)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return parse(*args, **kwargs)
+        except IngestError:
+            raise
+        except Exception:  # a library's bug or our own, met on hostile input (or too deep)
+            raise IngestError(UNEXPECTED) from None
+
+    return guarded
+
+
+def utc(moment: datetime) -> datetime | None:
+    """The moment in UTC (naive means UTC), or None where it cannot be placed: so far out
+    that the shift to UTC or to a reader's own zone would leave the calendar."""
+    try:
+        moment = moment.replace(tzinfo=UTC) if moment.utcoffset() is None else moment
+        moment = moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+    return moment if 1 < moment.year < 9999 else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,18 +23,26 @@ _DROPPED = frozenset(
 _VOID = frozenset("br hr img input meta link area base col embed source track wbr".split())
 
 
+_MAX_INDENT = 8
+"""List levels shown by indentation; deeper ones stay at this depth, so the text grows with
+the input, not with the input times its depth."""
+
+
 def is_web_link(url: str) -> bool:
     """Only these are ever opened or offered as references."""
-    return urlsplit(url.strip()).scheme.lower() in {"http", "https"}
+    try:
+        return urlsplit(url.strip()).scheme.lower() in {"http", "https"}
+    except ValueError:  # e.g. a malformed IPv6 host: not a link anyone can open
+        return False
 
 
 class _Converter(HTMLParser):
     def __init__(self, base_url: str | None) -> None:
         super().__init__(convert_charrefs=True)
         self.base_url = base_url
-        self.blocks: list[str] = []
+        self.blocks: list[list[str]] = []  # each block's lines: list items share a block
         self.line: list[str] = []
-        self.links: list[str] = []
+        self.links: dict[str, int] = {}  # link -> its reference number, in order of use
         self.skip_depth = 0
         self.pre_depth = 0
         self.lists: list[list[int]] = []  # per open list: [counter] (0 for bullets)
@@ -62,15 +70,13 @@ class _Converter(HTMLParser):
             if self.lists and self.lists[-1][0]:
                 marker = f"{self.lists[-1][0]}."
                 self.lists[-1][0] += 1
-            self.line.append(f"{'  ' * max(0, len(self.lists) - 1)}{marker} ")
+            depth = min(len(self.lists) - 1, _MAX_INDENT) if self.lists else 0
+            self.line.append(f"{'  ' * depth}{marker} ")
             self.item = True
         elif tag == "blockquote":
             self.line.append("> ")
         elif tag == "a":
-            href = (attr.get("href") or "").strip()
-            if href and self.base_url:
-                href = urljoin(self.base_url, href)
-            self.href_stack.append(href if href and is_web_link(href) else None)
+            self.href_stack.append(self._link(attr.get("href") or ""))
         elif tag == "img" and attr.get("alt"):
             self.line.append(f"[image: {attr['alt']}]")
 
@@ -84,9 +90,8 @@ class _Converter(HTMLParser):
         if tag == "a" and self.href_stack:
             href = self.href_stack.pop()
             if href:
-                if href not in self.links:
-                    self.links.append(href)
-                self.line.append(f" [{self.links.index(href) + 1}]")
+                number = self.links.setdefault(href, len(self.links) + 1)
+                self.line.append(f" [{number}]")
         elif tag in {"ul", "ol"} and self.lists:
             self.lists.pop()
         if tag in _BLOCKS:
@@ -109,14 +114,24 @@ class _Converter(HTMLParser):
         if not text or text in {"•", ">"}:
             return
         if item and self.last_was_item:
-            self.blocks[-1] += f"\n{text}"  # list items stay together
+            self.blocks[-1].append(text)  # list items stay together
         else:
-            self.blocks.append(text)
+            self.blocks.append([text])
         self.last_was_item = item
+
+    def _link(self, href: str) -> str | None:
+        """The absolute http(s) link, or None for anything that must stay inert."""
+        href = href.strip()
+        try:
+            if href and self.base_url:
+                href = urljoin(self.base_url, href)
+        except ValueError:
+            return None
+        return href if href and is_web_link(href) else None
 
     def result(self) -> tuple[str, list[str]]:
         self._break()
-        return "\n\n".join(self.blocks), self.links
+        return "\n\n".join("\n".join(lines) for lines in self.blocks), list(self.links)
 
 
 def html_to_text(html: str, base_url: str | None = None) -> tuple[str, list[str]]:

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
-from newsreader.ingest.draft import IngestError
+from newsreader.ingest.draft import IngestError, refusing
 from newsreader.ingest.feed import check_size_and_entities
 from newsreader.ingest.html import is_web_link
 from newsreader.ingest.sanitize import clean_line
@@ -18,6 +18,7 @@ class Subscription:
     title: str
 
 
+@refusing
 def parse_opml(data: bytes) -> list[Subscription]:
     check_size_and_entities(data, "OPML file")
     try:

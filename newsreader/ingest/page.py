@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import Any
 
 from newsreader.ingest.decode import decode
-from newsreader.ingest.draft import ArticleDraft, IngestError
+from newsreader.ingest.draft import ArticleDraft, IngestError, refusing, utc
 from newsreader.ingest.feed import MAX_FEED_BYTES
 from newsreader.ingest.html import html_to_text, is_web_link
 from newsreader.ingest.sanitize import clean_line, strip_controls
 
 
+@refusing
 def parse_page(data: bytes, origin: str, default_source: str = "") -> ArticleDraft:
     if len(data) > MAX_FEED_BYTES:
         raise IngestError(f"page too large ({len(data) // 2**20} MB)")
     html = decode(data)
-    import trafilatura  # heavy (lxml); only pages need it
-
-    doc = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
-    )
+    doc = _extract(html)
     text = strip_controls((getattr(doc, "text", None) or "") if doc else "").strip()
     if not text:
         # Nothing that looks like an article: fall back to all the page's readable text.
@@ -46,10 +44,23 @@ def parse_page(data: bytes, origin: str, default_source: str = "") -> ArticleDra
     )
 
 
+def _extract(html: str) -> Any:
+    """trafilatura's reading of the page, or None when it fails on it: then the page's own
+    text (our converter, linear and iterative) is the article."""
+    import trafilatura  # heavy (lxml); only pages need it
+
+    try:
+        return trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
+        )
+    except Exception:  # a library's failure on hostile markup is no reason to lose the page
+        return None
+
+
 def _date(value: object) -> datetime | None:
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > 64:
         return None
     try:
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        return utc(datetime.fromisoformat(value))
     except ValueError:
         return None

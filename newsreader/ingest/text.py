@@ -6,13 +6,12 @@ lines; the first paragraph may open with a dateline such as `DESPARDES News Moni
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from pathlib import Path
 
 from newsreader.ingest.decode import decode
-from newsreader.ingest.draft import ArticleDraft, IngestError
+from newsreader.ingest.draft import ArticleDraft, IngestError, refusing
+from newsreader.ingest.local import read_local
 from newsreader.ingest.sanitize import clean_line, normalise_spaces, strip_controls
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
@@ -31,6 +30,7 @@ _SHORTCODE = re.compile(
 _LIST_ITEM = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s")
 
 
+@refusing
 def parse_text(data: bytes, origin: str, default_source: str = "") -> ArticleDraft:
     """Parse one text or Markdown document; raises `IngestError` with a one-line reason."""
     text = strip_controls(decode(data))
@@ -104,64 +104,17 @@ def _paragraph(lines: list[str], markdown: bool) -> str:
 
 def _join_lines(block: str) -> str:
     """Re-flow hard-wrapped lines into one, but keep list items on their own lines."""
-    lines = [normalise_spaces(line) for line in block.split("\n")]
-    out: list[str] = []
-    for line in lines:
+    out: list[list[str]] = []  # the words of each output line, joined once at the end
+    for line in map(normalise_spaces, block.split("\n")):
         if not line:
             continue
         if out and not _LIST_ITEM.match(line):
-            out[-1] = f"{out[-1]} {line}"
+            out[-1].append(line)
         else:
-            out.append(line)
-    return "\n".join(out)
+            out.append([line])
+    return "\n".join(" ".join(parts) for parts in out)
 
 
 def parse_file(path: Path) -> ArticleDraft:
     """Read and parse one file; the folder name is the source when no dateline says one."""
-    return parse_text(read_document(path), str(path), default_source=path.parent.name)
-
-
-def read_document(path: Path) -> bytes:
-    """The bytes of a regular file, or `IngestError` with the reason in a few words.
-
-    Opened non-blocking and checked after opening, so a FIFO or device named `*.txt` cannot
-    hang the import, and a file swapped for something else between walk and read is caught.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        if path.is_symlink():
-            raise IngestError("broken symbolic link") from None
-        raise IngestError("file vanished before it could be read") from None
-    except IsADirectoryError:
-        raise IngestError("is a directory") from None
-    except PermissionError:
-        raise IngestError("permission denied") from None
-    except OSError as error:
-        raise IngestError(f"cannot read: {error.strerror or error}") from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise IngestError("is a directory")
-        if not stat.S_ISREG(info.st_mode):
-            raise IngestError("not a regular file (a pipe, device or socket)")
-        if info.st_size > MAX_BYTES:
-            raise IngestError(
-                f"too large to be an article ({info.st_size / 2**20:.0f} MB; "
-                f"the limit is {MAX_BYTES // 2**20} MB)"
-            )
-        with open(fd, "rb", buffering=0, closefd=True) as file:
-            fd = -1
-            # Ask for the size fstat gave (+1 to notice growth), not the limit: a read
-            # allocates what it asks for, and most articles are a few kilobytes.
-            data = file.read(info.st_size + 1)
-            if len(data) > info.st_size:
-                data += file.read(MAX_BYTES + 1 - len(data))
-    except OSError as error:
-        raise IngestError(f"cannot read: {error.strerror or error}") from None
-    finally:
-        if fd >= 0:
-            os.close(fd)
-    if len(data) > MAX_BYTES:
-        raise IngestError(f"too large to be an article (over {MAX_BYTES // 2**20} MB)")
-    return data
+    return parse_text(read_local(path, MAX_BYTES), str(path), default_source=path.parent.name)
