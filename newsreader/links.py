@@ -26,6 +26,13 @@ def is_web_link(url: str) -> bool:
     return link_problem(url) is None
 
 
+def web_link(url: str | None) -> str | None:
+    """`url` without its surrounding spaces when that is a web link, else None: what may be
+    stored, printed or handed on as a link (feeds often pad theirs with whitespace)."""
+    url = (url or "").strip()
+    return url if is_web_link(url) else None
+
+
 def link_problem(url: str) -> str | None:
     """Why `url` is not a web link, in a few words (None when it is one)."""
     if not url:

@@ -19,8 +19,8 @@ from pathlib import Path
 from newsreader.fetch import DEADLINE_SECONDS, FetchError, fetch, waiting
 from newsreader.ingest.draft import IngestError
 from newsreader.ingest.feed import MAX_FEED_BYTES, ParsedFeed, parse_feed
-from newsreader.ingest.html import is_web_link
 from newsreader.ingest.local import read_local
+from newsreader.links import is_web_link
 from newsreader.store.engine import StoreError
 from newsreader.store.feeds import FeedInfo, feeds, record_fetch
 from newsreader.store.store import Store

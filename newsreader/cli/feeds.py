@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from newsreader.cli.common import fail, one_line_errors, open_store
-from newsreader.cli.output import dumps, safe, web_link
+from newsreader.cli.output import dumps, safe
 
 if TYPE_CHECKING:
     from newsreader.refresh import Outcome
@@ -203,6 +203,8 @@ def _report(outcome: Outcome) -> None:
 
 
 def _feed_json(info: FeedInfo) -> dict[str, Any]:
+    from newsreader.links import web_link
+
     return {
         "id": info.id,
         "name": info.name,

@@ -14,14 +14,6 @@ def safe(text: str, keep_lines: bool = False) -> str:
     return strip_controls(text) if keep_lines else clean_line(text)
 
 
-def web_link(url: str | None) -> str | None:
-    """`url` when it is a web link (`newsreader.links`), else None: a store written under a
-    looser rule never has the CLI print or hand on anything else as a link."""
-    from newsreader.links import is_web_link
-
-    return url if url and is_web_link(url) else None
-
-
 def dumps(record: dict[str, Any]) -> str:
     """JSON keeps article text exact, but C1, bidi and zero-width characters go out as
     `\\uXXXX` escapes so that printing the JSON cannot act on the terminal."""
@@ -50,7 +42,7 @@ def row_json(row: Any) -> dict[str, Any]:
 
 
 def article_json(article: Any) -> dict[str, Any]:
-    from newsreader.links import only_web_references
+    from newsreader.links import only_web_references, web_link
 
     return {
         "id": article.id,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from newsreader.cli.common import MAX_ID, MAX_LIMIT, fail, one_line_errors, open_store, store_url
-from newsreader.cli.output import article_json, date, dumps, row_json, safe, web_link
+from newsreader.cli.output import article_json, date, dumps, row_json, safe
 
 
 @click.command("list")
@@ -49,7 +49,7 @@ def list_(
 @one_line_errors
 def show(ctx: click.Context, article_id: int, as_json: bool) -> None:
     """Print one article."""
-    from newsreader.links import only_web_references
+    from newsreader.links import only_web_references, web_link
 
     store = open_store(ctx)
     article = store.article(article_id)

@@ -17,8 +17,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsreader.ingest.draft import UNEXPECTED, ArticleDraft, IngestError, refusing, utc
-from newsreader.ingest.html import html_to_text, is_web_link, with_references
+from newsreader.ingest.html import html_to_text, with_references
 from newsreader.ingest.sanitize import clean_line, strip_controls
+from newsreader.links import web_link
 
 MAX_FEED_BYTES = 20 * 2**20
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
@@ -97,7 +98,7 @@ def parse_feed(data: bytes, origin: str, name: str | None = None) -> ParsedFeed:
     title = clean_line(name or _text(feed.get("title"))) or origin
     link = _text(feed.get("link"))
     entries, skipped = _drafts(parsed.entries, _entry_draft, title, origin)
-    return ParsedFeed(title, link if is_web_link(link) else None, entries, skipped)
+    return ParsedFeed(title, web_link(link), entries, skipped)
 
 
 def _drafts(
@@ -154,7 +155,7 @@ def _parse_json_feed(data: bytes, origin: str, name: str | None) -> ParsedFeed:
     title = clean_line(name or _text(doc.get("title"))) or origin
     entries, skipped = _drafts(doc["items"], _json_item_draft, title, origin)
     home = _text(doc.get("home_page_url"))
-    return ParsedFeed(title, home if is_web_link(home) else None, entries, skipped)
+    return ParsedFeed(title, web_link(home), entries, skipped)
 
 
 def _json_item_draft(item: Any, source: str, origin: str) -> ArticleDraft:
@@ -214,7 +215,7 @@ def _json_depth(data: bytes) -> int:
 def _body(content: str, is_html: bool, base_url: str) -> str:
     if not is_html:
         return strip_controls(content).strip()
-    text, links = html_to_text(content, base_url if is_web_link(base_url) else None)
+    text, links = html_to_text(content, web_link(base_url))
     return with_references(text, links)
 
 
@@ -241,7 +242,7 @@ def _draft(
         source=source,
         origin=origin,
         author=clean_line(author),
-        url=url.strip() if is_web_link(url) else None,
+        url=web_link(url),
         published_at=published_at,
         summary=summary,
         guid=clean_line(guid)[:1000] if guid else None,

@@ -9,9 +9,10 @@ could act on their behalf: only http/https links are kept as references; `javasc
 from __future__ import annotations
 
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from newsreader.ingest.sanitize import normalise_spaces, strip_controls
+from newsreader.links import web_link
 
 _BLOCKS = frozenset(
     "p div br hr h1 h2 h3 h4 h5 h6 ul ol li blockquote pre table tr section article header "
@@ -26,14 +27,6 @@ _VOID = frozenset("br hr img input meta link area base col embed source track wb
 _MAX_INDENT = 8
 """List levels shown by indentation; deeper ones stay at this depth, so the text grows with
 the input, not with the input times its depth."""
-
-
-def is_web_link(url: str) -> bool:
-    """Only these are ever opened or offered as references."""
-    try:
-        return urlsplit(url.strip()).scheme.lower() in {"http", "https"}
-    except ValueError:  # e.g. a malformed IPv6 host: not a link anyone can open
-        return False
 
 
 class _Converter(HTMLParser):
@@ -127,7 +120,7 @@ class _Converter(HTMLParser):
                 href = urljoin(self.base_url, href)
         except ValueError:
             return None
-        return href if href and is_web_link(href) else None
+        return web_link(href)
 
     def result(self) -> tuple[str, list[str]]:
         self._break()

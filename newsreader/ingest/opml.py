@@ -8,8 +8,8 @@ from xml.sax.saxutils import quoteattr
 
 from newsreader.ingest.draft import IngestError, refusing
 from newsreader.ingest.feed import check_size_and_entities
-from newsreader.ingest.html import is_web_link
 from newsreader.ingest.sanitize import clean_line
+from newsreader.links import is_web_link
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,9 @@ from typing import Any
 from newsreader.ingest.decode import decode
 from newsreader.ingest.draft import ArticleDraft, IngestError, refusing, utc
 from newsreader.ingest.feed import MAX_FEED_BYTES
-from newsreader.ingest.html import html_to_text, is_web_link
+from newsreader.ingest.html import html_to_text
 from newsreader.ingest.sanitize import clean_line, strip_controls
+from newsreader.links import web_link
 
 
 @refusing
@@ -38,7 +39,7 @@ def parse_page(data: bytes, origin: str, default_source: str = "") -> ArticleDra
         source=source,
         origin=origin,
         author=clean_line((getattr(doc, "author", None) or "") if doc else ""),
-        url=url if is_web_link(url) else None,
+        url=web_link(url),
         published_at=_date(getattr(doc, "date", None) if doc else None),
         summary=paragraphs[0],
     )

@@ -23,8 +23,11 @@ _ESCAPES = re.compile(
 )
 # C0 except tab and newline, DEL, C1; bidi marks, overrides and isolates and zero-width
 # characters that can spoof or hide text in titles; lone surrogates, which cannot be encoded
-# for output at all.
-_UNSAFE_CLASS = "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff"
+# for output at all. The line and paragraph separators are line breaks (Python's splitlines
+# and some terminals treat them so): they become newlines, so one line stays one line.
+_UNSAFE_CLASS = (
+    "\u2028\u2029\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff"
+)
 _CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_UNSAFE_CLASS}]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
@@ -32,11 +35,13 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 def strip_controls(text: str) -> str:
     """Remove escape sequences and control characters, keeping newlines and tabs.
 
-    Carriage returns become newlines, so `\\r` cannot overwrite what a line showed.
+    Carriage returns (and U+2028/U+2029) become newlines, so `\\r` cannot overwrite what a
+    line showed.
     """
     if _CONTROLS.search(text) is None:  # one scan, not two substitutions: the hot path
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     return _CONTROLS.sub("", _ESCAPES.sub("", text))
 
 

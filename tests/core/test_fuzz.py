@@ -19,10 +19,11 @@ from newsreader.importer import import_paths
 from newsreader.ingest import ArticleDraft, IngestError
 from newsreader.ingest.draft import UNEXPECTED
 from newsreader.ingest.feed import parse_feed
-from newsreader.ingest.html import html_to_text, is_web_link
+from newsreader.ingest.html import html_to_text
 from newsreader.ingest.opml import parse_opml
 from newsreader.ingest.page import parse_page
 from newsreader.ingest.text import parse_text
+from newsreader.links import is_web_link
 from newsreader.store.health import index_coverage
 from newsreader.store.store import Store
 from tests.core.hostile import CONTROL_CASES, MARKUP_CASES, unsafe_chars

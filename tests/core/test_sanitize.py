@@ -78,3 +78,13 @@ def test_printable_text_survives_unchanged(text: str) -> None:
 def test_escapes_are_cut_out_and_nothing_else(parts: list[tuple[str, str]], tail: str) -> None:
     hostile = "".join(text + escape for text, escape in parts) + tail
     assert strip_controls(hostile) == "".join(text for text, _ in parts) + tail
+
+
+@given(st.text())
+def test_one_line_stays_one_line_whatever_the_line_breaks(text: str) -> None:
+    """U+2028/U+2029, NEL, FS/GS/RS, VT, FF: every break `splitlines` knows is gone."""
+    assert len(clean_line(text).splitlines()) <= 1
+
+
+def test_line_and_paragraph_separators_become_newlines_in_text() -> None:
+    assert strip_controls("a\u2028b\u2029c") == "a\nb\nc"
