@@ -7,13 +7,20 @@ shown as soon as the ids arrive; the search vocabulary is warmed after that firs
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import queue
+import signal
+import threading
+import time
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -32,6 +39,7 @@ if TYPE_CHECKING:
     from newsreader.refresh import Outcome
     from newsreader.store.store import Order, Store
 from newsreader.store.views import ArticleRow, ArticleView, Counts
+from newsreader.ui.browser import open_detached
 from newsreader.ui.commands import ReaderCommands
 from newsreader.ui.links import is_web_link, numbered_links, scheme_of
 from newsreader.ui.screens.feeds import FeedsScreen
@@ -63,6 +71,13 @@ PANE_DELAY = 0.12
 """Seconds of typing pause before the article pane follows the search results."""
 
 View = Literal["all", "unread", "starred"]
+Flag = Literal["is_read", "is_starred"]
+_FLAG_WORDS = {
+    ("is_read", True): "mark it read",
+    ("is_read", False): "mark it unread",
+    ("is_starred", True): "star it",
+    ("is_starred", False): "unstar it",
+}
 VIEW_FILTERS: dict[View, Filters] = {
     "all": Filters(),
     "unread": Filters(states=frozenset({"unread"})),
@@ -74,6 +89,8 @@ SORT_LABELS = {
     "source": "by source",
     "title": "by title",
 }
+OPEN_PATIENCE = 5.0
+"""Seconds the store may take to open before the app says it is still waiting."""
 LINK_DIGIT_DELAY = 0.8
 """Seconds to type the second digit of a link number ([10] and on)."""
 WIDTH_STEP = 4
@@ -129,7 +146,9 @@ class NewsReaderApp(App[None]):
     COMMANDS = App.COMMANDS | {ReaderCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", tooltip="Quit newsreader"),
-        Binding("slash", "focus_search", "Search", tooltip="Search: typos are fine"),
+        # A priority binding runs as the app takes the key off its queue, before it hands the
+        # next keys on: keys typed (or pasted) right after `/` go to the search bar.
+        Binding("slash", "focus_search", "Search", tooltip="Search: typos are fine", priority=True),
         Binding("question_mark", "help", "Keys", tooltip="This list of keys"),
         Binding(
             "escape",
@@ -161,11 +180,6 @@ class NewsReaderApp(App[None]):
             """(view, sort) it was loaded for: a stale answer is dropped."""
             self.keep = keep
 
-    class CountsChanged(Message):
-        def __init__(self, counts: Counts) -> None:
-            super().__init__()
-            self.counts = counts
-
     class SearchFinished(Message):
         """A search result, with its first page of rows so the list paints at once."""
 
@@ -190,6 +204,40 @@ class NewsReaderApp(App[None]):
             self.article_id = article_id
             self.article = article
 
+    class FlagSaved(Message):
+        """A read/star write finished: the row as the store now has it, and why it failed."""
+
+        def __init__(
+            self,
+            article_id: int,
+            flag: Flag,
+            value: bool,
+            row: ArticleRow | None,
+            counts: Counts | None,
+            error: str | None,
+        ) -> None:
+            super().__init__()
+            self.article_id = article_id
+            self.flag = flag
+            self.value = value
+            self.row = row
+            self.counts = counts
+            self.error = error
+
+    class LinkOpened(Message):
+        def __init__(self, url: str, problem: str | None) -> None:
+            super().__init__()
+            self.url = url
+            self.problem = problem
+
+    class StoreSlow(Message):
+        """The store is slow to open: being upgraded, or not answering (`name`)."""
+
+        def __init__(self, name: str, *, upgrading: bool = False) -> None:
+            super().__init__()
+            self.name = name
+            self.upgrading = upgrading
+
     class StoreOpened(Message):
         """The store is open (and seeded): the list can be filled."""
 
@@ -204,15 +252,19 @@ class NewsReaderApp(App[None]):
         db_url: str | None = None,
         prefs: Preferences | None = None,
         prefs_path: Path | None = None,
+        prefs_problem: str | None = None,
     ) -> None:
         super().__init__()
         self.prefs_path = prefs_path
         """Where preferences are saved when they change (None: not saved)."""
+        self._prefs_problem = prefs_problem
+        """Why the preferences file could not be read whole: said once, and it is not saved."""
         self.prefs = prefs or Preferences()
         self.view: View = "all"
         self.counts: Counts | None = None
         """Articles, unread and starred in the whole store (None until first counted)."""
         self._restored = False
+        self._upgrading_said = False
         self._ended = False
         self._link_digits = ""
         self._link_timer: Timer | None = None
@@ -221,6 +273,10 @@ class NewsReaderApp(App[None]):
         """Where to open the store, when none was given: opened in a worker after the first
         frame, so the window appears before SQLAlchemy has even been imported."""
         self._pane_timer: Timer | None = None
+        self._writes: queue.SimpleQueue[tuple[int, Flag, bool]] = queue.SimpleQueue()
+        self._write_lock = threading.Lock()
+        self._unsaved: Counter[int] = Counter()
+        """Flag writes per article not yet answered by the store."""
         self.error: str | None = None
         """Why the app gave up (the store could not be opened), for the CLI to report."""
         self.all_ids: list[int] | None = None
@@ -260,7 +316,10 @@ class NewsReaderApp(App[None]):
             self.theme = self.prefs.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._apply_width()
+        if self._prefs_problem:
+            self._prefs_not_saved(self._prefs_problem)
         articles.focus()
+        self._exit_on_signals()
         if self._store is None:
             self.open_store()
         else:
@@ -296,27 +355,101 @@ class NewsReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="store", exit_on_error=False)
     def open_store(self) -> None:
+        """Open (and seed) the store in a daemon thread, and wait for it here.
+
+        A server that never answers would hold a worker thread forever, and Python waits for
+        those at exit: `q` cleared the screen, then the process hung. Waiting here instead,
+        the worker ends when the app does (the daemon thread is dropped), and says once when
+        the store is slow to answer, so "loading…" never stands alone with no way out.
+        """
         from newsreader import paths
+        from newsreader.store.errors import store_name
+
+        url = self.db_url = self.db_url or paths.db_url()
+        worker = get_current_worker()
+        outcome: list[Store | BaseException] = []
+        opener = threading.Thread(target=self._open, args=(url, outcome), daemon=True)
+        opener.start()
+        patience: float | None = time.monotonic() + OPEN_PATIENCE
+        while opener.is_alive() and not worker.is_cancelled:
+            opener.join(0.1)
+            if patience is not None and time.monotonic() > patience and opener.is_alive():
+                self.post_message(self.StoreSlow(store_name(url)))
+                patience = None
+        if worker.is_cancelled or not outcome:
+            return
+        if isinstance(outcome[0], BaseException):
+            self.call_from_thread(self._give_up, self._describe(outcome[0]))
+        else:
+            self.post_message(self.StoreOpened(outcome[0]))
+
+    def _open(self, url: str, outcome: list[Store | BaseException]) -> None:
         from newsreader.importer import seed
-        from newsreader.store.engine import StoreError
         from newsreader.store.store import Store
 
+        def upgrading() -> None:
+            self.post_message(self.StoreSlow("", upgrading=True))
+
         try:
-            store = Store(
-                self.db_url or paths.db_url(),
-                on_upgrade=lambda: self.call_from_thread(
-                    self.notify, "Upgrading the store to this version, once…", timeout=30
-                ),
-            )
+            store = Store(url, on_upgrade=upgrading)
             seed(store)
-        except StoreError as error:
-            self.call_from_thread(self._give_up, str(error))
-            return
-        self.post_message(self.StoreOpened(store))
+        except Exception as error:  # whatever it is, the app must not sit on "loading…"
+            outcome.append(error)
+        else:
+            outcome.append(store)
+
+    @on(StoreSlow)
+    def _store_slow(self, message: StoreSlow) -> None:
+        if message.upgrading:
+            self.notify("Upgrading the store to this version, once…", timeout=30)
+        elif self._store is None and not self._upgrading_said:
+            self.status = "opening the store… · q quits"
+            self.notify(
+                f"The store {message.name} has not answered for {OPEN_PATIENCE:g} s; "
+                "still trying (q quits).",
+                severity="warning",
+                markup=False,
+                timeout=30,
+            )
+        self._upgrading_said = self._upgrading_said or message.upgrading
 
     def _give_up(self, error: str) -> None:
         self.error = error
         self.exit(return_code=1)
+
+    def _describe(self, error: BaseException) -> str:
+        """One line for a failure: what and why, never an exception name or SQL."""
+        from sqlalchemy.exc import DatabaseError
+
+        from newsreader.store.engine import StoreError
+        from newsreader.store.errors import describe_error, store_name
+
+        url = self._store.url if self._store is not None else self.db_url or ""
+        if isinstance(error, StoreError):
+            return str(error)
+        if isinstance(error, DatabaseError) and url:
+            return describe_error(url, error)
+        if isinstance(error, OSError):
+            where = f"{error.filename}: " if error.filename else ""
+            return f"{where}{error.strerror or error}"
+        text = " ".join(str(error).split()) or "an unexpected failure"
+        return f"{store_name(url)}: {text}" if url else text
+
+    def _exit_on_signals(self) -> None:
+        """SIGTERM and SIGHUP end the app as `q` does, so the terminal is put back as it was
+        (alt screen off, cursor shown, mouse reporting off) and nothing is left half-done."""
+        if self.is_headless or threading.current_thread() is not threading.main_thread():
+            return  # tests run in the test runner's loop; its signals are not ours
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            try:
+                loop.add_signal_handler(number, self._signalled)
+            except (NotImplementedError, RuntimeError, ValueError):
+                return  # not on this platform or loop
+
+    def _signalled(self) -> None:
+        if not self._ended:
+            self.call_later(self.action_quit)
 
     @on(StoreOpened)
     def _store_opened(self, message: StoreOpened) -> None:
@@ -382,17 +515,59 @@ class NewsReaderApp(App[None]):
         if not get_current_worker().is_cancelled:
             self.post_message(self.ArticleLoaded(article_id, article))
 
-    @work(thread=True, group="flags", exit_on_error=False)
-    def save_read(self, article_id: int) -> None:
-        self.store.set_flag(article_id, "is_read", True)
-        self.post_message(self.CountsChanged(self.store.counts()))
+    def _write_flag(self, article_id: int, flag: Flag, value: bool) -> None:
+        """Show the change at once and queue its write; the store's answer (`FlagSaved`)
+        then puts on screen what was saved: the change, or what was there before."""
+        self._show_flags(article_id, **{flag: value})
+        self._unsaved[article_id] += 1
+        self._writes.put((article_id, flag, value))
+        self.save_flags()
 
     @work(thread=True, group="flags", exit_on_error=False)
-    def save_flag(
-        self, article_id: int, flag: Literal["is_read", "is_starred"], value: bool
+    def save_flags(self) -> None:
+        """Write the queued flags in the order they were asked for, one worker at a time;
+        each answer reads the row and the counts back after its write."""
+        with self._write_lock:
+            while True:
+                try:
+                    article_id, flag, value = self._writes.get_nowait()
+                except queue.Empty:
+                    return
+                error = None
+                try:
+                    self.store.set_flag(article_id, flag, value)
+                except Exception as failure:
+                    error = self._describe(failure)
+                try:
+                    row = self.store.rows([article_id]).get(article_id)
+                    counts: Counts | None = self.store.counts()
+                except Exception:
+                    row = counts = None
+                self.post_message(self.FlagSaved(article_id, flag, value, row, counts, error))
+
+    @on(FlagSaved)
+    def _flag_saved(self, message: FlagSaved) -> None:
+        article_id = message.article_id
+        self._unsaved[article_id] -= 1
+        if message.error:
+            what = _FLAG_WORDS[(message.flag, message.value)]
+            self.notify(f"Could not {what}: {message.error}", severity="error", markup=False)
+        if self._unsaved[article_id] <= 0:  # the last write asked for: show what is stored
+            del self._unsaved[article_id]
+            if message.row is not None:
+                row = message.row
+                self._show_flags(article_id, is_read=row.is_read, is_starred=row.is_starred)
+            elif message.error:
+                self._show_flags(article_id, **{message.flag: not message.value})
+        if message.counts is not None:
+            self.counts = message.counts
+            self._refresh_status()
+
+    def _show_flags(
+        self, article_id: int, *, is_read: bool | None = None, is_starred: bool | None = None
     ) -> None:
-        self.store.set_flag(article_id, flag, value)
-        self.post_message(self.CountsChanged(self.store.counts()))
+        self.article_list.set_flags(article_id, is_read=is_read, is_starred=is_starred)
+        self._pane_flags(article_id, is_read=is_read, is_starred=is_starred)
 
     def load_stats(self) -> Stats:
         """For the stats screen's worker: a thread, never the event loop."""
@@ -400,14 +575,16 @@ class NewsReaderApp(App[None]):
         return Stats(store.counts(), store.per_day(), store.source_stats())
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A failed worker is reported, not swallowed (markup off: errors may quote text)."""
-        if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            self.notify(
-                f"{event.worker.group} failed: {type(error).__name__}: {error}",
-                severity="error",
-                markup=False,
-            )
+        """A failed worker is reported in words, not swallowed (markup off: errors may quote
+        text). Before the first list there is nothing to show: the app gives up, in words,
+        rather than sit on "loading…"."""
+        if event.state != WorkerState.ERROR or event.worker.error is None:
+            return
+        reason = self._describe(event.worker.error)
+        if event.worker.group in ("store", "ids") and not self._restored:
+            self._give_up(reason)
+        else:
+            self.notify(f"{event.worker.group} failed: {reason}", severity="error", markup=False)
 
     # -- results -----------------------------------------------------------------------
 
@@ -426,11 +603,6 @@ class NewsReaderApp(App[None]):
             self.article_list.show(message.ids, rows=message.rows, keep=message.keep)
         if first:
             self.call_after_refresh(self.warm_index)
-
-    @on(CountsChanged)
-    def _counts_changed(self, message: CountsChanged) -> None:
-        self.counts = message.counts
-        self._refresh_status()
 
     @on(SearchBar.Changed, "#search")
     def _search_changed(self, event: SearchBar.Changed) -> None:
@@ -547,9 +719,7 @@ class NewsReaderApp(App[None]):
             return
         row = self.article_list.row(article_id)
         if row is None or not row.is_read:
-            self.article_list.mark_read(article_id)
-            self._pane_flags(article_id, is_read=True)
-            self.save_read(article_id)
+            self._write_flag(article_id, "is_read", True)
 
     def _pane_flags(
         self, article_id: int, *, is_read: bool | None = None, is_starred: bool | None = None
@@ -570,7 +740,11 @@ class NewsReaderApp(App[None]):
         return not (action in _TYPED_KEYS_ACTIONS and isinstance(self.focused, SearchBar))
 
     def action_focus_search(self) -> None:
-        self.search_bar.focus()
+        """Focus moves now, not after the keys already queued (`Widget.focus` waits for
+        them): with the priority binding, every key after `/` is the search bar's."""
+        if self.screen is not self.screen_stack[0]:
+            raise SkipAction()  # `/` on a dialog (palette, help, feeds) is that dialog's
+        self.screen.set_focus(self.search_bar)
 
     def action_focus_list(self) -> None:
         self.article_list.focus()
@@ -633,15 +807,11 @@ class NewsReaderApp(App[None]):
 
     def action_toggle_read(self) -> None:
         if (row := self._flag_target()) is not None:
-            self.article_list.set_flags(row.id, is_read=not row.is_read)
-            self._pane_flags(row.id, is_read=not row.is_read)
-            self.save_flag(row.id, "is_read", not row.is_read)
+            self._write_flag(row.id, "is_read", not row.is_read)
 
     def action_toggle_star(self) -> None:
         if (row := self._flag_target()) is not None:
-            self.article_list.set_flags(row.id, is_starred=not row.is_starred)
-            self._pane_flags(row.id, is_starred=not row.is_starred)
-            self.save_flag(row.id, "is_starred", not row.is_starred)
+            self._write_flag(row.id, "is_starred", not row.is_starred)
 
     def action_view(self, view: View) -> None:
         """Show only unread (or starred) articles; the same key again shows them all.
@@ -706,7 +876,6 @@ class NewsReaderApp(App[None]):
         article = self._current_article()
         if article is not None and (url := self._web_link(article.url, "link")):
             self.open_url(url)
-            self.notify(f"Opening {url}", markup=False, timeout=3)
 
     def action_copy_link(self) -> None:
         article = self._current_article()
@@ -725,7 +894,22 @@ class NewsReaderApp(App[None]):
             return
         if url := self._web_link(links[number], f"link [{number}]"):
             self.open_url(url)
-            self.notify(f"Opening [{number}] {url}", markup=False, timeout=3)
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """In a browser started detached, from a worker: the app never waits for it."""
+        self.launch_browser(url)
+
+    @work(thread=True, group="browser", exit_on_error=False)
+    def launch_browser(self, url: str) -> None:
+        self.post_message(self.LinkOpened(url, open_detached(url)))
+
+    @on(LinkOpened)
+    def _link_opened(self, message: LinkOpened) -> None:
+        url = literal_line(message.url).plain
+        if message.problem is None:
+            self.notify(f"Opening {url}", markup=False, timeout=3)
+        else:
+            self.notify(f"Not opened: {message.problem}.", severity="warning", markup=False)
 
     def action_link_digit(self, digit: int) -> None:
         """Digits while reading open a numbered link: at once when the article has fewer
@@ -756,12 +940,25 @@ class NewsReaderApp(App[None]):
             return
         try:
             preferences.save(self.prefs, self.prefs_path)
+        except preferences.PreferencesError as error:
+            if str(error) != self._prefs_problem:  # said once per reason
+                self._prefs_not_saved(str(error))
         except OSError as error:
             self.notify(
-                f"Cannot save preferences: {error.strerror or error}",
+                f"Cannot save preferences to {self.prefs_path}: {error.strerror or error}",
                 severity="error",
                 markup=False,
             )
+
+    def _prefs_not_saved(self, problem: str) -> None:
+        self._prefs_problem = problem
+        self.notify(
+            f"Preferences: {literal_line(problem).plain}. Using defaults for that; the file "
+            "is left as it is (changes are not saved until it is fixed).",
+            severity="warning",
+            markup=False,
+            timeout=10,
+        )
 
     def _theme_changed(self, theme: object) -> None:
         if self.theme != self.prefs.theme:
@@ -958,7 +1155,8 @@ def make_app(
     default) and saved back there when they change.
     """
     path = prefs_path or paths.preferences_path()
-    return NewsReaderApp(store, db_url=db_url, prefs=preferences.load(path), prefs_path=path)
+    prefs, problem = preferences.read(path)
+    return NewsReaderApp(store, db_url=db_url, prefs=prefs, prefs_path=path, prefs_problem=problem)
 
 
 __all__: Sequence[str] = ["NewsReaderApp", "make_app"]
