@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import queue
+import select
 import signal
 import threading
 import time
@@ -265,6 +267,7 @@ class NewsReaderApp(App[None]):
         """Articles, unread and starred in the whole store (None until first counted)."""
         self._restored = False
         self._upgrading_said = False
+        self._signal_handlers: dict[int, signal._HANDLER] = {}
         self._ended = False
         self._link_digits = ""
         self._link_timer: Timer | None = None
@@ -437,19 +440,25 @@ class NewsReaderApp(App[None]):
 
     def _exit_on_signals(self) -> None:
         """SIGTERM and SIGHUP end the app as `q` does, so the terminal is put back as it was
-        (alt screen off, cursor shown, mouse reporting off) and nothing is left half-done."""
-        if self.is_headless or threading.current_thread() is not threading.main_thread():
-            return  # tests run in the test runner's loop; its signals are not ours
-        loop = asyncio.get_running_loop()
-        for number in (signal.SIGTERM, signal.SIGHUP):
-            try:
-                loop.add_signal_handler(number, self._signalled)
-            except (NotImplementedError, RuntimeError, ValueError):
-                return  # not on this platform or loop
+        (alt screen off, cursor shown, mouse reporting off) and nothing is left half-done.
 
-    def _signalled(self) -> None:
-        if not self._ended:
-            self.call_later(self.action_quit)
+        A plain handler, not the loop's: it runs even while the loop waits on a write to the
+        terminal. A hangup whose terminal is really gone ends the process as before: there
+        is nothing to restore, and writes to it would never finish.
+        """
+        if self.is_headless or threading.current_thread() is not threading.main_thread():
+            return  # tests run in the test runner's process; its signals are not ours
+        loop = asyncio.get_running_loop()
+
+        def on_signal(number: int, _frame: object) -> None:
+            if number == signal.SIGHUP and _hung_up():
+                signal.signal(number, signal.SIG_DFL)
+                os.kill(os.getpid(), number)
+            else:
+                loop.call_soon_threadsafe(self.call_later, self.action_quit)
+
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            self._signal_handlers[number] = signal.signal(number, on_signal)
 
     @on(StoreOpened)
     def _store_opened(self, message: StoreOpened) -> None:
@@ -487,6 +496,8 @@ class NewsReaderApp(App[None]):
 
     def on_unmount(self) -> None:
         self._ended = True  # a warm-up still running must not freeze what is garbage now
+        for number, handler in self._signal_handlers.items():
+            signal.signal(number, handler)  # once the app is gone, signals act as before
         gc.unfreeze()  # what the app held is garbage now (in tests, before the next app)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
@@ -1136,6 +1147,14 @@ class NewsReaderApp(App[None]):
     def _key_name(self, key: str) -> str:
         key = key.strip()
         return _KEY_NAMES.get(key) or self.get_key_display(Binding(key, ""))
+
+
+def _hung_up() -> bool:
+    """The terminal went away (its other end closed): writes to it fail or never finish."""
+    poll = select.poll()
+    for fd in (0, 1, 2):  # not `isatty()`: a hung-up terminal is no longer a tty to it
+        poll.register(fd, select.POLLOUT)
+    return any(events & (select.POLLHUP | select.POLLERR) for _, events in poll.poll(0))
 
 
 def _is_digit(binding: BindingType) -> bool:
