@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import os
 import queue
-import select
-import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
@@ -43,6 +40,7 @@ if TYPE_CHECKING:
 from newsreader.store.views import ArticleRow, ArticleView, Counts
 from newsreader.ui.browser import open_detached
 from newsreader.ui.commands import ReaderCommands
+from newsreader.ui.lifecycle import describe, end_on_signals
 from newsreader.ui.links import is_web_link, numbered_links, scheme_of
 from newsreader.ui.screens.feeds import FeedsScreen
 from newsreader.ui.screens.help import HelpScreen, KeyRow, Section
@@ -267,7 +265,7 @@ class NewsReaderApp(App[None]):
         """Articles, unread and starred in the whole store (None until first counted)."""
         self._restored = False
         self._upgrading_said = False
-        self._signal_handlers: dict[int, signal._HANDLER] = {}
+        self._restore_signals: Callable[[], None] = lambda: None
         self._ended = False
         self._link_digits = ""
         self._link_timer: Timer | None = None
@@ -421,44 +419,16 @@ class NewsReaderApp(App[None]):
         self.exit(return_code=1)
 
     def _describe(self, error: BaseException) -> str:
-        """One line for a failure: what and why, never an exception name or SQL."""
-        from sqlalchemy.exc import DatabaseError
-
-        from newsreader.store.engine import StoreError
-        from newsreader.store.errors import describe_error, store_name
-
-        url = self._store.url if self._store is not None else self.db_url or ""
-        if isinstance(error, StoreError):
-            return str(error)
-        if isinstance(error, DatabaseError) and url:
-            return describe_error(url, error)
-        if isinstance(error, OSError):
-            where = f"{error.filename}: " if error.filename else ""
-            return f"{where}{error.strerror or error}"
-        text = " ".join(str(error).split()) or "an unexpected failure"
-        return f"{store_name(url)}: {text}" if url else text
+        return describe(error, self._store.url if self._store is not None else self.db_url or "")
 
     def _exit_on_signals(self) -> None:
-        """SIGTERM and SIGHUP end the app as `q` does, so the terminal is put back as it was
-        (alt screen off, cursor shown, mouse reporting off) and nothing is left half-done.
-
-        A plain handler, not the loop's: it runs even while the loop waits on a write to the
-        terminal. A hangup whose terminal is really gone ends the process as before: there
-        is nothing to restore, and writes to it would never finish.
-        """
-        if self.is_headless or threading.current_thread() is not threading.main_thread():
-            return  # tests run in the test runner's process; its signals are not ours
-        loop = asyncio.get_running_loop()
-
-        def on_signal(number: int, _frame: object) -> None:
-            if number == signal.SIGHUP and _hung_up():
-                signal.signal(number, signal.SIG_DFL)
-                os.kill(os.getpid(), number)
-            else:
-                loop.call_soon_threadsafe(self.call_later, self.action_quit)
-
-        for number in (signal.SIGTERM, signal.SIGHUP):
-            self._signal_handlers[number] = signal.signal(number, on_signal)
+        """SIGTERM and SIGHUP end the app as `q` does: the terminal is put back as it was
+        (alt screen off, cursor shown, mouse reporting off), nothing is left half-done."""
+        if not self.is_headless:  # tests run in the test runner's process: not its signals
+            loop = asyncio.get_running_loop()
+            self._restore_signals = end_on_signals(
+                lambda: loop.call_soon_threadsafe(self.call_later, self.action_quit)
+            )
 
     @on(StoreOpened)
     def _store_opened(self, message: StoreOpened) -> None:
@@ -496,8 +466,7 @@ class NewsReaderApp(App[None]):
 
     def on_unmount(self) -> None:
         self._ended = True  # a warm-up still running must not freeze what is garbage now
-        for number, handler in self._signal_handlers.items():
-            signal.signal(number, handler)  # once the app is gone, signals act as before
+        self._restore_signals()  # once the app is gone, signals act as they did before
         gc.unfreeze()  # what the app held is garbage now (in tests, before the next app)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
@@ -1147,14 +1116,6 @@ class NewsReaderApp(App[None]):
     def _key_name(self, key: str) -> str:
         key = key.strip()
         return _KEY_NAMES.get(key) or self.get_key_display(Binding(key, ""))
-
-
-def _hung_up() -> bool:
-    """The terminal went away (its other end closed): writes to it fail or never finish."""
-    poll = select.poll()
-    for fd in (0, 1, 2):  # not `isatty()`: a hung-up terminal is no longer a tty to it
-        poll.register(fd, select.POLLOUT)
-    return any(events & (select.POLLHUP | select.POLLERR) for _, events in poll.poll(0))
 
 
 def _is_digit(binding: BindingType) -> bool:

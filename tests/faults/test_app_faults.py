@@ -186,6 +186,52 @@ async def test_marks_refused_by_a_full_disk_are_not_shown(small_mount: Path) -> 
     store.close()
 
 
+@settings(
+    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=st.lists(
+        st.tuples(st.sampled_from(["m", "s", "enter", "n", "j", "k", "escape"]), st.booleans()),
+        min_size=1,
+        max_size=14,
+    )
+)
+def test_any_keys_with_any_refused_writes_leave_the_screen_as_stored(
+    quick_store: Store, steps: list[tuple[str, bool]]
+) -> None:
+    refusals = iter([refuse for _, refuse in steps])
+    real_set_flag = quick_store.set_flag
+
+    def set_flag(article_id: int, flag: str, value: bool) -> None:
+        if next(refusals, False):
+            from newsreader.store.engine import StoreError
+
+            raise StoreError("the store stayed busy; try again")
+        real_set_flag(article_id, flag, value)  # type: ignore[arg-type]
+
+    async def run() -> None:
+        app = make_app(quick_store)
+        quick_store.set_flag = set_flag  # type: ignore[method-assign]
+        try:
+            async with app.run_test(size=SIZE) as pilot:
+                await settle(pilot)
+                await pilot.press(*[key for key, _ in steps])  # as fast as keys come
+                await settle(pilot)
+                for article_id in app.article_list.ids:
+                    row = app.article_list.row(article_id)
+                    if row is not None:
+                        stored = stored_flags(quick_store, article_id)
+                        assert (row.is_read, row.is_starred) == stored
+                pane = app.article_pane.article
+                if pane is not None:
+                    assert (pane.is_read, pane.is_starred) == stored_flags(quick_store, pane.id)
+                assert app.status == status_of(quick_store)
+        finally:
+            del quick_store.set_flag
+
+    asyncio.run(run())
+
+
 # -- 3. every key after / is the search bar's -----------------------------------------
 
 
