@@ -706,12 +706,11 @@ class NewsReaderApp(App[None]):
     ) -> None:
         shown = self.article_pane.article
         if shown is not None and shown.id == article_id:
-            changed = replace(
-                shown,
-                is_read=shown.is_read if is_read is None else is_read,
-                is_starred=shown.is_starred if is_starred is None else is_starred,
-            )
-            self.article_pane.show_article(changed, self.article_pane.terms)
+            read = shown.is_read if is_read is None else is_read
+            starred = shown.is_starred if is_starred is None else is_starred
+            if (read, starred) != (shown.is_read, shown.is_starred):  # else keep its scroll
+                changed = replace(shown, is_read=read, is_starred=starred)
+                self.article_pane.show_article(changed, self.article_pane.terms)
 
     # -- actions -----------------------------------------------------------------------
 

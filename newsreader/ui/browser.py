@@ -16,6 +16,8 @@ import threading
 
 from newsreader.ui.links import is_web_link
 
+FAILS_WITHIN = 1.0
+"""Seconds within which a browser command that could not open the link has said so."""
 NO_BROWSER = "no web browser to open it here (no display, and $BROWSER is not set); y copies it"
 
 
@@ -44,7 +46,8 @@ def browser_command(url: str) -> list[str] | None:
 
 
 def open_detached(url: str) -> str | None:
-    """Start a browser on `url` without waiting for it: None once started, else why not."""
+    """Start a browser on `url`, detached: None once started, else why not. Blocks up to
+    `FAILS_WITHIN` seconds (call it from a thread), never for as long as the browser runs."""
     if not is_web_link(url):
         return "only http and https links are opened"
     argv = browser_command(url)
@@ -61,6 +64,12 @@ def open_detached(url: str) -> str | None:
         )
     except OSError as error:
         return f"{os.path.basename(argv[0])} could not be started ({error.strerror or error})"
-    # Reaped by a thread of its own: a browser run directly lives as long as its window.
-    threading.Thread(target=process.wait, daemon=True).start()
+    try:  # an opener that fails (no handler, no terminal for a text browser) fails at once
+        status = process.wait(timeout=FAILS_WITHIN)
+    except subprocess.TimeoutExpired:
+        # Reaped by a thread of its own: a browser run directly lives as long as its window.
+        threading.Thread(target=process.wait, daemon=True).start()
+        return None
+    if status != 0:
+        return f"{os.path.basename(argv[0])} could not open it (it stopped with status {status})"
     return None

@@ -372,6 +372,20 @@ async def test_with_no_browser_the_notice_says_so(
         assert any("no web browser" in n for n in said), said
 
 
+async def test_a_browser_command_that_fails_is_said(
+    linked: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BROWSER", "false")  # found, starts, and fails at once
+    app = make_app(linked)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        said = notices(app)
+        assert not any(n.startswith("Opening") for n in said), said
+        assert any("false could not open it" in n for n in said), said
+
+
 @given(url=st.text(max_size=40) | st.sampled_from(["file:///etc/passwd", "javascript:x()"]))
 @settings(max_examples=200, deadline=None)
 def test_only_web_links_reach_a_browser(url: str) -> None:
