@@ -451,6 +451,31 @@ async def test_an_unusable_store_is_said_in_one_line_and_the_app_ends(
     assert said in error
 
 
+async def test_a_store_damaged_past_its_header_is_said(tmp_path: Path) -> None:
+    """It opens (its schema and meta pages are whole) but its articles cannot be listed: the
+    app used to sit on "loading…" under a notice naming an exception."""
+    path = tmp_path / "store.db"
+    store = Store(f"sqlite:///{path}")
+    seed(store)
+    store.add(numbered_drafts(200))
+    store.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        pages = [
+            row[0]
+            for row in conn.execute(
+                "SELECT rootpage FROM sqlite_master WHERE tbl_name = 'article' AND rootpage > 0"
+            )
+        ]
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+    with path.open("r+b") as file:
+        for page in pages:
+            file.seek((page - 1) * size)
+            file.write(b"\xa5" * size)
+    error = await ends_with(f"sqlite:///{path}", prefs=tmp_path / "p.toml")
+    assert "damaged" in error and "newsreader doctor" in error
+
+
 async def test_a_read_only_folder_is_said(tmp_path: Path, small_mount: Path) -> None:
     seed_store = Store(f"sqlite:///{small_mount}/store.db")
     seed(seed_store)
