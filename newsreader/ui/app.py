@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import queue
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -40,6 +38,7 @@ if TYPE_CHECKING:
 from newsreader.store.views import ArticleRow, ArticleView, Counts
 from newsreader.ui.browser import open_detached
 from newsreader.ui.commands import ReaderCommands
+from newsreader.ui.flags import Flag, FlagWriter, Saved
 from newsreader.ui.lifecycle import describe, end_on_signals
 from newsreader.ui.links import is_web_link, numbered_links, scheme_of
 from newsreader.ui.screens.feeds import FeedsScreen
@@ -71,13 +70,6 @@ PANE_DELAY = 0.12
 """Seconds of typing pause before the article pane follows the search results."""
 
 View = Literal["all", "unread", "starred"]
-Flag = Literal["is_read", "is_starred"]
-_FLAG_WORDS = {
-    ("is_read", True): "mark it read",
-    ("is_read", False): "mark it unread",
-    ("is_starred", True): "star it",
-    ("is_starred", False): "unstar it",
-}
 VIEW_FILTERS: dict[View, Filters] = {
     "all": Filters(),
     "unread": Filters(states=frozenset({"unread"})),
@@ -205,24 +197,9 @@ class NewsReaderApp(App[None]):
             self.article = article
 
     class FlagSaved(Message):
-        """A read/star write finished: the row as the store now has it, and why it failed."""
-
-        def __init__(
-            self,
-            article_id: int,
-            flag: Flag,
-            value: bool,
-            row: ArticleRow | None,
-            counts: Counts | None,
-            error: str | None,
-        ) -> None:
+        def __init__(self, saved: Saved) -> None:
             super().__init__()
-            self.article_id = article_id
-            self.flag = flag
-            self.value = value
-            self.row = row
-            self.counts = counts
-            self.error = error
+            self.saved = saved
 
     class LinkOpened(Message):
         def __init__(self, url: str, problem: str | None) -> None:
@@ -274,10 +251,7 @@ class NewsReaderApp(App[None]):
         """Where to open the store, when none was given: opened in a worker after the first
         frame, so the window appears before SQLAlchemy has even been imported."""
         self._pane_timer: Timer | None = None
-        self._writes: queue.SimpleQueue[tuple[int, Flag, bool]] = queue.SimpleQueue()
-        self._write_lock = threading.Lock()
-        self._unsaved: Counter[int] = Counter()
-        """Flag writes per article not yet answered by the store."""
+        self._flags = FlagWriter(self._describe)
         self.error: str | None = None
         """Why the app gave up (the store could not be opened), for the CLI to report."""
         self.all_ids: list[int] | None = None
@@ -499,48 +473,22 @@ class NewsReaderApp(App[None]):
         """Show the change at once and queue its write; the store's answer (`FlagSaved`)
         then puts on screen what was saved: the change, or what was there before."""
         self._show_flags(article_id, **{flag: value})
-        self._unsaved[article_id] += 1
-        self._writes.put((article_id, flag, value))
+        self._flags.ask(article_id, flag, value)
         self.save_flags()
 
     @work(thread=True, group="flags", exit_on_error=False)
     def save_flags(self) -> None:
-        """Write the queued flags in the order they were asked for, one worker at a time;
-        each answer reads the row and the counts back after its write."""
-        with self._write_lock:
-            while True:
-                try:
-                    article_id, flag, value = self._writes.get_nowait()
-                except queue.Empty:
-                    return
-                error = None
-                try:
-                    self.store.set_flag(article_id, flag, value)
-                except Exception as failure:
-                    error = self._describe(failure)
-                try:
-                    row = self.store.rows([article_id]).get(article_id)
-                    counts: Counts | None = self.store.counts()
-                except Exception:
-                    row = counts = None
-                self.post_message(self.FlagSaved(article_id, flag, value, row, counts, error))
+        self._flags.drain(self.store, lambda saved: self.post_message(self.FlagSaved(saved)))
 
     @on(FlagSaved)
     def _flag_saved(self, message: FlagSaved) -> None:
-        article_id = message.article_id
-        self._unsaved[article_id] -= 1
-        if message.error:
-            what = _FLAG_WORDS[(message.flag, message.value)]
-            self.notify(f"Could not {what}: {message.error}", severity="error", markup=False)
-        if self._unsaved[article_id] <= 0:  # the last write asked for: show what is stored
-            del self._unsaved[article_id]
-            if message.row is not None:
-                row = message.row
-                self._show_flags(article_id, is_read=row.is_read, is_starred=row.is_starred)
-            elif message.error:
-                self._show_flags(article_id, **{message.flag: not message.value})
-        if message.counts is not None:
-            self.counts = message.counts
+        saved = message.saved
+        if saved.notice:
+            self.notify(saved.notice, severity="error", markup=False)
+        if self._flags.settle(saved):
+            self._show_flags(saved.article_id, **saved.shown())
+        if saved.counts is not None:
+            self.counts = saved.counts
             self._refresh_status()
 
     def _show_flags(
