@@ -9,6 +9,7 @@ tiny TOML writer: the values are only strings, booleans and integers.
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
@@ -18,6 +19,8 @@ SORTS: Final = ("newest", "oldest", "source", "title")
 """The list orders, in the order the sort key steps through them."""
 MIN_LIST_WIDTH: Final = 30
 MAX_LIST_WIDTH: Final = 100
+MAX_BYTES: Final = 64 * 1024
+"""A preferences file is a few lines: anything bigger is not one (and is not read whole)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +63,19 @@ def read(path: Path) -> tuple[Preferences, str | None]:
     """The preferences in `path`, and why the file could not be read whole (None when it is
     missing or was read cleanly). What could not be read falls back to its default."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        kind = path.stat()
+        if stat.S_ISDIR(kind.st_mode):
+            return Preferences(), f"{path} is a folder, not a file"
+        if not stat.S_ISREG(kind.st_mode):  # a FIFO or a device would block or never end
+            return Preferences(), f"{path} is not a regular file"
+        if kind.st_size > MAX_BYTES:
+            return (
+                Preferences(),
+                f"{path} is too big for a preferences file ({kind.st_size:,} bytes)",
+            )
+        text = path.read_bytes()[:MAX_BYTES].decode("utf-8")
     except FileNotFoundError:
         return Preferences(), None
-    except IsADirectoryError:
-        return Preferences(), f"{path} is a folder, not a file"
     except OSError as error:
         return Preferences(), f"{path} cannot be read ({error.strerror or error})"
     except UnicodeDecodeError as error:

@@ -102,6 +102,17 @@ def test_a_folder_in_its_place_is_said_and_left(tmp_path: Path) -> None:
     assert path.is_dir()
 
 
+def test_a_fifo_or_a_huge_file_is_said_and_left(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    assert read(fifo) == (Preferences(), f"{fifo} is not a regular file")  # no writer: no wait
+    with pytest.raises(PreferencesError):
+        save(Preferences(), fifo)
+    huge = tmp_path / "huge.toml"
+    huge.write_bytes(b"# " + b"x" * 100_000 + b"\n")
+    assert "too big" in (read(huge)[1] or "")
+
+
 def test_an_unreadable_file_is_said_and_left(tmp_path: Path) -> None:
     path = tmp_path / "preferences.toml"
     path.write_text('sort = "oldest"\n')
