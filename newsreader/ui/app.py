@@ -81,7 +81,7 @@ SORT_LABELS = {
     "source": "by source",
     "title": "by title",
 }
-OPEN_PATIENCE = 5.0
+OPEN_PATIENCE = 3.0
 """Seconds the store may take to open before the app says it is still waiting."""
 LINK_DIGIT_DELAY = 0.8
 """Seconds to type the second digit of a link number ([10] and on)."""
