@@ -1,8 +1,9 @@
 """The reader's preferences: a small TOML file in the config dir, read at start.
 
 Anything missing or not understood in the file falls back to its default (a hand-edited
-file never stops the app from opening). Written with a tiny TOML writer: the values are
-only strings, booleans and integers.
+file never stops the app from opening), and the reason is kept: a file that could not be
+read whole is a person's work in progress, so `save` leaves it untouched. Written with a
+tiny TOML writer: the values are only strings, booleans and integers.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ SORTS: Final = ("newest", "oldest", "source", "title")
 """The list orders, in the order the sort key steps through them."""
 MIN_LIST_WIDTH: Final = 30
 MAX_LIST_WIDTH: Final = 100
+MAX_BYTES: Final = 64 * 1024
+"""A preferences file is a few lines: anything bigger is not one (and is not read whole)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,23 +51,65 @@ def validated(prefs: Preferences) -> Preferences:
     )
 
 
+class PreferencesError(Exception):
+    """The file could not be read whole, so it is not written: one line naming it and why."""
+
+
+_TYPE_NAMES = {bool: "true or false", int: "a whole number", str: "a quoted string"}
+
+
+def read(path: Path) -> tuple[Preferences, str | None]:
+    """The preferences in `path`, and why the file could not be read whole (None when it is
+    missing or was read cleanly). What could not be read falls back to its default."""
+    from newsreader.ingest.draft import IngestError
+    from newsreader.ingest.local import read_local  # regular files only, capped, never blocks
+
+    if not os.path.lexists(path):
+        return Preferences(), None
+    try:
+        text = read_local(path, cap=MAX_BYTES).decode("utf-8")
+    except IngestError as error:
+        return Preferences(), f"{path} cannot be read: {error}"
+    except UnicodeDecodeError as error:
+        return Preferences(), f"{path} is not UTF-8 text (byte {error.start + 1})"
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return Preferences(), f"{path} is not valid TOML: {' '.join(str(error).split())}"
+    default = Preferences()
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    known = {field.name for field in fields(Preferences)}
+    problems += [
+        f"unknown setting {key!r:.40}{_line(text, key)}" for key in data if key not in known
+    ]
+    for name in known & data.keys():
+        value, wanted = data[name], type(getattr(default, name))
+        # bool is an int: compare exact types, so `list_width = true` is not 1.
+        if type(value) is not wanted:
+            problems.append(f"{name}{_line(text, name)} should be {_TYPE_NAMES[wanted]}")
+            continue
+        values[name] = value
+    prefs = validated(Preferences(**values))
+    problems += [
+        f"{name}{_line(text, name)} = {values[name]!r:.40} is out of range"
+        for name in values
+        if getattr(prefs, name) != values[name]
+    ]
+    return prefs, f"{path}: {'; '.join(sorted(problems))}" if problems else None
+
+
+def _line(text: str, key: str) -> str:
+    """` (line n)` where `key` is set, for a message; empty when it cannot be found."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.split("=", 1)[0].strip().strip("\"'") == key:
+            return f" (line {number})"
+    return ""
+
+
 def load(path: Path) -> Preferences:
     """The preferences in `path`; defaults for a missing or unreadable file or value."""
-    from newsreader.ingest.draft import IngestError
-    from newsreader.ingest.local import read_local  # regular files only, capped
-
-    try:
-        data = tomllib.loads(read_local(path, cap=2**20).decode("utf-8"))
-    except (IngestError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return Preferences()
-    values: dict[str, Any] = {}
-    for field in fields(Preferences):
-        value = data.get(field.name)
-        default = getattr(Preferences(), field.name)
-        # bool is an int: compare exact types, so `list_width = true` is not 1.
-        if value is not None and type(value) is type(default):
-            values[field.name] = value
-    return validated(Preferences(**values))
+    return read(path)[0]
 
 
 def dumps(prefs: Preferences) -> str:
@@ -89,8 +134,22 @@ def _toml_value(value: object) -> str:
 
 
 def save(prefs: Preferences, path: Path) -> None:
-    """Write atomically: a crash mid-write leaves the old file, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(dumps(prefs), encoding="utf-8")
-    os.replace(temporary, path)
+    """Write atomically: a crash mid-write leaves the old file, never half of one.
+
+    The file is read again first: one that cannot be read whole (a person's edit in
+    progress, made before the app started or while it ran) raises `PreferencesError` and is
+    left as it is. A symlinked file is written where the link points.
+    """
+    if (problem := read(path)[1]) is not None:
+        raise PreferencesError(problem)
+    target = path.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("w", encoding="utf-8") as file:
+            file.write(dumps(prefs))
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)

@@ -200,7 +200,7 @@ class Store:
     def set_flag(
         self, article_id: int, flag: Literal["is_read", "is_starred"], value: bool
     ) -> None:
-        with self.writing() as conn:
+        with translated(self.url), self.writing() as conn:
             conn.execute(update(_article).where(_c.id == article_id).values({flag: value}))
         self._state_changed()
 

@@ -7,13 +7,17 @@ shown as soon as the ids arrive; the search vocabulary is warmed after that firs
 
 from __future__ import annotations
 
+import asyncio
 import gc
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -32,7 +36,10 @@ if TYPE_CHECKING:
     from newsreader.refresh import Outcome
     from newsreader.store.store import Order, Store
 from newsreader.store.views import ArticleRow, ArticleView, Counts
+from newsreader.ui.browser import open_detached
 from newsreader.ui.commands import ReaderCommands
+from newsreader.ui.flags import Flag, FlagWriter, Saved
+from newsreader.ui.lifecycle import describe, end_on_signals
 from newsreader.ui.links import is_web_link, numbered_links, scheme_of
 from newsreader.ui.screens.feeds import FeedsScreen
 from newsreader.ui.screens.help import HelpScreen, KeyRow, Section
@@ -74,6 +81,8 @@ SORT_LABELS = {
     "source": "by source",
     "title": "by title",
 }
+OPEN_PATIENCE = 3.0
+"""Seconds the store may take to open before the app says it is still waiting."""
 LINK_DIGIT_DELAY = 0.8
 """Seconds to type the second digit of a link number ([10] and on)."""
 WIDTH_STEP = 4
@@ -129,7 +138,9 @@ class NewsReaderApp(App[None]):
     COMMANDS = App.COMMANDS | {ReaderCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", tooltip="Quit newsreader"),
-        Binding("slash", "focus_search", "Search", tooltip="Search: typos are fine"),
+        # A priority binding runs as the app takes the key off its queue, before it hands the
+        # next keys on: keys typed (or pasted) right after `/` go to the search bar.
+        Binding("slash", "focus_search", "Search", tooltip="Search: typos are fine", priority=True),
         Binding("question_mark", "help", "Keys", tooltip="This list of keys"),
         Binding(
             "escape",
@@ -161,11 +172,6 @@ class NewsReaderApp(App[None]):
             """(view, sort) it was loaded for: a stale answer is dropped."""
             self.keep = keep
 
-    class CountsChanged(Message):
-        def __init__(self, counts: Counts) -> None:
-            super().__init__()
-            self.counts = counts
-
     class SearchFinished(Message):
         """A search result, with its first page of rows so the list paints at once."""
 
@@ -190,6 +196,25 @@ class NewsReaderApp(App[None]):
             self.article_id = article_id
             self.article = article
 
+    class FlagSaved(Message):
+        def __init__(self, saved: Saved) -> None:
+            super().__init__()
+            self.saved = saved
+
+    class LinkOpened(Message):
+        def __init__(self, url: str, problem: str | None) -> None:
+            super().__init__()
+            self.url = url
+            self.problem = problem
+
+    class StoreSlow(Message):
+        """The store is slow to open: being upgraded, or not answering (`name`)."""
+
+        def __init__(self, name: str, *, upgrading: bool = False) -> None:
+            super().__init__()
+            self.name = name
+            self.upgrading = upgrading
+
     class StoreOpened(Message):
         """The store is open (and seeded): the list can be filled."""
 
@@ -204,15 +229,20 @@ class NewsReaderApp(App[None]):
         db_url: str | None = None,
         prefs: Preferences | None = None,
         prefs_path: Path | None = None,
+        prefs_problem: str | None = None,
     ) -> None:
         super().__init__()
         self.prefs_path = prefs_path
         """Where preferences are saved when they change (None: not saved)."""
+        self._prefs_problem = prefs_problem
+        """Why the preferences file could not be read whole: said once, and it is not saved."""
         self.prefs = prefs or Preferences()
         self.view: View = "all"
         self.counts: Counts | None = None
         """Articles, unread and starred in the whole store (None until first counted)."""
         self._restored = False
+        self._upgrading_said = False
+        self._restore_signals: Callable[[], None] = lambda: None
         self._ended = False
         self._link_digits = ""
         self._link_timer: Timer | None = None
@@ -221,6 +251,7 @@ class NewsReaderApp(App[None]):
         """Where to open the store, when none was given: opened in a worker after the first
         frame, so the window appears before SQLAlchemy has even been imported."""
         self._pane_timer: Timer | None = None
+        self._flags = FlagWriter(self._describe)
         self.error: str | None = None
         """Why the app gave up (the store could not be opened), for the CLI to report."""
         self.all_ids: list[int] | None = None
@@ -260,7 +291,10 @@ class NewsReaderApp(App[None]):
             self.theme = self.prefs.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._apply_width()
+        if self._prefs_problem:
+            self._prefs_not_saved(self._prefs_problem)
         articles.focus()
+        self._exit_on_signals()
         if self._store is None:
             self.open_store()
         else:
@@ -296,27 +330,79 @@ class NewsReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="store", exit_on_error=False)
     def open_store(self) -> None:
+        """Open (and seed) the store in a daemon thread, and wait for it here.
+
+        A server that never answers would hold a worker thread forever, and Python waits for
+        those at exit: `q` cleared the screen, then the process hung. Waiting here instead,
+        the worker ends when the app does (the daemon thread is dropped), and says once when
+        the store is slow to answer, so "loading…" never stands alone with no way out.
+        """
         from newsreader import paths
+        from newsreader.store.errors import store_name
+
+        url = self.db_url = self.db_url or paths.db_url()
+        worker = get_current_worker()
+        outcome: list[Store | BaseException] = []
+        opener = threading.Thread(target=self._open, args=(url, outcome), daemon=True)
+        opener.start()
+        patience: float | None = time.monotonic() + OPEN_PATIENCE
+        while opener.is_alive() and not worker.is_cancelled:
+            opener.join(0.1)
+            if patience is not None and time.monotonic() > patience and opener.is_alive():
+                self.post_message(self.StoreSlow(store_name(url)))
+                patience = None
+        if worker.is_cancelled or not outcome:
+            return
+        if isinstance(outcome[0], BaseException):
+            self.call_from_thread(self._give_up, self._describe(outcome[0]))
+        else:
+            self.post_message(self.StoreOpened(outcome[0]))
+
+    def _open(self, url: str, outcome: list[Store | BaseException]) -> None:
         from newsreader.importer import seed
-        from newsreader.store.engine import StoreError
         from newsreader.store.store import Store
 
+        def upgrading() -> None:
+            self.post_message(self.StoreSlow("", upgrading=True))
+
         try:
-            store = Store(
-                self.db_url or paths.db_url(),
-                on_upgrade=lambda: self.call_from_thread(
-                    self.notify, "Upgrading the store to this version, once…", timeout=30
-                ),
-            )
+            store = Store(url, on_upgrade=upgrading)
             seed(store)
-        except StoreError as error:
-            self.call_from_thread(self._give_up, str(error))
-            return
-        self.post_message(self.StoreOpened(store))
+        except Exception as error:  # whatever it is, the app must not sit on "loading…"
+            outcome.append(error)
+        else:
+            outcome.append(store)
+
+    @on(StoreSlow)
+    def _store_slow(self, message: StoreSlow) -> None:
+        if message.upgrading:
+            self.notify("Upgrading the store to this version, once…", timeout=30)
+        elif self._store is None and not self._upgrading_said:
+            self.status = "opening the store… · q quits"
+            self.notify(
+                f"The store {message.name} has not answered for {OPEN_PATIENCE:g} s; "
+                "still trying (q quits).",
+                severity="warning",
+                markup=False,
+                timeout=30,
+            )
+        self._upgrading_said = self._upgrading_said or message.upgrading
 
     def _give_up(self, error: str) -> None:
         self.error = error
         self.exit(return_code=1)
+
+    def _describe(self, error: BaseException) -> str:
+        return describe(error, self._store.url if self._store is not None else self.db_url or "")
+
+    def _exit_on_signals(self) -> None:
+        """SIGTERM and SIGHUP end the app as `q` does: the terminal is put back as it was
+        (alt screen off, cursor shown, mouse reporting off), nothing is left half-done."""
+        if not self.is_headless:  # tests run in the test runner's process: not its signals
+            loop = asyncio.get_running_loop()
+            self._restore_signals = end_on_signals(
+                lambda: loop.call_soon_threadsafe(self.call_later, self.action_quit)
+            )
 
     @on(StoreOpened)
     def _store_opened(self, message: StoreOpened) -> None:
@@ -354,6 +440,7 @@ class NewsReaderApp(App[None]):
 
     def on_unmount(self) -> None:
         self._ended = True  # a warm-up still running must not freeze what is garbage now
+        self._restore_signals()  # once the app is gone, signals act as they did before
         gc.unfreeze()  # what the app held is garbage now (in tests, before the next app)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
@@ -386,17 +473,33 @@ class NewsReaderApp(App[None]):
         if not get_current_worker().is_cancelled:
             self.post_message(self.ArticleLoaded(article_id, article))
 
-    @work(thread=True, group="flags", exit_on_error=False)
-    def save_read(self, article_id: int) -> None:
-        self.store.set_flag(article_id, "is_read", True)
-        self.post_message(self.CountsChanged(self.store.counts()))
+    def _write_flag(self, article_id: int, flag: Flag, value: bool) -> None:
+        """Show the change at once and queue its write; the store's answer (`FlagSaved`)
+        then puts on screen what was saved: the change, or what was there before."""
+        self._show_flags(article_id, **{flag: value})
+        self._flags.ask(article_id, flag, value)
+        self.save_flags()
 
     @work(thread=True, group="flags", exit_on_error=False)
-    def save_flag(
-        self, article_id: int, flag: Literal["is_read", "is_starred"], value: bool
+    def save_flags(self) -> None:
+        self._flags.drain(self.store, lambda saved: self.post_message(self.FlagSaved(saved)))
+
+    @on(FlagSaved)
+    def _flag_saved(self, message: FlagSaved) -> None:
+        saved = message.saved
+        if saved.notice:
+            self.notify(saved.notice, severity="error", markup=False)
+        if self._flags.settle(saved):
+            self._show_flags(saved.article_id, **saved.shown())
+        if saved.counts is not None:
+            self.counts = saved.counts
+            self._refresh_status()
+
+    def _show_flags(
+        self, article_id: int, *, is_read: bool | None = None, is_starred: bool | None = None
     ) -> None:
-        self.store.set_flag(article_id, flag, value)
-        self.post_message(self.CountsChanged(self.store.counts()))
+        self.article_list.set_flags(article_id, is_read=is_read, is_starred=is_starred)
+        self._pane_flags(article_id, is_read=is_read, is_starred=is_starred)
 
     def load_stats(self) -> Stats:
         """For the stats screen's worker: a thread, never the event loop."""
@@ -404,14 +507,16 @@ class NewsReaderApp(App[None]):
         return Stats(store.counts(), store.per_day(), store.source_stats())
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A failed worker is reported, not swallowed (markup off: errors may quote text)."""
-        if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            self.notify(
-                f"{event.worker.group} failed: {type(error).__name__}: {error}",
-                severity="error",
-                markup=False,
-            )
+        """A failed worker is reported in words, not swallowed (markup off: errors may quote
+        text). Before the first list there is nothing to show: the app gives up, in words,
+        rather than sit on "loading…"."""
+        if event.state != WorkerState.ERROR or event.worker.error is None:
+            return
+        reason = self._describe(event.worker.error)
+        if event.worker.group in ("store", "ids") and not self._restored:
+            self._give_up(reason)
+        else:
+            self.notify(f"{event.worker.group} failed: {reason}", severity="error", markup=False)
 
     # -- results -----------------------------------------------------------------------
 
@@ -430,11 +535,6 @@ class NewsReaderApp(App[None]):
             self.article_list.show(message.ids, rows=message.rows, keep=message.keep)
         if first:
             self.call_after_refresh(self.warm_index)
-
-    @on(CountsChanged)
-    def _counts_changed(self, message: CountsChanged) -> None:
-        self.counts = message.counts
-        self._refresh_status()
 
     @on(SearchBar.Changed, "#search")
     def _search_changed(self, event: SearchBar.Changed) -> None:
@@ -551,21 +651,18 @@ class NewsReaderApp(App[None]):
             return
         row = self.article_list.row(article_id)
         if row is None or not row.is_read:
-            self.article_list.mark_read(article_id)
-            self._pane_flags(article_id, is_read=True)
-            self.save_read(article_id)
+            self._write_flag(article_id, "is_read", True)
 
     def _pane_flags(
         self, article_id: int, *, is_read: bool | None = None, is_starred: bool | None = None
     ) -> None:
         shown = self.article_pane.article
         if shown is not None and shown.id == article_id:
-            changed = replace(
-                shown,
-                is_read=shown.is_read if is_read is None else is_read,
-                is_starred=shown.is_starred if is_starred is None else is_starred,
-            )
-            self.article_pane.show_article(changed, self.article_pane.terms)
+            read = shown.is_read if is_read is None else is_read
+            starred = shown.is_starred if is_starred is None else is_starred
+            if (read, starred) != (shown.is_read, shown.is_starred):  # else keep its scroll
+                changed = replace(shown, is_read=read, is_starred=starred)
+                self.article_pane.show_article(changed, self.article_pane.terms)
 
     # -- actions -----------------------------------------------------------------------
 
@@ -574,7 +671,11 @@ class NewsReaderApp(App[None]):
         return not (action in _TYPED_KEYS_ACTIONS and isinstance(self.focused, SearchBar))
 
     def action_focus_search(self) -> None:
-        self.search_bar.focus()
+        """Focus moves now, not after the keys already queued (`Widget.focus` waits for
+        them): with the priority binding, every key after `/` is the search bar's."""
+        if self.screen is not self.screen_stack[0]:
+            raise SkipAction()  # `/` on a dialog (palette, help, feeds) is that dialog's
+        self.screen.set_focus(self.search_bar)
 
     def action_focus_list(self) -> None:
         self.article_list.focus()
@@ -637,15 +738,11 @@ class NewsReaderApp(App[None]):
 
     def action_toggle_read(self) -> None:
         if (row := self._flag_target()) is not None:
-            self.article_list.set_flags(row.id, is_read=not row.is_read)
-            self._pane_flags(row.id, is_read=not row.is_read)
-            self.save_flag(row.id, "is_read", not row.is_read)
+            self._write_flag(row.id, "is_read", not row.is_read)
 
     def action_toggle_star(self) -> None:
         if (row := self._flag_target()) is not None:
-            self.article_list.set_flags(row.id, is_starred=not row.is_starred)
-            self._pane_flags(row.id, is_starred=not row.is_starred)
-            self.save_flag(row.id, "is_starred", not row.is_starred)
+            self._write_flag(row.id, "is_starred", not row.is_starred)
 
     def action_view(self, view: View) -> None:
         """Show only unread (or starred) articles; the same key again shows them all.
@@ -710,7 +807,6 @@ class NewsReaderApp(App[None]):
         article = self._current_article()
         if article is not None and (url := self._web_link(article.url, "link")):
             self.open_url(url)
-            self.notify(f"Opening {url}", markup=False, timeout=3)
 
     def action_copy_link(self) -> None:
         article = self._current_article()
@@ -729,7 +825,22 @@ class NewsReaderApp(App[None]):
             return
         if url := self._web_link(links[number], f"link [{number}]"):
             self.open_url(url)
-            self.notify(f"Opening [{number}] {url}", markup=False, timeout=3)
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """In a browser started detached, from a worker: the app never waits for it."""
+        self.launch_browser(url)
+
+    @work(thread=True, group="browser", exit_on_error=False)
+    def launch_browser(self, url: str) -> None:
+        self.post_message(self.LinkOpened(url, open_detached(url)))
+
+    @on(LinkOpened)
+    def _link_opened(self, message: LinkOpened) -> None:
+        url = literal_line(message.url).plain
+        if message.problem is None:
+            self.notify(f"Opening {url}", markup=False, timeout=3)
+        else:
+            self.notify(f"Not opened: {message.problem}.", severity="warning", markup=False)
 
     def action_link_digit(self, digit: int) -> None:
         """Digits while reading open a numbered link: at once when the article has fewer
@@ -760,12 +871,25 @@ class NewsReaderApp(App[None]):
             return
         try:
             preferences.save(self.prefs, self.prefs_path)
+        except preferences.PreferencesError as error:
+            if str(error) != self._prefs_problem:  # said once per reason
+                self._prefs_not_saved(str(error))
         except OSError as error:
             self.notify(
-                f"Cannot save preferences: {error.strerror or error}",
+                f"Cannot save preferences to {self.prefs_path}: {error.strerror or error}",
                 severity="error",
                 markup=False,
             )
+
+    def _prefs_not_saved(self, problem: str) -> None:
+        self._prefs_problem = problem
+        self.notify(
+            f"Preferences: {literal_line(problem).plain}. Using defaults for that; the file "
+            "is left as it is (changes are not saved until it is fixed).",
+            severity="warning",
+            markup=False,
+            timeout=10,
+        )
 
     def _theme_changed(self, theme: object) -> None:
         if self.theme != self.prefs.theme:
@@ -962,7 +1086,8 @@ def make_app(
     default) and saved back there when they change.
     """
     path = prefs_path or paths.preferences_path()
-    return NewsReaderApp(store, db_url=db_url, prefs=preferences.load(path), prefs_path=path)
+    prefs, problem = preferences.read(path)
+    return NewsReaderApp(store, db_url=db_url, prefs=prefs, prefs_path=path, prefs_problem=problem)
 
 
 __all__: Sequence[str] = ["NewsReaderApp", "make_app"]

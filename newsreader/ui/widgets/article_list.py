@@ -209,13 +209,11 @@ class ArticleList(ScrollView, can_focus=True):
         self.post_message(self.Updated(self, query, len(ids)))
         self.post_message(self.Highlighted(self, self.highlighted_id))
 
-    def mark_read(self, article_id: int, read: bool = True) -> None:
-        self.set_flags(article_id, is_read=read)
-
     def set_flags(
         self, article_id: int, *, is_read: bool | None = None, is_starred: bool | None = None
     ) -> ArticleRow | None:
-        """Show a changed read or starred state at once (the store is written elsewhere)."""
+        """Show a read or starred state: at once when asked, then as the store saved it (the
+        app writes the store and calls this again with what it read back)."""
         row = self._rows.get(article_id)
         if row is None:
             return None
