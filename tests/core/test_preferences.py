@@ -96,7 +96,10 @@ def test_a_folder_in_its_place_is_said_and_left(tmp_path: Path) -> None:
     path = tmp_path / "preferences.toml"
     path.mkdir()
     prefs, problem = read(path)
-    assert prefs == Preferences() and problem == f"{path} cannot be read: not a regular file (a folder)"
+    assert (
+        prefs == Preferences()
+        and problem == f"{path} cannot be read: not a regular file (a folder)"
+    )
     with pytest.raises(PreferencesError):
         save(prefs, path)
     assert path.is_dir()
