@@ -91,8 +91,8 @@ def stored_flags(store: Store, article_id: int) -> tuple[bool, bool]:
 
 
 def shown_flags(app: NewsReaderApp, article_id: int) -> tuple[bool, bool]:
-    row = app.article_list.row(article_id)
-    pane = app.article_pane.article
+    row = app.reader.article_list.row(article_id)
+    pane = app.reader.article_pane.article
     assert row is not None and pane is not None and pane.id == article_id
     assert (pane.is_read, pane.is_starred) == (row.is_read, row.is_starred)
     return row.is_read, row.is_starred
@@ -104,18 +104,18 @@ def status_of(store: Store) -> str:
 
 
 async def check_refused_writes(app: NewsReaderApp, store: Store, pilot: object) -> None:
-    first = app.article_list.highlighted_id
+    first = app.reader.article_list.highlighted_id
     assert first is not None
     for key in ("m", "s", "enter", "n"):  # toggle read, star, open (read), step (read)
         await pilot.press(key)  # type: ignore[attr-defined]
         await settle(pilot)  # type: ignore[arg-type]
-    for article_id in {first, app.article_list.highlighted_id}:
+    for article_id in {first, app.reader.article_list.highlighted_id}:
         assert article_id is not None
         assert stored_flags(store, article_id) == (False, False)
-        row = app.article_list.row(article_id)
+        row = app.reader.article_list.row(article_id)
         assert row is not None and (row.is_read, row.is_starred) == (False, False)
-    assert shown_flags(app, app.article_list.highlighted_id or 0) == (False, False)
-    assert app.status == status_of(store)
+    assert shown_flags(app, app.reader.article_list.highlighted_id or 0) == (False, False)
+    assert app.reader.status == status_of(store)
     failures = [n for n in notices(app) if n.startswith("Could not")]
     assert {n.split(":")[0] for n in failures} >= {"Could not mark it read", "Could not star it"}
     for notice in failures:
@@ -136,10 +136,10 @@ async def test_marks_refused_by_a_locked_store_are_not_shown(quick_store: Store)
             locker.close()
         await pilot.press("s")  # once the lock is gone, marks are saved and shown
         await settle(pilot)
-        article_id = app.article_list.highlighted_id or 0
+        article_id = app.reader.article_list.highlighted_id or 0
         assert stored_flags(quick_store, article_id)[1] is True
         assert shown_flags(app, article_id)[1] is True
-        assert app.status == status_of(quick_store)
+        assert app.reader.status == status_of(quick_store)
 
 
 @pytest.fixture
@@ -217,15 +217,15 @@ def test_any_keys_with_any_refused_writes_leave_the_screen_as_stored(
                 await settle(pilot)
                 await pilot.press(*[key for key, _ in steps])  # as fast as keys come
                 await settle(pilot)
-                for article_id in app.article_list.ids:
-                    row = app.article_list.row(article_id)
+                for article_id in app.reader.article_list.ids:
+                    row = app.reader.article_list.row(article_id)
                     if row is not None:
                         stored = stored_flags(quick_store, article_id)
                         assert (row.is_read, row.is_starred) == stored
-                pane = app.article_pane.article
+                pane = app.reader.article_pane.article
                 if pane is not None:
                     assert (pane.is_read, pane.is_starred) == stored_flags(quick_store, pane.id)
-                assert app.status == status_of(quick_store)
+                assert app.reader.status == status_of(quick_store)
         finally:
             del quick_store.set_flag
 
@@ -264,9 +264,9 @@ async def test_keys_that_arrive_with_slash_are_typed_into_the_search_bar(
         await settle(pilot)
         assert app.is_running
         assert isinstance(app.focused, SearchBar)
-        assert app.search_bar.value == typed[1:]
+        assert app.reader.search_bar.value == typed[1:]
         assert store_50.counts() == before  # nothing marked or starred
-        assert app.view == "all" and app.sort == "newest"
+        assert app.reader.view == "all" and app.reader.sort == "newest"
 
 
 @settings(
@@ -287,13 +287,13 @@ def test_any_keys_after_slash_are_typed_not_run(store_50: Store, texts: list[str
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             for text in texts:
-                app.article_list.focus()
-                app.search_bar.value = ""
+                app.reader.article_list.focus()
+                app.reader.search_bar.value = ""
                 await settle(pilot)
                 deliver(app, "/" + text)
                 await settle(pilot)
                 assert app.is_running and app.screen is app.screen_stack[0]
-                assert app.search_bar.value == text
+                assert app.reader.search_bar.value == text
         assert store_50.counts() == before
 
     asyncio.run(run())
@@ -348,7 +348,7 @@ async def test_a_browser_that_never_returns_does_not_freeze_the_app(
                 await pilot.pause(0.05)
             await pilot.press("j")
             await settle(pilot)
-            assert app.article_list.cursor == 1  # the app went on at once
+            assert app.reader.article_list.cursor == 1  # the app went on at once
             assert started.read_text() == "https://example.org/2\n"  # still running
             assert any(n.startswith("Opening https://example.org/2") for n in notices(app))
     finally:
@@ -426,7 +426,7 @@ async def ends_with(url: str, *, prefs: Path) -> str:
             await pilot.pause(0.05)
             if not app.is_running:
                 break
-        assert not app.is_running, f"still on {app.status!r} with {notices(app)}"
+        assert not app.is_running, f"still on {app.reader.status!r} with {notices(app)}"
     assert app.return_code == 1 and app.error
     assert "\n" not in app.error
     assert_in_words(app.error)
@@ -510,7 +510,7 @@ async def test_a_server_that_never_answers_is_said_and_q_quits(
             await pilot.pause(0.05)
             if any("has not answered" in n for n in notices(app)):
                 break
-        assert "q quits" in app.status
+        assert "q quits" in app.reader.status
         await pilot.press("q")
     assert not app.is_running  # that the process then ends: test_signals.py, in a terminal
 
@@ -524,3 +524,43 @@ async def test_an_unreachable_server_is_said(tmp_path: Path) -> None:
         f"postgresql+psycopg://nobody@127.0.0.1:{port}/news", prefs=tmp_path / "p.toml"
     )
     assert "127.0.0.1" in error
+
+
+# -- 4. the app ends cleanly whatever is in flight --------------------------------------
+
+
+def test_the_app_handles_none_of_the_reading_views_messages() -> None:
+    """`ScreenStackError: No screens on stack` at exit: an app handler of the list's
+    messages ran after the screen was gone. The reading view's messages are handled by the
+    screen, which stops taking messages when it is removed."""
+    from newsreader.ui import messages
+    from newsreader.ui.widgets.article_list import ArticleList
+
+    reading = {
+        ArticleList.Updated,
+        ArticleList.Highlighted,
+        ArticleList.Opened,
+        SearchBar.Changed,
+        SearchBar.Submitted,
+        messages.IdsLoaded,
+        messages.SearchFinished,
+        messages.ArticleLoaded,
+        messages.FlagSaved,
+    }
+    handled = set(NewsReaderApp._decorated_handlers)
+    assert not handled & reading
+    assert not any(hasattr(NewsReaderApp, message.handler_name) for message in reading), (
+        "an on_* handler of a reading message on the app"
+    )
+
+
+@pytest.mark.parametrize("query", ["orchard", "o", "after:2019-"])
+async def test_quitting_right_after_a_keystroke_ends_cleanly(store_50: Store, query: str) -> None:
+    app = make_app(store_50)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        for key in query:
+            deliver(app, key)
+        app.exit()  # as the benchmark does: the search's answer is still on its way
+    assert app.return_code == 0

@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 from newsreader.ingest import ArticleDraft
-from newsreader.ui.app import PANE_DELAY
+from newsreader.ui.screens.reader import PANE_DELAY
 
 SEED_TITLE = "Turkey, Russia Get Closer, Discuss Joint Production of Defense Systems"
 BASE_DATE = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
@@ -50,13 +50,14 @@ def numbered_drafts(count: int) -> list[ArticleDraft]:
 async def settle(pilot: Pilot[None]) -> None:
     """Wait until no worker runs and the messages they posted are handled."""
     app = pilot.app
+    reader = getattr(app, "reader", None)
     for _ in range(20):
-        if getattr(app, "pane_pending", False):
+        if getattr(reader, "pane_pending", False):
             await pilot.pause(PANE_DELAY)
         await app.workers.wait_for_complete()
         await pilot.pause()
         if not any(worker.is_running for worker in app.workers) and not getattr(
-            app, "pane_pending", False
+            reader, "pane_pending", False
         ):
             await pilot.pause()
             return

@@ -12,6 +12,7 @@ from textual.widgets import Input
 from newsreader.ingest import ArticleDraft
 from newsreader.store.store import Store
 from newsreader.ui.app import NewsReaderApp, make_app
+from newsreader.ui.bindings import help_sections
 from newsreader.ui.screens.help import HelpScreen
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticlePane
@@ -21,17 +22,17 @@ SIZE = (120, 40)
 
 
 def list_text(app: NewsReaderApp) -> str:
-    return region_text(app, app.article_list)
+    return region_text(app, app.reader.article_list)
 
 
 def pane_text(app: NewsReaderApp) -> str:
-    return flat(region_text(app, app.article_pane))
+    return flat(region_text(app, app.reader.article_pane))
 
 
 def highlighted_title(app: NewsReaderApp) -> str:
-    article_id = app.article_list.highlighted_id
+    article_id = app.reader.article_list.highlighted_id
     assert article_id is not None
-    row = app.article_list.row(article_id)
+    row = app.reader.article_list.row(article_id)
     assert row is not None
     return row.title
 
@@ -48,8 +49,8 @@ async def test_launch_shows_the_seed_in_the_list_and_the_pane(seeded_store: Stor
         assert SEED_TITLE in pane
         assert "DESPARDES News Monitor · 2 min read" in pane
         assert "Turkish President Recep Tayyip Erdogan" in pane
-        assert app.status == "1 article · 1 unread · 0 starred"
-        assert app.shown_query == ""
+        assert app.reader.status == "1 article · 1 unread · 0 starred"
+        assert app.reader.shown_query == ""
         assert isinstance(app.focused, ArticleList)
         await pilot.press("enter", "G")  # read it, to the end
         await pilot.pause(0.3)
@@ -60,8 +61,8 @@ async def test_list_keys_move_the_cursor_and_the_pane_follows(store_50: Store) -
     app = make_app(store_50)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        articles = app.article_list
-        assert app.status == "50 articles · 50 unread · 0 starred"
+        articles = app.reader.article_list
+        assert app.reader.status == "50 articles · 50 unread · 0 starred"
 
         await pilot.press("j")
         await settle(pilot)
@@ -122,14 +123,14 @@ async def test_enter_opens_the_article_and_n_p_move_while_reading(store_50: Stor
         await settle(pilot)
         assert isinstance(app.focused, ArticlePane)
         assert "Story 48: " in pane_text(app)
-        assert app.article_list.cursor == 2
+        assert app.reader.article_list.cursor == 2
 
         await pilot.press("p", "p")
         await settle(pilot)
         assert SEED_TITLE in pane_text(app)
 
         # Opening and stepping while reading marks articles read, on screen and in the store.
-        ids = app.article_list.ids
+        ids = app.reader.article_list.ids
         assert store_50.rows([ids[1]])[ids[1]].is_read
         assert store_50.rows([ids[2]])[ids[2]].is_read
         assert not store_50.rows([ids[3]])[ids[3]].is_read
@@ -150,7 +151,7 @@ async def test_space_and_b_page_the_article(seeded_store: Store) -> None:
         await settle(pilot)
         await pilot.press("g", "enter")
         await settle(pilot)
-        pane = app.article_pane
+        pane = app.reader.article_pane
         assert "Long read" in pane_text(app)
         assert pane.scroll_y == 0
         await pilot.press("space")
@@ -187,7 +188,7 @@ async def test_clicking_a_row_selects_it(store_50: Store) -> None:
         # The list has a one-line border; rows are two lines each: row 2 starts at y = 5.
         await pilot.click(ArticleList, offset=(6, 5))
         await settle(pilot)
-        assert app.article_list.cursor == 2
+        assert app.reader.article_list.cursor == 2
         assert "Story 48: " in pane_text(app)
         await pilot.click(ArticleList, offset=(6, 5), times=2)
         await settle(pilot)
@@ -203,24 +204,24 @@ async def test_search_narrows_and_esc_restores_the_full_list(store_50: Store) ->
         assert isinstance(app.focused, Input)
         await pilot.press(*"orchard frst")
         await settle(pilot)
-        assert app.shown_query == "orchard frst"
+        assert app.reader.shown_query == "orchard frst"
         orchard = {n for n in range(1, 50) if n % 8 == 1}  # the stories about orchard frost
-        rows = store_50.rows(app.article_list.ids)
-        assert {rows[i].title for i in app.article_list.ids} == {
+        rows = store_50.rows(app.reader.article_list.ids)
+        assert {rows[i].title for i in app.reader.article_list.ids} == {
             f"Story {n}: orchard frost losses" for n in orchard
         }
         titles = [line for line in list_text(app).splitlines() if "Story" in line]
         assert len(titles) == len(orchard) == 7
-        assert app.status == "7 of 50 · “orchard frst”"
+        assert app.reader.status == "7 of 50 · “orchard frst”"
         updated = [m for m in messages if isinstance(m, ArticleList.Updated)]
         assert updated[-1].query == "orchard frst"
         assert updated[-1].count == 7
 
         await pilot.press("escape")
         await settle(pilot)
-        assert app.shown_query == ""
-        assert app.status == "50 articles · 50 unread · 0 starred"
-        assert len(app.article_list.ids) == 50
+        assert app.reader.shown_query == ""
+        assert app.reader.status == "50 articles · 50 unread · 0 starred"
+        assert len(app.reader.article_list.ids) == 50
         assert SEED_TITLE[:20] in list_text(app)
 
 
@@ -231,8 +232,8 @@ async def test_typo_tolerant_queries_find_the_seed_among_decoys(store_50: Store)
         for query in ("erdgan", "s400", "lockheed martn"):
             await pilot.press("slash", *query)
             await settle(pilot)
-            assert app.shown_query == query
-            assert app.status == f"1 of 50 · “{query}”"
+            assert app.reader.shown_query == query
+            assert app.reader.status == f"1 of 50 · “{query}”"
             assert SEED_TITLE[:30] in list_text(app)
             assert "Story" not in list_text(app)
             assert SEED_TITLE in pane_text(app)
@@ -240,8 +241,8 @@ async def test_typo_tolerant_queries_find_the_seed_among_decoys(store_50: Store)
             await settle(pilot)
             assert isinstance(app.focused, Input)
             await pilot.press("escape")  # then back to the list
-            assert app.shown_query == ""
-            assert len(app.article_list.ids) == 50
+            assert app.reader.shown_query == ""
+            assert len(app.reader.article_list.ids) == 50
 
 
 async def test_matched_terms_are_highlighted_in_the_list_and_the_article(
@@ -264,13 +265,13 @@ async def test_matched_terms_are_highlighted_in_the_list_and_the_article(
                 if s.text == word
             ]
 
-        base_strip = strips[app.article_pane.region.y + 1]
+        base_strip = strips[app.reader.article_pane.region.y + 1]
         base = next(s.style for s in base_strip if s.style is not None)
-        assert styled(app.article_list, "Russia") == [True]
-        assert True in styled(app.article_pane, "Russia")  # title and body
-        assert all(styled(app.article_pane, "Russia"))
+        assert styled(app.reader.article_list, "Russia") == [True]
+        assert True in styled(app.reader.article_pane, "Russia")  # title and body
+        assert all(styled(app.reader.article_pane, "Russia"))
         # Only matched words are highlighted: "Turkey" sits in the same title, unstyled.
-        lr = app.article_list.region
+        lr = app.reader.article_list.region
         title_segments = [
             s
             for strip in strips[lr.y : lr.bottom]
@@ -289,12 +290,12 @@ async def test_no_match_shows_an_empty_state_naming_the_query(store_50: Store) -
         shown = flat(list_text(app))
         assert "No articles match “qwxzv”" in shown
         assert "Esc clears the search" in shown
-        assert app.status == "0 of 50 · “qwxzv”"
-        assert app.shown_query == "qwxzv"
+        assert app.reader.status == "0 of 50 · “qwxzv”"
+        assert app.reader.shown_query == "qwxzv"
         assert "Nothing matches that search." in pane_text(app)
         await pilot.press("escape")
         await settle(pilot)
-        assert len(app.article_list.ids) == 50
+        assert len(app.reader.article_list.ids) == 50
         assert "No articles match" not in list_text(app)
         await pilot.press("escape")  # empty bar: back to the list
         assert isinstance(app.focused, ArticleList)
@@ -308,9 +309,9 @@ async def test_typing_in_the_search_bar_does_not_trigger_keys(seeded_store: Stor
         await settle(pilot)
         assert app.return_code is None
         assert not isinstance(app.screen, HelpScreen)
-        assert app.search_bar.value == "q?gjn/msuSOoy[]"
-        assert app.view == "all" and app.sort == "newest"  # u, S, O did not act
-        assert not seeded_store.rows(app.all_ids or [])[app.all_ids[0]].is_starred  # type: ignore[index]
+        assert app.reader.search_bar.value == "q?gjn/msuSOoy[]"
+        assert app.reader.view == "all" and app.reader.sort == "newest"  # u, S, O did not act
+        assert not seeded_store.rows(app.reader.all_ids or [])[app.reader.all_ids[0]].is_starred  # type: ignore[index]
 
 
 async def test_help_lists_every_binding_and_closes(seeded_store: Store) -> None:
@@ -321,7 +322,7 @@ async def test_help_lists_every_binding_and_closes(seeded_store: Store) -> None:
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         text = flat("\n".join(_screen(app)))
-        for _section, rows in app.key_sections():
+        for _section, rows in help_sections(app):
             for keys, what in rows:
                 assert flat(f"{keys} {what}") in text, (keys, what)
         for expected in (
@@ -371,7 +372,7 @@ async def test_palette_offers_the_apps_commands(store_50: Store) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert not isinstance(app.screen, CommandPalette)
-        assert app.article_list.cursor == 49
+        assert app.reader.article_list.cursor == 49
 
         await pilot.press("ctrl+p", *"search articles")
         await pilot.pause(0.5)
@@ -387,7 +388,7 @@ async def test_the_list_fetches_rows_a_page_at_a_time(
     app = make_app(seeded_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        articles = app.article_list
+        articles = app.reader.article_list
         assert len(articles.ids) == 1501
         cached = sum(articles.row(i) is not None for i in articles.ids)
         assert cached < 400  # the first page (and a prefetch), not all 1501

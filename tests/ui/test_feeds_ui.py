@@ -30,17 +30,17 @@ async def test_r_refreshes_and_new_articles_appear(seeded_store: Store, server: 
     app = make_app(seeded_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert "Harbour ferry resumes" not in region_text(app, app.article_list)
+        assert "Harbour ferry resumes" not in region_text(app, app.reader.article_list)
         await pilot.press("r")
         await settle(pilot)
         await pilot.pause(0.2)
         await settle(pilot)
-        assert "Harbour ferry resumes" in region_text(app, app.article_list)
+        assert "Harbour ferry resumes" in region_text(app, app.reader.article_list)
         assert server.hits("/rss")
         # The index heard of it too: a typo finds the new article.
         await pilot.press("slash", *"ferr resumes")
         await settle(pilot)
-        assert app.article_list.ids == seeded_store.search("ferry resumes").ids
+        assert app.reader.article_list.ids == seeded_store.search("ferry resumes").ids
 
 
 async def test_F_lists_feed_health_and_picks_a_feed(
@@ -69,6 +69,6 @@ async def test_F_lists_feed_health_and_picks_a_feed(
         await pilot.press("down", "enter")
         await settle(pilot)
         assert not isinstance(app.screen, FeedsScreen)
-        assert app.search_bar.value == 'feed:"Harbour Times"'
-        rows = app.article_list.ids
+        assert app.reader.search_bar.value == 'feed:"Harbour Times"'
+        rows = app.reader.article_list.ids
         assert [seeded_store.rows(rows)[i].title for i in rows] == ["Harbour ferry resumes"]

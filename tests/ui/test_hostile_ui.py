@@ -56,7 +56,7 @@ async def _walk_every_article(tmp_path: Path, *, through_ingest: bool) -> None:
                 await settle(pilot)
             for line in screen_lines(app):
                 assert_terminal_safe(line)
-            pane = flat(region_text(app, app.article_pane))
+            pane = flat(region_text(app, app.reader.article_pane))
             assert f"Body {n:02d} says {flat(visible)} and ends." in pane, (n, pane[:200])
             assert app.is_running
         # Clicking the markup cases' text in the pane does nothing the reader did not ask.
@@ -103,23 +103,23 @@ async def test_extremes_open_scroll_and_quit(tmp_path: Path) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert "The quick brown fox" in region_text(app, app.article_pane)
+        assert "The quick brown fox" in region_text(app, app.reader.article_pane)
         await pilot.press("enter", "space", "space", "G")  # read, page, jump to the end
         await settle(pilot)
-        end = flat(region_text(app, app.article_pane))
+        end = flat(region_text(app, app.reader.article_pane))
         assert "`newsreader show 1` prints the whole article." in end  # the pane says so
         await pilot.press("g")
         await settle(pilot)
-        assert "Huge article" in region_text(app, app.article_pane)
+        assert "Huge article" in region_text(app, app.reader.article_pane)
         await pilot.press("escape", "j")
         await settle(pilot)
-        listing = region_text(app, app.article_list)
+        listing = region_text(app, app.reader.article_list)
         assert "Long xxxxxxxx" in listing  # cut to the column, not overflowing it
         assert all(len(line) <= SIZE[0] for line in screen_lines(app))
         await pilot.press("j")
         await settle(pilot)
-        assert "(untitled)" in region_text(app, app.article_list)
-        assert "A body under an empty title." in flat(region_text(app, app.article_pane))
+        assert "(untitled)" in region_text(app, app.reader.article_list)
+        assert "A body under an empty title." in flat(region_text(app, app.reader.article_pane))
         await pilot.press("q")
     assert not app.is_running
     store.close()
@@ -140,11 +140,11 @@ async def test_ten_thousand_identical_titles(tmp_path: Path) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.status.startswith("10,000 articles")
+        assert app.reader.status.startswith("10,000 articles")
         await pilot.press("G")
         await settle(pilot)
-        assert "Body number 9999." in flat(region_text(app, app.article_pane))
+        assert "Body number 9999." in flat(region_text(app, app.reader.article_pane))
         await pilot.press("slash", *"same headlin")
         await settle(pilot)
-        assert app.status.startswith("10,000 of 10,000")
+        assert app.reader.status.startswith("10,000 of 10,000")
     store.close()

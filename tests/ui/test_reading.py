@@ -26,11 +26,11 @@ SIZE = (120, 40)
 
 
 def list_text(app: NewsReaderApp) -> str:
-    return region_text(app, app.article_list)
+    return region_text(app, app.reader.article_list)
 
 
 def pane_text(app: NewsReaderApp) -> str:
-    return flat(region_text(app, app.article_pane))
+    return flat(region_text(app, app.reader.article_pane))
 
 
 def row_line(app: NewsReaderApp, title: str) -> str:
@@ -38,8 +38,8 @@ def row_line(app: NewsReaderApp, title: str) -> str:
 
 
 def titles(app: NewsReaderApp) -> list[str]:
-    rows = app.article_list._rows
-    return [rows[i].title for i in app.article_list.ids if i in rows]
+    rows = app.reader.article_list._rows
+    return [rows[i].title for i in app.reader.article_list.ids if i in rows]
 
 
 @pytest.fixture
@@ -105,29 +105,29 @@ async def test_m_toggles_read_and_s_toggles_star_in_list_store_and_header(
     app = make_app(store_50)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        first = app.article_list.ids[0]
+        first = app.reader.article_list.ids[0]
         assert "●" in row_line(app, SEED_TITLE[:20])
         await pilot.press("m")
         await settle(pilot)
         assert "●" not in row_line(app, SEED_TITLE[:20])
         assert store_50.rows([first])[first].is_read
-        assert app.status == "50 articles · 49 unread · 0 starred"
+        assert app.reader.status == "50 articles · 49 unread · 0 starred"
         await pilot.press("m")
         await settle(pilot)
         assert not store_50.rows([first])[first].is_read
-        assert app.status == "50 articles · 50 unread · 0 starred"
+        assert app.reader.status == "50 articles · 50 unread · 0 starred"
 
         await pilot.press("s")
         await settle(pilot)
         assert store_50.rows([first])[first].is_starred
         assert "★" in list_text(app).split("\n")[1]  # the star sits on the meta line
-        assert app.status == "50 articles · 50 unread · 1 starred"
+        assert app.reader.status == "50 articles · 50 unread · 1 starred"
         assert "★ starred" in pane_text(app)
         await pilot.press("enter", "s")  # works while reading too
         await settle(pilot)
         assert not store_50.rows([first])[first].is_starred
         assert "★" not in list_text(app)
-        assert app.status == "50 articles · 49 unread · 0 starred"  # opening read it
+        assert app.reader.status == "50 articles · 49 unread · 0 starred"  # opening read it
 
 
 async def test_read_on_open_can_be_turned_off_from_the_palette(
@@ -144,9 +144,9 @@ async def test_read_on_open_can_be_turned_off_from_the_palette(
         assert preferences.load(prefs_path).read_on_open is False
         await pilot.press("enter", "n")
         await settle(pilot)
-        ids = app.article_list.ids
+        ids = app.reader.article_list.ids
         assert not any(r.is_read for r in store_50.rows(ids[:2]).values())
-        assert app.status.endswith("50 unread · 0 starred")
+        assert app.reader.status.endswith("50 unread · 0 starred")
 
 
 # -- views and order -------------------------------------------------------------------
@@ -160,20 +160,22 @@ async def test_u_shows_unread_only_and_combines_with_search(store_50: Store) -> 
         await settle(pilot)
         await pilot.press("u")
         await settle(pilot)
-        assert app.view == "unread"
-        assert len(app.article_list.ids) == 48
-        assert app.article_list.border_title == "Unread · 48"
+        assert app.reader.view == "unread"
+        assert len(app.reader.article_list.ids) == 48
+        assert app.reader.article_list.border_title == "Unread · 48"
         assert "Story 49:" not in list_text(app) and SEED_TITLE[:20] not in list_text(app)
 
         await pilot.press("slash", *"wind farm")  # Story n with n % 8 == 7: 7 .. 47
         await settle(pilot)
-        assert app.status == "6 of 50 · “wind farm”"  # Story 47 is unread, 49 is not wind farm
+        assert (
+            app.reader.status == "6 of 50 · “wind farm”"
+        )  # Story 47 is unread, 49 is not wind farm
         await pilot.press("escape", "escape")
         await settle(pilot)
         await pilot.press("u")  # again: all
         await settle(pilot)
-        assert app.view == "all" and len(app.article_list.ids) == 50
-        assert app.article_list.border_title == "Articles"
+        assert app.reader.view == "all" and len(app.reader.article_list.ids) == 50
+        assert app.reader.article_list.border_title == "Articles"
 
 
 async def test_u_with_a_search_drops_read_matches(store_50: Store) -> None:
@@ -182,16 +184,16 @@ async def test_u_with_a_search_drops_read_matches(store_50: Store) -> None:
         await settle(pilot)
         await pilot.press("slash", *"orchard", "enter")
         await settle(pilot)
-        assert len(app.article_list.ids) == 7
+        assert len(app.reader.article_list.ids) == 7
         await pilot.press("enter", "escape")  # read the best match
         await settle(pilot)
         read_title = titles(app)[0]
         await pilot.press("u")
         await settle(pilot)
-        assert app.shown_query == "orchard"
-        assert len(app.article_list.ids) == 6
+        assert app.reader.shown_query == "orchard"
+        assert len(app.reader.article_list.ids) == 6
         assert read_title not in titles(app)
-        assert app.status == "6 of 50 · “orchard”"
+        assert app.reader.status == "6 of 50 · “orchard”"
 
 
 async def test_S_shows_starred_only_with_an_empty_state(store_50: Store) -> None:
@@ -200,15 +202,15 @@ async def test_S_shows_starred_only_with_an_empty_state(store_50: Store) -> None
         await settle(pilot)
         await pilot.press("S")
         await settle(pilot)
-        assert app.view == "starred" and app.article_list.ids == []
+        assert app.reader.view == "starred" and app.reader.article_list.ids == []
         assert "No starred articles." in flat(list_text(app))
         await pilot.press("S", "j", "s", "j", "j", "s", "S")
         await settle(pilot)
         assert titles(app) == ["Story 49: orchard frost losses", "Story 47: wind farm vote"]
-        assert app.article_list.border_title == "Starred · 2"
+        assert app.reader.article_list.border_title == "Starred · 2"
         await pilot.press("u")  # straight to another view
         await settle(pilot)
-        assert app.view == "unread" and len(app.article_list.ids) == 50
+        assert app.reader.view == "unread" and len(app.reader.article_list.ids) == 50
 
 
 async def test_O_cycles_the_order_and_it_is_remembered(store_50: Store, prefs_path: Path) -> None:
@@ -218,34 +220,36 @@ async def test_O_cycles_the_order_and_it_is_remembered(store_50: Store, prefs_pa
         assert titles(app)[:2] == [SEED_TITLE, "Story 49: orchard frost losses"]
         await pilot.press("O")
         await settle(pilot)
-        assert app.sort == "oldest"
+        assert app.reader.sort == "oldest"
         assert titles(app)[0] == "Story 1: orchard frost losses"
-        assert app.article_list.border_title == "Articles · oldest first"
-        assert app.article_list.highlighted_id == app.article_list.ids[-1]  # cursor kept
+        assert app.reader.article_list.border_title == "Articles · oldest first"
+        assert (
+            app.reader.article_list.highlighted_id == app.reader.article_list.ids[-1]
+        )  # cursor kept
         await pilot.press("O")
         await settle(pilot)
-        assert app.sort == "source"
-        first = store_50.rows(app.article_list.ids[:1])[app.article_list.ids[0]]
+        assert app.reader.sort == "source"
+        first = store_50.rows(app.reader.article_list.ids[:1])[app.reader.article_list.ids[0]]
         assert first.source == "DESPARDES News Monitor"
         await pilot.press("O")
         await settle(pilot)
-        assert app.sort == "title"
+        assert app.reader.sort == "title"
         assert titles(app)[0] == "Story 10: tram line extension"  # ":" sorts after "0"
         assert preferences.load(prefs_path).sort == "title"
 
         # Words are ranked by relevance whatever the order; qualifiers alone follow it.
         await pilot.press("slash", *"orchard frost")
         await settle(pilot)
-        assert app.article_list.border_title == "Articles · best match first"
+        assert app.reader.article_list.border_title == "Articles · best match first"
         await pilot.press("escape")
         await pilot.press(*"source:ledger")
         await settle(pilot)
         assert titles(app) == sorted(titles(app))
-        assert app.article_list.border_title == "Articles · by title"
+        assert app.reader.article_list.border_title == "Articles · by title"
     app2 = make_app(store_50, prefs_path=prefs_path)
     async with app2.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app2.sort == "title"
+        assert app2.reader.sort == "title"
         assert titles(app2)[0] == "Story 10: tram line extension"
 
 
@@ -257,7 +261,7 @@ async def test_the_palette_sorts(store_50: Store) -> None:
         await pilot.pause(0.5)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.sort == "oldest"
+        assert app.reader.sort == "oldest"
         assert titles(app)[0] == "Story 1: orchard frost losses"
 
 
@@ -272,11 +276,11 @@ async def test_each_qualifier_typed_in_the_search_bar(store_50: Store) -> None:
         await settle(pilot)
 
         async def search(query: str) -> list[str]:
-            app.search_bar.value = ""
-            app.search_bar.focus()
+            app.reader.search_bar.value = ""
+            app.reader.search_bar.focus()
             await pilot.press(*query)
             await settle(pilot)
-            assert app.shown_query == query
+            assert app.reader.shown_query == query
             return titles(app)
 
         assert await search("source:despardes") == [SEED_TITLE]
@@ -296,7 +300,7 @@ async def test_each_qualifier_typed_in_the_search_bar(store_50: Store) -> None:
         before = await search("before:2024-03-02 orchard")
         assert before == ["Story 9: orchard frost losses", "Story 1: orchard frost losses"]
         assert await search("feed:ledger") == []  # no feeds in this store
-        assert app.status == "0 of 50 · “feed:ledger”"
+        assert app.reader.status == "0 of 50 · “feed:ledger”"
         assert await search("orchard -frost") == []
         # While the date is half typed the qualifier waits, and is never searched as a word.
         assert len(await search("after:2024-0")) == 0
@@ -393,18 +397,18 @@ async def test_brackets_resize_the_list_and_it_is_remembered(
     app = make_app(seeded_store, prefs_path=prefs_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        before = app.article_list.outer_size.width
+        before = app.reader.article_list.outer_size.width
         await pilot.press("right_square_bracket", "right_square_bracket")
         await settle(pilot)
-        assert app.article_list.outer_size.width == before + 8
+        assert app.reader.article_list.outer_size.width == before + 8
         await pilot.press("left_square_bracket")
         await settle(pilot)
-        assert app.article_list.outer_size.width == before + 4
+        assert app.reader.article_list.outer_size.width == before + 4
         assert preferences.load(prefs_path).list_width == before + 4
     app2 = make_app(seeded_store, prefs_path=prefs_path)
     async with app2.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app2.article_list.outer_size.width == before + 4
+        assert app2.reader.article_list.outer_size.width == before + 4
 
 
 async def test_theme_and_last_article_come_back(store_50: Store, prefs_path: Path) -> None:
@@ -423,7 +427,7 @@ async def test_theme_and_last_article_come_back(store_50: Store, prefs_path: Pat
     async with app2.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app2.theme == "nord"
-        assert app2.article_list.cursor == 3
+        assert app2.reader.article_list.cursor == 3
         assert "Story 47: " in pane_text(app2)
 
 
@@ -432,7 +436,7 @@ async def test_a_vanished_last_article_starts_at_the_top(store_50: Store, prefs_
     app = make_app(store_50, prefs_path=prefs_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.article_list.cursor == 0
+        assert app.reader.article_list.cursor == 0
 
 
 # -- help and palette ------------------------------------------------------------------
@@ -467,7 +471,7 @@ async def test_help_and_palette_list_every_new_command(seeded_store: Store) -> N
             assert flat(f"{keys} {what}") in text, (keys, what)
         await pilot.press("escape")
 
-    actions = {action for _, _, action in ReaderCommands.COMMANDS}
+    actions = {action for _, _, action, _ in ReaderCommands.COMMANDS}
     for action in (
         "toggle_read",
         "toggle_star",
@@ -488,7 +492,7 @@ async def test_help_and_palette_list_every_new_command(seeded_store: Store) -> N
     ):
         assert action in actions, action
         name = action.split("(")[0]
-        assert callable(getattr(app, f"action_{name}")), action
+        assert callable(getattr(app.reader, f"action_{name}")), action
 
 
 async def test_the_palette_shows_the_stats(store_50: Store) -> None:

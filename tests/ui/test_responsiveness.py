@@ -40,16 +40,16 @@ async def test_the_app_paints_and_takes_keys_while_the_store_is_busy(tmp_path: P
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert "Loading articles…" in region_text(app, app.article_list)
-        assert app.status == "loading…"
+        assert "Loading articles…" in region_text(app, app.reader.article_list)
+        assert app.reader.status == "loading…"
         await pilot.press("slash")  # keys are handled while the query waits
-        assert app.focused is app.search_bar
+        assert app.focused is app.reader.search_bar
         await pilot.press("escape")
         store.release.set()
         await settle(pilot)
-        assert SEED_TITLE[:25] in region_text(app, app.article_list)
-        assert SEED_TITLE in flat(region_text(app, app.article_pane))
-        assert app.status == "1 article · 1 unread · 0 starred"
+        assert SEED_TITLE[:25] in region_text(app, app.reader.article_list)
+        assert SEED_TITLE in flat(region_text(app, app.reader.article_pane))
+        assert app.reader.status == "1 article · 1 unread · 0 starred"
 
 
 def test_the_core_does_not_import_textual() -> None:
@@ -81,18 +81,18 @@ async def test_rows_not_yet_fetched_show_a_placeholder(tmp_path: Path) -> None:
     store.first_page_ids = set(store.ids()[:PAGE_SIZE])
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
-        while app.shown_query is None:
+        while app.reader.shown_query is None:
             await pilot.pause(0.01)
         await pilot.pause()
-        assert SEED_TITLE[:25] in region_text(app, app.article_list)
+        assert SEED_TITLE[:25] in region_text(app, app.reader.article_list)
         await pilot.press("G")
         await pilot.pause(0.1)
-        shown = region_text(app, app.article_list)
+        shown = region_text(app, app.reader.article_list)
         assert "Loading…" in shown
         assert "Story" not in shown
-        assert app.article_list.cursor == 999
+        assert app.reader.article_list.cursor == 999
         store.gate.set()
         await settle(pilot)
-        shown = region_text(app, app.article_list)
+        shown = region_text(app, app.reader.article_list)
         assert "Loading…" not in shown
         assert "Story 1: " in shown

@@ -45,16 +45,16 @@ async def test_markup_in_articles_is_shown_literally_and_is_inert(hostile_store:
     app = make_app(hostile_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        listed = region_text(app, app.article_list)
+        listed = region_text(app, app.reader.article_list)
         assert HOSTILE_TITLE in listed
         assert HOSTILE_SOURCE in listed
-        pane = flat(region_text(app, app.article_pane))
+        pane = flat(region_text(app, app.reader.article_pane))
         assert HOSTILE_TITLE in pane
         assert f"{HOSTILE_SOURCE} · 1 min read" in pane
         assert f"First {CLICK} paragraph {US} here." in pane
         assert f"Second {BOLD} and {LINK} done." in pane
         assert "Third: [/] [b]unclosed [the_ad id=’2023′] [$accent]var[/]" in pane
-        assert app.status == "1 article · 1 unread · 0 starred"
+        assert app.reader.status == "1 article · 1 unread · 0 starred"
 
         # Nothing on screen carries a link or an action from the article's text.
         for strip in app.screen._compositor.render_strips():
@@ -85,6 +85,6 @@ async def test_a_hostile_query_is_shown_literally(hostile_store: Store) -> None:
         await settle(pilot)
         await pilot.press("slash", *"[bold]zz[/]")
         await settle(pilot)
-        assert "No articles match “[bold]zz[/]”" in flat(region_text(app, app.article_list))
-        assert app.status == "0 of 1 · “[bold]zz[/]”"
+        assert "No articles match “[bold]zz[/]”" in flat(region_text(app, app.reader.article_list))
+        assert app.reader.status == "0 of 1 · “[bold]zz[/]”"
         assert "[bold]zz[/]" in screen_lines(app)[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -32,10 +33,9 @@ class FeedsScreen(ModalScreen[str | None]):
         Binding("enter", "choose", "Show its articles"),
     ]
 
+    @dataclass
     class Loaded(Message):
-        def __init__(self, feeds: Sequence[FeedInfo]) -> None:
-            super().__init__()
-            self.feeds = feeds
+        feeds: Sequence[FeedInfo]
 
     def __init__(self, store: Store) -> None:
         super().__init__()

@@ -12,13 +12,11 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-KeyRow = tuple[str, str]
-"""(keys as displayed, what they do)"""
-Section = tuple[str, Sequence[KeyRow]]
+from newsreader.ui.bindings import KeyRow, Section
 
 
 class HelpScreen(ModalScreen[None]):
-    """A modal list of key bindings; built from the widgets' BINDINGS so it cannot drift."""
+    """A modal list of key bindings, built from the bindings (and the keymap) so it cannot drift."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close", show=True),

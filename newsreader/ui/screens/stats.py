@@ -1,14 +1,12 @@
 """The stats screen: articles per day as a sparkline, and counts per source.
 
-The store is asked in a thread worker (the loader the app hands over); until it answers the
-screen says it is counting.
+The store is asked in a thread worker; until it answers the screen says it is counting.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -24,15 +22,15 @@ from newsreader.ingest.sanitize import clean_line
 from newsreader.store.views import Counts, DayCount, SourceStats
 from newsreader.ui.text import DASH
 
+if TYPE_CHECKING:
+    from newsreader.store.store import Store
+
 
 @dataclass(frozen=True, slots=True)
 class Stats:
     counts: Counts
     days: list[DayCount]
     sources: list[SourceStats]
-
-
-StatsLoader = Callable[[], Stats]
 
 
 class StatsScreen(ModalScreen[None]):
@@ -42,14 +40,13 @@ class StatsScreen(ModalScreen[None]):
         Binding("escape,q,ctrl+t", "dismiss", "Close", show=True),
     ]
 
+    @dataclass
     class Loaded(Message):
-        def __init__(self, stats: Stats) -> None:
-            super().__init__()
-            self.stats = stats
+        stats: Stats
 
-    def __init__(self, load: StatsLoader) -> None:
+    def __init__(self, store: Store) -> None:
         super().__init__()
-        self._load = load
+        self.store = store
         self.stats: Stats | None = None
 
     def compose(self) -> ComposeResult:
@@ -74,7 +71,8 @@ class StatsScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
     def count(self) -> None:
-        self.post_message(self.Loaded(self._load()))
+        store = self.store
+        self.post_message(self.Loaded(Stats(store.counts(), store.per_day(), store.source_stats())))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:

@@ -8,11 +8,11 @@ rows scroll into view; rows not yet fetched show a placeholder until their page 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from textual import events, on
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
@@ -21,7 +21,9 @@ from textual.strip import Strip
 from textual.style import Style
 from textual.worker import Worker, WorkerState
 
+from newsreader import preferences
 from newsreader.store.views import ArticleRow
+from newsreader.ui.bindings import LIST_BINDINGS
 from newsreader.ui.text import DASH, highlighted, literal_line, short_date
 
 ROW_HEIGHT = 2
@@ -41,15 +43,7 @@ RowFetcher = Callable[[Sequence[int]], Mapping[int, ArticleRow]]
 class ArticleList(ScrollView, can_focus=True):
     """Articles, one two-line row each, with a cursor; any number of them."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor_down", "Down", show=False, tooltip="Next article"),
-        Binding("k,up", "cursor_up", "Up", show=False, tooltip="Previous article"),
-        Binding("g,home", "first", "First", show=False, tooltip="First article"),
-        Binding("G,end", "last", "Last", show=False, tooltip="Last article"),
-        Binding("pagedown", "page_down", "Page down", show=False, tooltip="A page down"),
-        Binding("pageup", "page_up", "Page up", show=False, tooltip="A page up"),
-        Binding("enter,l", "open", "Open", tooltip="Read the article (focus moves to it)"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(LIST_BINDINGS)
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-list--row",
@@ -84,51 +78,47 @@ class ArticleList(ScrollView, can_focus=True):
     }
     """
 
+    @dataclass
     class Updated(Message):
         """A new list of ids is on screen (all articles, or the result for `query`)."""
 
-        def __init__(self, article_list: ArticleList, query: str, count: int) -> None:
-            super().__init__()
-            self.article_list = article_list
-            self.query = query
-            self.count = count
+        article_list: ArticleList
+        query: str
+        count: int
 
         @property
         def control(self) -> ArticleList:
             return self.article_list
 
+    @dataclass
     class Highlighted(Message):
         """The cursor is on a new article (`None` when the list is empty)."""
 
-        def __init__(self, article_list: ArticleList, article_id: int | None) -> None:
-            super().__init__()
-            self.article_list = article_list
-            self.article_id = article_id
+        article_list: ArticleList
+        article_id: int | None
 
         @property
         def control(self) -> ArticleList:
             return self.article_list
 
+    @dataclass
     class Opened(Message):
         """The user asked to read the article under the cursor."""
 
-        def __init__(self, article_list: ArticleList, article_id: int) -> None:
-            super().__init__()
-            self.article_list = article_list
-            self.article_id = article_id
+        article_list: ArticleList
+        article_id: int
 
         @property
         def control(self) -> ArticleList:
             return self.article_list
 
+    @dataclass
     class _PageLoaded(Message):
         """Rows fetched by a worker; `generation` says which id list asked for them."""
 
-        def __init__(self, generation: int, page: int, rows: Mapping[int, ArticleRow]) -> None:
-            super().__init__()
-            self.generation = generation
-            self.page = page
-            self.rows = rows
+        generation: int
+        page: int
+        rows: Mapping[int, ArticleRow]
 
     def __init__(
         self,
@@ -305,6 +295,20 @@ class ArticleList(ScrollView, can_focus=True):
                 self.move_to(index)
 
     # -- sizing and fetching -----------------------------------------------------------
+
+    def set_width(self, width: int | None) -> None:
+        """A width chosen by the reader, or (None) the stylesheet's."""
+        if width:
+            self.styles.width = width
+            self.styles.max_width = preferences.MAX_LIST_WIDTH
+        else:
+            self.styles.clear_rule("width")
+            self.styles.clear_rule("max_width")
+
+    def resized(self, width: int | None, delta: int) -> int:
+        """The width `delta` columns on from `width` (or from now), within the limits."""
+        current = width or self.outer_size.width
+        return max(preferences.MIN_LIST_WIDTH, min(preferences.MAX_LIST_WIDTH, current + delta))
 
     def _update_virtual_size(self) -> None:
         width = self.scrollable_content_region.width

@@ -1,0 +1,56 @@
+"""The reading view's messages: each carries data from a worker back to the event loop."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from newsreader.search.result import SearchResult
+from newsreader.store.views import ArticleRow, ArticleView, Counts
+from newsreader.ui.flags import Saved
+
+
+@dataclass
+class IdsLoaded(Message):
+    """The ids of the view in list order, with the first page of rows and the counts."""
+
+    ids: list[int]
+    rows: Mapping[int, ArticleRow]
+    counts: Counts
+    key: tuple[str, str]
+    """(view, sort) it was loaded for: a stale answer is dropped."""
+    keep: int | None
+
+
+@dataclass
+class SearchFinished(Message):
+    """A search result, with its first page of rows so the list paints at once;
+    `problem` says why the query cannot run (the result is then empty)."""
+
+    query: str
+    result: SearchResult
+    rows: Mapping[int, ArticleRow]
+    key: tuple[str, str]
+    problem: str | None = None
+
+
+@dataclass
+class ArticleLoaded(Message):
+    """An article fetched for the pane (`None` if it left the store meanwhile)."""
+
+    article_id: int
+    article: ArticleView | None
+
+
+@dataclass
+class FlagSaved(Message):
+    saved: Saved
+
+
+@dataclass
+class Unusable(Message):
+    """The first list could not be loaded: there is nothing to show, and why."""
+
+    reason: str

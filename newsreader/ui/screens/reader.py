@@ -1,0 +1,492 @@
+"""The reading view: search bar, virtual article list, article pane; the store only in workers.
+
+Every store call (ids, rows, search, article loads, flag writes) runs in a thread worker and
+comes back as a message, so the event loop only ever renders and handles keys. The list is
+shown as soon as the ids arrive; the search vocabulary is warmed after that first paint.
+A keystroke's path is one pass: bar changed → search worker → `SearchFinished` → list
+shown → `ArticleList.Updated` → header.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from newsreader.preferences import SORTS
+from newsreader.search.query import QueryError
+from newsreader.search.result import SearchCancelled, SearchResult
+from newsreader.store.views import Counts
+from newsreader.ui import messages
+from newsreader.ui.bindings import ARTICLE_BINDINGS, BACK_BINDINGS, VIEW_BINDINGS, typed_action
+from newsreader.ui.marks import Marks
+from newsreader.ui.screens.feeds import FeedsScreen
+from newsreader.ui.screens.stats import StatsScreen
+from newsreader.ui.settings import Settings
+from newsreader.ui.status import (
+    EMPTY_LINES,
+    SORT_LABELS,
+    VIEW_FILTERS,
+    View,
+    list_title,
+    status_line,
+)
+from newsreader.ui.widgets.app_header import AppHeader
+from newsreader.ui.widgets.article_list import PAGE_SIZE, ArticleList
+from newsreader.ui.widgets.article_view import ArticlePane
+from newsreader.ui.widgets.refresh_bar import RefreshBar
+from newsreader.ui.widgets.search_bar import SearchBar
+
+if TYPE_CHECKING:
+    from newsreader.store.store import Order, Store
+
+PANE_DELAY = 0.12
+"""Seconds of typing pause before the article pane follows the search results."""
+WIDTH_STEP = 4
+
+
+class ReaderScreen(Screen[None]):
+    """The reading view: a search narrows the list, the list picks what the pane shows."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*BACK_BINDINGS, *ARTICLE_BINDINGS, *VIEW_BINDINGS]
+
+    def __init__(
+        self, settings: Settings, describe: Callable[[BaseException], str], store: Store | None
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self._describe = describe
+        self._store = store
+        self.view: View = "all"
+        self.counts: Counts | None = None
+        """Articles, unread and starred in the whole store (None until first counted)."""
+        self.restored = False
+        """True once the first list is shown (and the last article read is found again)."""
+        self._ended = False
+        self._pane_timer: Timer | None = None
+        self.marks = Marks(self, describe, lambda: self.store)
+        self._problem: str | None = None
+        """Why the query in the bar cannot run, said in the header while it stands."""
+        self.all_ids: list[int] | None = None
+        """The ids of the current view (all, unread or starred) in list order; None until
+        the first worker brings them."""
+        self.shown_query: str | None = None
+        """The query whose result the list shows ("" for all articles; None before the
+        first list). Tests and benchmarks wait on it, with `ArticleList.Updated`."""
+
+    # -- layout ------------------------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise RuntimeError("the store is not open yet")
+        return self._store
+
+    @property
+    def sort(self) -> Order:
+        return self.settings.sort
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader("loading…", id="header")
+        yield SearchBar(id="search")
+        with Horizontal(id="main"):
+            yield ArticleList(lambda ids: self.store.rows(ids), id="articles")
+            yield ArticlePane(id="article")
+        yield RefreshBar(id="progress")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._title_list()
+        self.article_pane.border_title = "Article"
+        self._apply_width()
+        self.article_list.focus()
+        if self._store is not None:
+            self.load_ids()
+
+    def store_opened(self, store: Store) -> None:
+        """The app opened the store: the list can be filled."""
+        self._store = store
+        self.load_ids()
+
+    @property
+    def pane_pending(self) -> bool:
+        """The article pane waits for a pause in typing before it follows the list."""
+        return self._pane_timer is not None
+
+    @property
+    def status(self) -> str:
+        """What the header says: `N articles`, or `k of N · “query”` while searching."""
+        return self.query_one("#header", AppHeader).status
+
+    @status.setter
+    def status(self, text: str) -> None:
+        self.query_one("#header", AppHeader).status = text
+
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one("#articles", ArticleList)
+
+    @property
+    def article_pane(self) -> ArticlePane:
+        return self.query_one("#article", ArticlePane)
+
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.query_one("#search", SearchBar)
+
+    # -- workers -----------------------------------------------------------------------
+
+    @property
+    def _key(self) -> tuple[str, str]:
+        return (self.view, self.sort)
+
+    @work(thread=True, exclusive=True, group="ids", exit_on_error=False)
+    def load_ids(self, keep: int | None = None) -> None:
+        key, view, sort = self._key, self.view, self.sort
+        if keep is None and not self.restored:
+            keep = self.settings.prefs.last_article or None  # where the reader left off
+        if view == "all":
+            ids = self.store.ids(sort)
+        else:
+            ids = self.store.filtered_ids(VIEW_FILTERS[view], sort)
+        counts = self.store.counts()
+        self.post_message(
+            messages.IdsLoaded(ids, self.store.rows(ids[:PAGE_SIZE]), counts, key, keep)
+        )
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def warm_index(self) -> None:
+        """Load the search vocabulary now, so the first keystroke does not pay for it.
+
+        Then set aside everything made so far (the app, the vocabulary) from the cyclic
+        garbage collector: its full passes over them took 70-90 ms at 100k articles, a
+        frozen keystroke whenever one fell on a key; afterwards they take about 5 ms.
+        """
+        self.store.index.load()
+        if not self._ended:
+            gc.collect()
+            gc.freeze()
+
+    def on_unmount(self) -> None:
+        self._ended = True  # a warm-up still running must not freeze what is garbage now
+        gc.unfreeze()  # what the app held is garbage now (in tests, before the next app)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, query: str) -> None:
+        worker = get_current_worker()
+        key = self._key
+        problem = None
+        try:
+            result = self.store.search(
+                query,
+                cancelled=lambda: worker.is_cancelled,
+                within=VIEW_FILTERS[self.view],
+                order=self.sort,
+            )
+        except SearchCancelled:
+            return
+        except QueryError as error:  # said in the header, quietly: it is often half-typed
+            problem = str(error)
+            result = SearchResult(query, [], [])
+        if worker.is_cancelled:
+            return
+        # Only a screenful: 200 rows cost 2.3 ms of a keystroke at 100k, 40 rows 0.5 ms.
+        rows = self.store.rows(result.ids[: self.article_list.screenful])
+        if not worker.is_cancelled:
+            self.post_message(messages.SearchFinished(query, result, rows, key, problem))
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def load_article(self, article_id: int) -> None:
+        article = self.store.article(article_id)
+        if not get_current_worker().is_cancelled:
+            self.post_message(messages.ArticleLoaded(article_id, article))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed worker is reported in words, not swallowed (markup off: errors may quote
+        text). Before the first list there is nothing to show: the app gives up, in words,
+        rather than sit on "loading…"."""
+        if event.state != WorkerState.ERROR or event.worker.error is None:
+            return
+        reason = self._describe(event.worker.error)
+        if event.worker.group == "ids" and not self.restored:
+            self.post_message(messages.Unusable(reason))
+        else:
+            self.notify(f"{event.worker.group} failed: {reason}", severity="error", markup=False)
+
+    # -- marks -------------------------------------------------------------------------
+
+    @on(messages.FlagSaved)
+    def _flag_saved(self, message: messages.FlagSaved) -> None:
+        self.marks.saved(message.saved)
+        if message.saved.counts is not None:
+            self.counts = message.saved.counts
+            self._refresh_status()
+
+    def _mark_read(self, article_id: int) -> None:
+        """Opening (or stepping to) an article marks it read, unless turned off."""
+        if self.settings.prefs.read_on_open:
+            self.marks.mark_read(article_id)
+
+    def action_toggle_read(self) -> None:
+        self.marks.toggle("is_read")
+
+    def action_toggle_star(self) -> None:
+        self.marks.toggle("is_starred")
+
+    # -- results -----------------------------------------------------------------------
+
+    @on(messages.IdsLoaded)
+    def _ids_loaded(self, message: messages.IdsLoaded) -> None:
+        if message.key != self._key:
+            return  # the view or the order changed meanwhile: a newer load is on its way
+        first = not self.restored
+        self.restored = True
+        self.all_ids = message.ids
+        self.counts = message.counts
+        self._title_list()
+        if query := self.search_bar.value.strip():
+            self.run_search(query)  # typed while the store was opening, or a view change
+        else:
+            self.article_list.show(message.ids, rows=message.rows, keep=message.keep)
+        if first:
+            self.call_after_refresh(self.warm_index)
+
+    @on(SearchBar.Changed, "#search")
+    def _search_changed(self, event: SearchBar.Changed) -> None:
+        if self._store is None:
+            return  # searched once the store is open
+        if event.value.strip():
+            self.run_search(event.value)
+        else:
+            self.workers.cancel_group(self, "search")
+            self._show_all()
+
+    @on(SearchBar.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.article_list.focus()
+
+    @on(messages.SearchFinished)
+    def _search_finished(self, message: messages.SearchFinished) -> None:
+        if message.query != self.search_bar.value or message.key != self._key:
+            return  # superseded by a newer keystroke, view or order
+        self._problem = message.problem
+        result = message.result
+        self.article_list.show(
+            result.ids, query=message.query, terms=result.terms, rows=message.rows
+        )
+
+    def _show_all(self) -> None:
+        self._problem = None
+        if self.all_ids is not None and self.article_list.search_query:
+            self.article_list.show(self.all_ids, keep=self.article_list.highlighted_id)
+
+    @on(ArticleList.Updated)
+    def _list_updated(self, message: ArticleList.Updated) -> None:
+        self.shown_query = message.query
+        self._refresh_status()
+        self._title_list()
+
+    def _refresh_status(self) -> None:
+        articles = self.article_list
+        problem = self._problem if articles.search_query else None
+        self.status = status_line(articles.search_query, len(articles.ids), self.counts, problem)
+
+    def _title_list(self) -> None:
+        articles = self.article_list
+        ranked = bool(articles.search_query) and bool(articles.terms)
+        size = len(self.all_ids) if self.all_ids is not None else None
+        articles.border_title = list_title(self.view, size, ranked, self.sort)
+        articles.empty_lines = EMPTY_LINES[self.view]
+
+    @on(ArticleList.Highlighted)
+    def _highlighted(self, message: ArticleList.Highlighted) -> None:
+        if self._pane_timer is not None:
+            self._pane_timer.stop()
+            self._pane_timer = None
+        self.article_pane.wanted = message.article_id
+        if isinstance(self.focused, SearchBar):
+            # While typing, the list follows every key at once; the pane (a whole article to
+            # lay out again) waits until the typing pauses.
+            self._pane_timer = self.set_timer(
+                PANE_DELAY, lambda: self._show_in_pane(message.article_id)
+            )
+        else:
+            self._show_in_pane(message.article_id)
+
+    def _show_in_pane(self, article_id: int | None) -> None:
+        self._pane_timer = None
+        if article_id is None:
+            self.workers.cancel_group(self, "article")
+            query = self.article_list.search_query
+            self.article_pane.show_message(
+                "Nothing matches that search." if query else "No article selected."
+            )
+        else:
+            self.load_article(article_id)
+
+    @on(messages.ArticleLoaded)
+    def _article_loaded(self, message: messages.ArticleLoaded) -> None:
+        if message.article_id != self.article_list.highlighted_id:
+            return  # the cursor has moved on
+        if message.article is None:
+            self.article_pane.show_message("This article is no longer in the store.")
+        else:
+            self.article_pane.show_article(message.article, self.article_list.terms)
+
+    @on(ArticleList.Opened)
+    def _opened(self, message: ArticleList.Opened) -> None:
+        self.article_pane.focus()
+        self._mark_read(message.article_id)
+
+    # -- moving around -----------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that type into the search bar are not commands while it has focus (decided
+        by the keys the keymap gives each action now)."""
+        return not (isinstance(self.focused, SearchBar) and typed_action(self.app, action))
+
+    def action_focus_search(self) -> None:
+        """Focus moves now, not after the keys already queued (`Widget.focus` waits for
+        them): with the priority binding, every key after `/` is the search bar's."""
+        self.set_focus(self.search_bar)
+
+    def action_focus_list(self) -> None:
+        self.article_list.focus()
+
+    def action_clear_search(self) -> None:
+        self.search_bar.value = ""
+
+    def action_step_back(self) -> None:
+        """Esc: clear the search if there is one; otherwise step back to the list."""
+        focused = self.focused
+        if focused is self.article_pane:
+            self.article_list.focus()
+        elif self.search_bar.value:
+            self.action_clear_search()
+        elif focused is self.search_bar:
+            self.article_list.focus()
+
+    def action_first_article(self) -> None:
+        self.article_list.action_first()
+
+    def action_last_article(self) -> None:
+        self.article_list.action_last()
+
+    def action_open_article(self) -> None:
+        self.article_list.action_open()
+
+    def action_next_article(self) -> None:
+        self._step(+1)
+
+    def action_previous_article(self) -> None:
+        self._step(-1)
+
+    def _step(self, delta: int) -> None:
+        articles = self.article_list
+        before = articles.cursor
+        articles.move_to(before + delta)
+        if articles.cursor == before:
+            self.app.bell()
+        elif self.focused is self.article_pane and articles.highlighted_id is not None:
+            self._mark_read(articles.highlighted_id)
+
+    def action_open_link(self) -> None:
+        self.article_pane.open_link()
+
+    def action_copy_link(self) -> None:
+        self.article_pane.copy_link()
+
+    # -- what the list shows -----------------------------------------------------------
+
+    def action_view(self, view: View) -> None:
+        """Show only unread (or starred) articles; the same key again shows them all.
+
+        A search runs within the view: `u` then `russia` is `russia is:unread`.
+        """
+        if view not in VIEW_FILTERS:
+            return
+        self.view = "all" if self.view == view else view
+        self._reload()
+
+    def action_show_all(self) -> None:
+        if self.view != "all":
+            self.view = "all"
+            self._reload()
+
+    def action_sort(self, sort: str) -> None:
+        if sort in SORTS and sort != self.sort:
+            self.settings.change(sort=sort)
+            self._reload()
+            self.notify(f"Order: {SORT_LABELS[sort]}", timeout=2)
+
+    def action_next_sort(self) -> None:
+        self.action_sort(SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)])
+
+    def action_toggle_read_on_open(self) -> None:
+        on = not self.settings.prefs.read_on_open
+        self.settings.change(read_on_open=on)
+        self.notify(f"Opening an article marks it read: {'on' if on else 'off'}", timeout=3)
+
+    def _reload(self) -> None:
+        self._title_list()
+        if self._store is not None:
+            self.load_ids(keep=self.article_list.highlighted_id)
+
+    def _apply_width(self) -> None:
+        self.article_list.set_width(self.settings.prefs.list_width)
+
+    def _resize_list(self, delta: int) -> None:
+        width = self.article_list.resized(self.settings.prefs.list_width, delta)
+        if width == self.settings.prefs.list_width:
+            self.app.bell()
+        else:
+            self.settings.change(list_width=width)
+            self._apply_width()
+
+    def action_narrower_list(self) -> None:
+        self._resize_list(-WIDTH_STEP)
+
+    def action_wider_list(self) -> None:
+        self._resize_list(+WIDTH_STEP)
+
+    # -- other screens -----------------------------------------------------------------
+
+    def _store_or_say(self) -> Store | None:
+        if self._store is None:
+            self.notify("The store is still opening.", timeout=3)
+        return self._store
+
+    def action_stats(self) -> None:
+        if (store := self._store_or_say()) is not None:
+            self.app.push_screen(StatsScreen(store))
+
+    def action_feeds(self) -> None:
+        if (store := self._store_or_say()) is not None:
+            self.app.push_screen(FeedsScreen(store), self._feed_chosen)
+
+    def _feed_chosen(self, name: str | None) -> None:
+        if name:
+            self.search_bar.value = f'feed:"{name}"' if " " in name else f"feed:{name}"
+            self.article_list.focus()
+
+    def action_refresh_feeds(self) -> None:
+        if (store := self._store_or_say()) is not None:
+            self.query_one(RefreshBar).start(store)
+
+    @on(RefreshBar.Finished)
+    def _feeds_refreshed(self, message: RefreshBar.Finished) -> None:
+        failed = any(o.status == "error" for o in message.outcomes)
+        self.notify(message.summary, severity="warning" if failed else "information", markup=False)
+        if any(o.added or o.updated for o in message.outcomes):
+            self._reload()
+            if self.search_bar.value.strip():
+                self.run_search(self.search_bar.value)
