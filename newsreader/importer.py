@@ -148,15 +148,17 @@ def _counted(files: list[Path], on_progress: Callable[[int, int], None]) -> Iter
 
 def subscribe(store: Store, subscriptions: Iterable[Subscription]) -> int:
     """Add the feeds not subscribed to yet; returns how many were new."""
+    from newsreader.store.feed_tags import tag_feed_by_url
     from newsreader.store.feeds import AlreadySubscribed, add_feed
 
     added = 0
     for sub in subscriptions:
         try:
             add_feed(store, sub.url, sub.title if sub.title != sub.url else "")
+            added += 1
         except AlreadySubscribed:
-            continue
-        added += 1
+            pass
+        tag_feed_by_url(store, sub.url, sub.tags)  # its OPML folders (an old feed's too)
     return added
 
 

@@ -51,6 +51,7 @@ class FeedInfo:
     unread: int
     not_before: datetime | None = None
     """Not fetched again before this (UTC): the server asked us to wait."""
+    tags: tuple[str, ...] = ()
 
 
 def add_feed(store: Store, url: str, name: str = "") -> int:
@@ -88,8 +89,11 @@ def feeds(store: Store) -> list[FeedInfo]:
         .outerjoin(counts, counts.c.feed_id == _feed.c.id)
         .order_by(func.lower(_feed.c.name), _feed.c.id)
     )
+    from newsreader.store.tags import feed_tags
+
     with translated(store.url), store.engine.connect() as conn:
         rows = conn.execute(query).all()
+        tags = feed_tags(conn)
     return [
         FeedInfo(
             id=r.id,
@@ -104,6 +108,7 @@ def feeds(store: Store) -> list[FeedInfo]:
             articles=int(r.articles or 0),
             unread=int(r.unread or 0),
             not_before=r.not_before,
+            tags=tags.get(r.id, ()),
         )
         for r in rows
     ]
