@@ -185,3 +185,31 @@ def record_fetch(
             conn.execute(
                 update(_feed).where(_feed.c.id == feed_id, _feed.c.name == "").values(name=title)
             )
+
+
+def set_feed_details(
+    store: Store,
+    feed_id: int,
+    *,
+    name: str | None = None,
+    title: str | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> None:
+    """A name the reader chose elsewhere (newsboat's `~Name`); the feed's title as another
+    reader saw it (the name while there is none); and the validators that reader's last
+    fetch got, so that our first refresh can be conditional: those only for a feed never
+    fetched here (ours are newer)."""
+    with translated(store.url), store.writing() as conn:
+        if name:
+            conn.execute(update(_feed).where(_feed.c.id == feed_id).values(name=name))
+        if title:
+            named = update(_feed).where(_feed.c.id == feed_id, _feed.c.name == "")
+            conn.execute(named.values(name=title))
+        validators = {"etag": header_value(etag), "last_modified": header_value(last_modified)}
+        if any(validators.values()):
+            conn.execute(
+                update(_feed)
+                .where(_feed.c.id == feed_id, _feed.c.fetched_at.is_(None))
+                .values(validators)
+            )
