@@ -29,7 +29,7 @@ from newsreader.search.tables import table_of
 from newsreader.store.engine import StoreError
 from newsreader.store.errors import translated
 from newsreader.store.feed_tags import tag_feed_by_url
-from newsreader.store.feeds import AlreadySubscribed, FeedInfo, add_feed, feeds, set_feed_details
+from newsreader.store.feeds import AlreadySubscribed, add_feed, feeds, set_feed_details
 from newsreader.store.models import Article
 from newsreader.store.saved import AlreadySaved, find_saved, save_search
 from newsreader.store.store import Store, _storable
@@ -97,13 +97,14 @@ def _import_urls(store: Store, path: Path, result: MoveIn) -> None:
     parsed = parse_urls(read_local(path, MAX_BYTES))
     result.notes.extend(parsed.skipped)
     known = made = 0
+    mine = {f.url: f.id for f in feeds(store)}  # once: a urls file may hold thousands
     for feed in parsed.feeds:
         try:
             feed_id = add_feed(store, feed.url, feed.name)
             result.subscribed += 1
         except AlreadySubscribed:
             known += 1
-            feed_id = next(f.id for f in feeds(store) if f.url == feed.url)
+            feed_id = mine.get(feed.url) or next(f.id for f in feeds(store) if f.url == feed.url)
             set_feed_details(store, feed_id, name=feed.name or None)
         tag_feed_by_url(store, feed.url, feed.tags)
     for query in parsed.queries:
@@ -124,7 +125,7 @@ def _import_urls(store: Store, path: Path, result: MoveIn) -> None:
 
 def _import_cache(store: Store, path: Path, result: MoveIn) -> None:
     read = starred = deleted = 0
-    mine = {f.url: f for f in feeds(store)}
+    mine = {f.url: (f.id, f.name if f.name != f.url else "") for f in feeds(store)}
     with NewsboatCache(path) as cache:
         listed = cache.feeds()
         for cached in listed:
@@ -132,15 +133,15 @@ def _import_cache(store: Store, path: Path, result: MoveIn) -> None:
             if url is None:
                 result.notes.append(f"feed {cached.url[:60]!r}: not a web feed (never run)")
                 continue
-            info = mine.get(url) or _subscribe(store, url, cached.title, result)
+            feed_id, name = mine.get(url) or (_subscribe(store, url, cached.title, result), "")
             validators = {"etag": cached.etag, "last_modified": cached.last_modified}
-            set_feed_details(store, info.id, title=cached.title, **validators)
-            source = info.name if info.name != info.url else cached.title or url
+            set_feed_details(store, feed_id, title=cached.title, **validators)
+            source = name or cached.title or url
             states: list[CacheItem] = []
-            added = store.add(_kept(cache.items(cached.url, source), states), feed_id=info.id)
+            added = store.add(_kept(cache.items(cached.url, source), states), feed_id=feed_id)
             result.added += added.added
             result.unchanged += added.unchanged + added.updated
-            r, s = _carry_state(store, info.id, states)
+            r, s = _carry_state(store, feed_id, states)
             read, starred = read + r, starred + s
             deleted += cache.deleted(cached.url)
         if cache.unreadable:
@@ -153,10 +154,10 @@ def _import_cache(store: Store, path: Path, result: MoveIn) -> None:
     )
 
 
-def _subscribe(store: Store, url: str, title: str, result: MoveIn) -> FeedInfo:
+def _subscribe(store: Store, url: str, title: str, result: MoveIn) -> int:
     feed_id = add_feed(store, url, title)
     result.subscribed += 1
-    return next(f for f in feeds(store) if f.id == feed_id)
+    return feed_id
 
 
 def _kept(items: Iterable[CacheItem], states: list[CacheItem]) -> Iterator[ArticleDraft]:

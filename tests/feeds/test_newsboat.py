@@ -137,6 +137,7 @@ def test_moving_in_from_newsboat(newsboat_home: Path, tmp_path: Path, server: Fe
         "Lighthouse": (True, False),
     }
     assert "Quay works" not in rows
+    assert not any(t.startswith("# newsboat") for t in rows)  # the urls file is no article
     ferry = json.loads(run("show", str(rows["Ferry resumes"]["id"]), "--json")[1])
     assert ferry["body"].startswith("Boats sail again.")
     assert "[1] https://h.example/a1.mp3" in ferry["body"]  # the enclosure, numbered
