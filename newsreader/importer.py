@@ -6,12 +6,16 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsreader import paths
 from newsreader.ingest import ArticleDraft, IngestError
 from newsreader.ingest.document import DOCUMENT_SUFFIXES, parse_document
 from newsreader.ingest.opml import Subscription
 from newsreader.store.store import Store
+
+if TYPE_CHECKING:
+    from newsreader.newsboat import Kind
 
 
 @dataclass
@@ -24,6 +28,12 @@ class ImportReport:
     subscriptions: list[Subscription] = field(default_factory=list)
     """Feeds named by OPML files among the documents."""
     subscribed: int = 0
+    newsboat: list[tuple[Kind, Path]] = field(default_factory=list)
+    """newsboat's files among the paths (kind, path): imported after the documents."""
+    done: list[tuple[str, str]] = field(default_factory=list)
+    """(path, what importing it did), for files that say more than the summary."""
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    """(path, reason) for parts of a file left out while the rest was imported."""
 
     @property
     def failed(self) -> bool:
@@ -31,7 +41,7 @@ class ImportReport:
 
     def summary(self) -> str:
         line = f"{self.added} added, {self.unchanged} unchanged, {len(self.skipped)} skipped"
-        if self.subscriptions:
+        if self.subscriptions or self.subscribed:
             line += f"; {self.subscribed} feeds subscribed (`newsreader refresh` fetches them)"
         return line
 
@@ -106,7 +116,12 @@ def _strerror(error: OSError) -> str:
 
 
 def drafts_from(files: Iterable[Path], report: ImportReport) -> Iterator[ArticleDraft]:
+    from newsreader.newsboat import newsboat_kind
+
     for path in files:
+        if (kind := newsboat_kind(path)) is not None:  # imported after: it needs the store
+            report.newsboat.append((kind, path))
+            continue
         try:
             document = parse_document(path)
         except IngestError as error:
@@ -134,10 +149,26 @@ def import_paths(
     report.added, report.unchanged = result.added, result.unchanged
     if report.subscriptions:
         report.subscribed = subscribe(store, report.subscriptions)
+    _import_newsboat(store, report)
     if on_skip:
-        for path, reason in report.skipped:
+        for path, reason in report.notes + report.skipped:
             on_skip(path, reason)
     return report
+
+
+def _import_newsboat(store: Store, report: ImportReport) -> None:
+    """newsboat's urls files first (names, tags), then caches (articles, state)."""
+    from newsreader.newsboat import import_newsboat
+
+    for kind, path in sorted(report.newsboat, key=lambda item: item[0] != "urls"):
+        moved = import_newsboat(store, path, kind)
+        report.added += moved.added
+        report.unchanged += moved.unchanged
+        report.subscribed += moved.subscribed
+        report.notes.extend((str(path), note) for note in moved.notes)
+        if moved.done:
+            report.done.append((str(path), moved.done))
+        report.skipped.extend((str(path), failure) for failure in moved.failures)
 
 
 def _counted(files: list[Path], on_progress: Callable[[int, int], None]) -> Iterator[Path]:
@@ -148,15 +179,17 @@ def _counted(files: list[Path], on_progress: Callable[[int, int], None]) -> Iter
 
 def subscribe(store: Store, subscriptions: Iterable[Subscription]) -> int:
     """Add the feeds not subscribed to yet; returns how many were new."""
+    from newsreader.store.feed_tags import tag_feed_by_url
     from newsreader.store.feeds import AlreadySubscribed, add_feed
 
     added = 0
     for sub in subscriptions:
         try:
             add_feed(store, sub.url, sub.title if sub.title != sub.url else "")
+            added += 1
         except AlreadySubscribed:
-            continue
-        added += 1
+            pass
+        tag_feed_by_url(store, sub.url, sub.tags)  # its OPML folders (an old feed's too)
     return added
 
 

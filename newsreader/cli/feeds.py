@@ -1,4 +1,4 @@
-"""Feed commands: `feed add|list|remove`, `refresh`, `export --opml`."""
+"""Feed commands: `feed add|list|remove|tag`, `refresh`, `export --opml`."""
 
 from __future__ import annotations
 
@@ -24,15 +24,17 @@ def feed() -> None:
 @feed.command("add")
 @click.argument("source", metavar="URL|PATH")
 @click.option("--name", default="", help="What to call the feed (default: its own title).")
+@click.option("--tag", "tags", multiple=True, metavar="TAG", help="Tag it (repeatable).")
 @click.pass_context
 @one_line_errors
-def feed_add(ctx: click.Context, source: str, name: str) -> None:
+def feed_add(ctx: click.Context, source: str, name: str, tags: tuple[str, ...]) -> None:
     """Subscribe to a feed (an http/https URL or a local file) and fetch it now.
 
     A feed whose first fetch fails is not kept: the reason is printed instead.
     """
     from newsreader.links import is_web_link, link_problem
     from newsreader.refresh import refresh
+    from newsreader.store.feed_tags import change_feed_tags
     from newsreader.store.feeds import add_feed, find_feed, remove_feed
 
     if is_web_link(source.strip()):
@@ -46,6 +48,7 @@ def feed_add(ctx: click.Context, source: str, name: str) -> None:
         source = str(path.resolve())
     store = open_store(ctx)  # only now: a mistyped source makes no store
     feed_id = add_feed(store, source, name)
+    change_feed_tags(store, feed_id, tags)  # before the fetch: its articles are tagged at once
     (outcome,) = refresh(store, [find_feed(store, str(feed_id))])
     if outcome.status == "error":
         remove_feed(store, feed_id)
@@ -75,6 +78,8 @@ def feed_list(ctx: click.Context, as_json: bool) -> None:
             line += f": {safe(info.error)}"
         click.echo(line)
         click.echo(f"      {safe(info.url)}")
+        if info.tags:
+            click.echo("      tags: " + ", ".join(safe(t) for t in info.tags))
 
 
 @feed.command("remove")
@@ -90,6 +95,31 @@ def feed_remove(ctx: click.Context, key: str) -> None:
     removed, kept = remove_feed(store, info.id)
     tail = f"; {kept} starred kept" if kept else ""
     click.echo(f"unsubscribed from {safe(info.name)}: {removed} articles removed{tail}")
+
+
+@feed.command(
+    "tag", context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]}
+)
+@click.argument("key", metavar="ID|URL|NAME")
+@click.argument("changes", nargs=-1, required=True, metavar="+TAG|-TAG...")
+@click.pass_context
+@one_line_errors
+def feed_tag(ctx: click.Context, key: str, changes: tuple[str, ...]) -> None:
+    """Add (+TAG, or TAG) and remove (-TAG) a feed's tags; its articles carry them."""
+    from newsreader.ingest.tags import tag_name
+    from newsreader.store.feed_tags import change_feed_tags
+    from newsreader.store.feeds import find_feed
+
+    add = [c[1:] if c.startswith("+") else c for c in changes if not c.startswith("-")]
+    remove = [c[1:] for c in changes if c.startswith("-")]
+    empty = [c for c in changes if not tag_name(c[1:] if c[:1] in "+-" else c)]
+    if empty:
+        fail(f"feed tag: {safe(empty[0])!r} names no tag (use +TAG to add, -TAG to remove)", 2)
+    store = open_store(ctx)
+    info = find_feed(store, key)
+    tags = change_feed_tags(store, info.id, add, remove)
+    shown = ", ".join(safe(t) for t in tags) if tags else "no tags"
+    click.echo(f"{safe(info.name)}: {shown}")
 
 
 @click.command()
@@ -140,7 +170,8 @@ def export(ctx: click.Context, as_opml: bool, output: str) -> None:
     from newsreader.links import is_web_link
     from newsreader.store.feeds import feeds
 
-    subs = [Subscription(f.url, f.name) for f in feeds(open_store(ctx)) if is_web_link(f.url)]
+    every = feeds(open_store(ctx))
+    subs = [Subscription(f.url, f.name, f.tags) for f in every if is_web_link(f.url)]
     text = write_opml(subs)
     if output == "-":
         click.echo(text, nl=False)
@@ -215,6 +246,7 @@ def _feed_json(info: FeedInfo) -> dict[str, Any]:
         "error": info.error,
         "articles": info.articles,
         "unread": info.unread,
+        "tags": list(info.tags),
     }
 
 

@@ -17,7 +17,8 @@ from newsreader.cli.output import safe
 @one_line_errors
 def import_(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     """Import files or folders (recursively): text, Markdown, HTML pages, RSS/Atom/JSON
-    feeds (their articles) and OPML lists (their feeds are subscribed)."""
+    feeds (their articles), OPML lists (their feeds are subscribed, folders become tags),
+    and newsboat's `urls` file and `cache.db` (feeds, tags, queries, articles and state)."""
     from newsreader.importer import import_paths
 
     store = open_store(ctx)
@@ -40,6 +41,8 @@ def import_(ctx: click.Context, paths: tuple[Path, ...]) -> None:
                 click.echo(f"read {done}/{total} files", err=True)
 
         report = import_paths(store, paths, on_skip=skipped, on_progress=every_thousand)
+    for path, done in report.done:  # newsboat's files: what each one brought
+        click.echo(f"{safe(path)}: {safe(done)}")
     click.echo(report.summary())
     if report.failed:
         sys.exit(1)

@@ -17,19 +17,32 @@ from newsreader.cli.output import article_json, date, dumps, row_json, safe
 @click.option("--limit", type=click.IntRange(1, MAX_LIMIT), help="At most this many articles.")
 @click.option("--unread", is_flag=True, help="Only unread articles.")
 @click.option("--starred", is_flag=True, help="Only starred articles.")
+@click.option("--saved", "saved_name", metavar="NAME", help="Only a saved search's articles.")
 @click.pass_context
 @one_line_errors
 def list_(
-    ctx: click.Context, as_json: bool, limit: int | None, unread: bool, starred: bool
+    ctx: click.Context,
+    as_json: bool,
+    limit: int | None,
+    unread: bool,
+    starred: bool,
+    saved_name: str | None,
 ) -> None:
-    """List articles, newest first."""
+    """List articles, newest first (a saved search's: best first when it has words)."""
     from newsreader.search.query import Filters
 
     store = open_store(ctx)
     states = {"unread"} if unread else set()
     if starred:
         states.add("starred")
-    ids = store.filtered_ids(Filters(states=frozenset(states)), limit=limit)
+    filters = Filters(states=frozenset(states))
+    if saved_name is not None:
+        from newsreader.store.saved import find_saved
+
+        query = find_saved(store, saved_name).query
+        ids = store.search(query, limit=limit, within=filters or None).ids
+    else:
+        ids = store.filtered_ids(filters, limit=limit)
     rows = store.rows(ids)
     for article_id in ids:
         row = rows[article_id]

@@ -62,6 +62,8 @@ class ArticleDraft:
     summary: str = field(default="")
     guid: str | None = None
     """A feed entry's own identity (guid, else link): an updated entry keeps its article."""
+    tags: tuple[str, ...] = ()
+    """The entry's categories (RSS `<category>`, Atom `category`, JSON Feed `tags`)."""
 
     @property
     def word_count(self) -> int:

@@ -19,6 +19,7 @@ from typing import Any
 from newsreader.ingest.draft import UNEXPECTED, ArticleDraft, IngestError, refusing, utc
 from newsreader.ingest.html import html_to_text, with_references
 from newsreader.ingest.sanitize import clean_line, strip_controls
+from newsreader.ingest.tags import tag_names
 from newsreader.links import web_link
 
 MAX_FEED_BYTES = 20 * 2**20
@@ -127,7 +128,10 @@ def _entry_draft(entry: Any, source: str, origin: str) -> ArticleDraft:
         html = _text(entry.get("summary")) or _text(entry.get("description"))
         is_html = True
     published = entry.get("published_parsed") or entry.get("updated_parsed")
+    terms = entry.get("tags")
+    terms = [t.get("term") for t in terms if isinstance(t, dict)] if isinstance(terms, list) else []
     return _draft(
+        tags=terms,
         title=_text(entry.get("title")),
         body=_body(html, is_html, link),
         source=source,
@@ -172,6 +176,7 @@ def _json_item_draft(item: Any, source: str, origin: str) -> ArticleDraft:
     names = (_text(a.get("name")) for a in authors if isinstance(a, dict))
     identity = item.get("id")
     return _draft(
+        tags=item.get("tags"),
         title=_text(item.get("title")),
         body=body,
         source=source,
@@ -229,6 +234,7 @@ def _draft(
     url: str,
     published_at: datetime | None,
     guid: str | None,
+    tags: object = None,
 ) -> ArticleDraft:
     if "<" in title:
         title = html_to_text(title)[0]
@@ -246,7 +252,15 @@ def _draft(
         published_at=published_at,
         summary=summary,
         guid=clean_line(guid)[:1000] if guid else None,
+        tags=_tags(tags),
     )
+
+
+def _tags(value: object) -> tuple[str, ...]:
+    """An entry's categories as tags: strings only, cleaned, each once, a bounded number."""
+    if not isinstance(value, list):
+        return ()
+    return tag_names(v for v in value[:1000] if isinstance(v, str))
 
 
 def _struct_date(value: Any) -> datetime | None:

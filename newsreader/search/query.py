@@ -4,11 +4,14 @@ Qualifiers narrow the articles the words are searched in; they are never searche
 
     source:NAME   the source contains NAME (case-insensitive; `source:"two words"` quoted)
     feed:NAME     the feed's name contains NAME
+    tag:NAME      the article or its feed carries the tag NAME (any case; `tag:"two words"`)
     is:unread  is:read  is:starred  is:unstarred
-    after:DATE    dated on or after DATE (YYYY-MM-DD, or YYYY-MM, or YYYY)
+    after:DATE    dated on or after DATE (YYYY-MM-DD, or YYYY-MM, or YYYY, or Nd: N days
+                  ago, counted from today each time the query runs)
     before:DATE   dated before DATE
 
-Several `source:` (or `feed:`) qualifiers mean any of them; different qualifiers all apply.
+Several `source:` (or `feed:`, or `tag:`) qualifiers mean any of them; different qualifiers
+all apply.
 
 A query that cannot mean what it says is refused with `QueryError`, whose message is one line
 naming the qualifier and the value, never silently narrowed or widened: an empty value
@@ -23,14 +26,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
+from newsreader.ingest.tags import tag_name
 from newsreader.search.tokens import query_term
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|([A-Za-z]+):(?:"([^"]*)"?|(\S*))|(\S+)')
 
 STATES = ("unread", "read", "starred", "unstarred")
-QUALIFIERS = frozenset({"source", "feed", "is", "after", "before"})
+QUALIFIERS = frozenset({"source", "feed", "tag", "is", "after", "before"})
 MAX_CHARS = 1000
 MAX_TERMS = 32
 MAX_QUALIFIERS = 16
@@ -48,6 +52,8 @@ class Filters:
     """Substrings, any of which the source must contain (folded case)."""
     feeds: tuple[str, ...] = ()
     """Substrings, any of which the feed's name must contain (folded case)."""
+    tags: tuple[str, ...] = ()
+    """Tag keys (folded case), any of which the article or its feed must carry."""
     states: frozenset[str] = field(default_factory=frozenset)
     """Every one must hold: `unread`, `read`, `starred`, `unstarred`."""
     after: date | None = None
@@ -56,7 +62,9 @@ class Filters:
     """Before this day (UTC)."""
 
     def __bool__(self) -> bool:
-        return bool(self.sources or self.feeds or self.states or self.after or self.before)
+        return bool(
+            self.sources or self.feeds or self.tags or self.states or self.after or self.before
+        )
 
     def merged(self, other: Filters) -> Filters:
         """Both sets of conditions at once (a view's `is:unread` and a typed query's)."""
@@ -65,6 +73,7 @@ class Filters:
         return Filters(
             sources=self.sources + tuple(s for s in other.sources if s not in self.sources),
             feeds=self.feeds + tuple(f for f in other.feeds if f not in self.feeds),
+            tags=self.tags + tuple(t for t in other.tags if t not in self.tags),
             states=self.states | other.states,
             after=after,
             before=before,
@@ -98,7 +107,10 @@ class Query:
 
 
 def parse_date(text: str) -> date | None:
-    """`2019-04-01`, `2019-04` (its first day) or `2019` (its first day); else None."""
+    """`2019-04-01`, `2019-04` (its first day) or `2019` (its first day), or `7d` (seven
+    days before today, UTC); else None."""
+    if re.fullmatch(r"\d{1,5}d", text, re.IGNORECASE):
+        return datetime.now(UTC).date() - timedelta(days=int(text[:-1]))
     for pattern, fill in (
         (r"\d{4}-\d{1,2}-\d{1,2}", ""),
         (r"\d{4}-\d{1,2}", "-1"),
@@ -117,6 +129,11 @@ def _qualifier(filters: Filters, key: str, value: str) -> Filters:
     value = value.strip()
     if not value:
         raise QueryError(f"{key}: needs a value (as in {_EXAMPLES[key]})")
+    if key == "tag":
+        key = tag_name(value).casefold()  # as the store keys tags
+        if not key:
+            raise QueryError(f"tag:{_shown(value)}: not a tag")
+        return replace(filters, tags=(*filters.tags, key))
     if key in ("source", "feed"):
         needle = value.casefold()
         if key == "source":
@@ -130,7 +147,7 @@ def _qualifier(filters: Filters, key: str, value: str) -> Filters:
         return replace(filters, states=filters.states | {state})
     moment = parse_date(value)
     if moment is None:
-        raise QueryError(f"{key}:{_shown(value)}: not a date (use YYYY-MM-DD, YYYY-MM or YYYY)")
+        raise QueryError(f"{key}:{_shown(value)}: not a date (use YYYY-MM-DD, YYYY-MM, YYYY or Nd)")
     return filters.merged(Filters(after=moment) if key == "after" else Filters(before=moment))
 
 
@@ -143,6 +160,7 @@ def _shown(value: str) -> str:
 _EXAMPLES = {
     "source": "source:reuters",
     "feed": 'feed:"Le Monde"',
+    "tag": "tag:news",
     "is": "is:unread",
     "after": "after:2024-03-01",
     "before": "before:2024",

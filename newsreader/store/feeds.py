@@ -51,6 +51,7 @@ class FeedInfo:
     unread: int
     not_before: datetime | None = None
     """Not fetched again before this (UTC): the server asked us to wait."""
+    tags: tuple[str, ...] = ()
 
 
 def add_feed(store: Store, url: str, name: str = "") -> int:
@@ -88,8 +89,11 @@ def feeds(store: Store) -> list[FeedInfo]:
         .outerjoin(counts, counts.c.feed_id == _feed.c.id)
         .order_by(func.lower(_feed.c.name), _feed.c.id)
     )
+    from newsreader.store.tags import feed_tags
+
     with translated(store.url), store.engine.connect() as conn:
         rows = conn.execute(query).all()
+        tags = feed_tags(conn)
     return [
         FeedInfo(
             id=r.id,
@@ -104,6 +108,7 @@ def feeds(store: Store) -> list[FeedInfo]:
             articles=int(r.articles or 0),
             unread=int(r.unread or 0),
             not_before=r.not_before,
+            tags=tags.get(r.id, ()),
         )
         for r in rows
     ]
@@ -179,4 +184,32 @@ def record_fetch(
         if title:
             conn.execute(
                 update(_feed).where(_feed.c.id == feed_id, _feed.c.name == "").values(name=title)
+            )
+
+
+def set_feed_details(
+    store: Store,
+    feed_id: int,
+    *,
+    name: str | None = None,
+    title: str | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> None:
+    """A name the reader chose elsewhere (newsboat's `~Name`); the feed's title as another
+    reader saw it (the name while there is none); and the validators that reader's last
+    fetch got, so that our first refresh can be conditional: those only for a feed never
+    fetched here (ours are newer)."""
+    with translated(store.url), store.writing() as conn:
+        if name:
+            conn.execute(update(_feed).where(_feed.c.id == feed_id).values(name=name))
+        if title:
+            named = update(_feed).where(_feed.c.id == feed_id, _feed.c.name == "")
+            conn.execute(named.values(name=title))
+        validators = {"etag": header_value(etag), "last_modified": header_value(last_modified)}
+        if any(validators.values()):
+            conn.execute(
+                update(_feed)
+                .where(_feed.c.id == feed_id, _feed.c.fetched_at.is_(None))
+                .values(validators)
             )

@@ -1,5 +1,5 @@
-"""Qualifiers as SQL: the articles a query's `source:`, `feed:`, `is:`, `after:` and
-`before:` allow, as a set for the index to rank within or as a list in reading order."""
+"""Qualifiers as SQL: the articles a query's `source:`, `feed:`, `tag:`, `is:`, `after:`
+and `before:` allow, as a set for the index to rank within or as a list in reading order."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from newsreader.search.tables import table_of
 from newsreader.store.errors import translated
 from newsreader.store.models import Article, Feed
+from newsreader.store.tags import tagged
 from newsreader.store.times import midnight
 
 if TYPE_CHECKING:
@@ -77,6 +78,11 @@ class ArticleFilters:
             return list(conn.execute(stmt).scalars())
 
 
+def conditions(filters: Filters) -> list[Any]:
+    """The WHERE clauses (on `article`) that `filters` ask for (`mark_read` updates by them)."""
+    return _conditions(filters)
+
+
 def _conditions(filters: Filters) -> list[Any]:
     conditions: list[Any] = []
     if filters.sources:
@@ -88,6 +94,8 @@ def _conditions(filters: Filters) -> list[Any]:
             or_(*(name.contains(f, autoescape=True) for f in filters.feeds))
         )
         conditions.append(_c.feed_id.in_(named))
+    if filters.tags:
+        conditions.append(tagged(filters.tags))
     for state in filters.states:
         column = _c.is_read if state in ("read", "unread") else _c.is_starred
         conditions.append(column == (true() if state in ("read", "starred") else false()))

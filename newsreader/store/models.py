@@ -67,3 +67,51 @@ class Meta(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     value: str = Field(sa_column=Column(Text, nullable=False))
+
+
+# -- tags and saved searches (schema step 6) -------------------------------------------------
+
+
+class FeedTag(SQLModel, table=True):
+    """A tag on a feed; its articles carry it too. `key` is the casefolded tag, so `tag:`
+    matches any case in SQL without folding there (SQLite's `lower` is ASCII-only)."""
+
+    __tablename__ = "feed_tag"
+
+    feed_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("feed.id", ondelete="CASCADE"), primary_key=True, nullable=False
+        )
+    )
+    key: str = Field(sa_column=Column(Text, primary_key=True, nullable=False, index=True))
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    """The tag as first written (what lists show)."""
+
+
+class ArticleTag(SQLModel, table=True):
+    """A tag of one article: its entry's RSS/Atom `<category>`."""
+
+    __tablename__ = "article_tag"
+
+    article_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("article.id", ondelete="CASCADE"),
+            primary_key=True,
+            nullable=False,
+        )
+    )
+    key: str = Field(sa_column=Column(Text, primary_key=True, nullable=False, index=True))
+    name: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class SavedSearch(SQLModel, table=True):
+    """A named query: a live virtual feed, run again whenever it is shown."""
+
+    __tablename__ = "saved_search"
+
+    key: str = Field(sa_column=Column(Text, primary_key=True, nullable=False))
+    """The casefolded name: names are unique whatever their case."""
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    query: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime

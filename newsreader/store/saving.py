@@ -76,6 +76,10 @@ def save_batch(
         terms = analysed.select([position[fingerprint] for _, fingerprint, _ in found])
         index_documents(conn, docs, replaces=replaces, analysed=terms)
 
+    if any(d.tags for d in drafts):  # the entries' categories (store/tags.py)
+        from newsreader.store.tags import save_entry_tags
+
+        save_entry_tags(conn, inserted, {f: drafts[p].tags for f, p in position.items()})
     index([(i, f, rows[f]) for i, f in inserted], False)
     index([(i, row["fingerprint"], row) for i, row in changed], True)
     return len(inserted), len(changed)

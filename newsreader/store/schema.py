@@ -16,7 +16,7 @@ from sqlmodel import SQLModel
 
 from newsreader.search.tables import SearchBlock, SearchSegment, table_of
 from newsreader.store.engine import StoreError
-from newsreader.store.models import Feed, Meta
+from newsreader.store.models import ArticleTag, Feed, FeedTag, Meta, SavedSearch
 
 Step = Callable[[Connection], None]
 
@@ -67,12 +67,20 @@ def _add_feed_not_before(conn: Connection) -> None:
         conn.exec_driver_sql(f"ALTER TABLE feed ADD COLUMN not_before {kind}")
 
 
+def _add_tags_and_saved_searches(conn: Connection) -> None:
+    """Version 6: tags on feeds and on articles (their entries' categories), and saved
+    searches. Only new tables: nothing stored changes."""
+    for model in (FeedTag, ArticleTag, SavedSearch):
+        table_of(model).create(conn, checkfirst=True)
+
+
 STEPS: list[Step] = [
     _create_v1,
     _add_feeds,
     _reindex_for_tokenizer_2,
     _index_in_blocks,
     _add_feed_not_before,
+    _add_tags_and_saved_searches,
 ]
 SCHEMA_VERSION = len(STEPS)
 

@@ -228,3 +228,17 @@ def test_opening_a_store_and_listing_never_imports_numpy(tmp_path: Path) -> None
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_version_6_adds_tags_and_saved_searches_keeping_state(v1_path: Path) -> None:
+    store = Store(f"sqlite:///{v1_path}")
+    try:
+        with store.engine.connect() as conn:
+            assert schema.schema_version(conn) >= 6
+            tables = set(inspect(conn).get_table_names())
+            assert {"feed_tag", "article_tag", "saved_search"} <= tables
+        assert _flags(store) == EXPECTED_FLAGS
+        assert store.search("tag:anything").ids == []
+    finally:
+        store.close()
+    assert all(finding.ok for finding in check(f"sqlite:///{v1_path}"))

@@ -179,6 +179,6 @@ def test_opml_nested_outlines_and_unsafe_urls() -> None:
     <outline text="One" xmlUrl="https://one.example/rss"/>
     <outline text="Evil" xmlUrl="file:///etc/passwd"/></outline>
     <outline text="One again" xmlUrl="https://one.example/rss"/></body></opml>"""
-    assert parse_opml(data) == [Subscription("https://one.example/rss", "One")]
+    assert parse_opml(data) == [Subscription("https://one.example/rss", "One", ("Folder",))]
     with pytest.raises(IngestError):
         parse_opml(b"<opml><body>")
