@@ -42,7 +42,9 @@ def cases(draw: st.DrawFn) -> tuple[str, int, int, list[str]]:
 
 @settings(max_examples=400, deadline=None)
 @given(cases())
-def test_every_term_within_the_edits_is_kept_in_order(case: tuple[str, int, int, list[str]]) -> None:
+def test_every_term_within_the_edits_is_kept_in_order(
+    case: tuple[str, int, int, list[str]],
+) -> None:
     word, edits, length, terms = case
     if not terms:
         return
