@@ -62,6 +62,7 @@ def main() -> None:
     p.add_argument("--base", type=Path, required=True, help="the other checkout")
     p.add_argument("--tantivy", type=int, default=0)
     p.add_argument("--eval-targets", type=int, default=500)
+    p.add_argument("--out", type=Path, help="write every run's per-query seconds here")
     opts = p.parse_args()
     n = int(float(opts.size.lower().replace("k", "e3").replace("m", "e6")))
     corpus, _ = ensure_corpus(n)
@@ -77,6 +78,7 @@ def main() -> None:
     }
     trees = {"base": opts.base.resolve(), "new": ROOT.parent}
     rows: dict[str, list[dict[str, float]]] = {name: [] for name in [*trees, "tantivy"]}
+    raw: dict[str, list[list[float]]] = {name: [] for name in rows}
     tantivy_left = opts.tantivy
     for run in range(opts.runs):
         for name, tree in trees.items():
@@ -86,6 +88,7 @@ def main() -> None:
             q = quality(np.array(out["eval"]["as_typed"]["ranks"]))
             row = {**summary(out["cold_s"], kinds), "recall5": q["recall5"], "mrr": q["mrr"]}
             rows[name].append(row)
+            raw[name].append(out["cold_s"])
             print(name, run, {k: round(v, 3) for k, v in row.items()}, flush=True)
         if tantivy_left:
             tantivy_left -= 1
@@ -93,12 +96,20 @@ def main() -> None:
             q = quality(np.array(out["eval"]["as_typed"]))
             row = {**summary(out["times"], kinds), "recall5": q["recall5"], "mrr": q["mrr"]}
             rows["tantivy"].append(row)
+            raw["tantivy"].append(out["times"])
             print("tantivy", run, {k: round(v, 3) for k, v in row.items()}, flush=True)
     print("medians over runs (ms; keystroke = the keystroke prefixes, cold pass in order):")
     for name, runs in rows.items():
         if runs:
             med = {k: round(float(np.median([r[k] for r in runs])), 3) for k in runs[0]}
             print(f"  {name} x{len(runs)}: {med}")
+    print("each query's fastest run, then median / p95 over queries (less noise from others):")
+    for name, times in raw.items():
+        if times:
+            best = summary(np.min(np.asarray(times), axis=0).tolist(), kinds)
+            print(f"  {name} x{len(times)}: { ({k: round(v, 3) for k, v in best.items()}) }")
+    if opts.out:
+        opts.out.write_text(json.dumps({"kinds": kinds, "raw": raw, "rows": rows}))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Collection
+from contextlib import ExitStack
 
 import numpy as np
 from sqlalchemy.engine import Engine
@@ -280,14 +281,16 @@ class SearchIndex:
                 out[term] = hit
         parts: dict[str, list[tuple[np.ndarray, np.ndarray, int]]] = {t: [] for t in missing}
         numbers = np.fromiter((snap.number.get(t, -1) for t in missing), np.int64, len(missing))
-        with self._engine.connect() as conn:
+        with ExitStack() as stack:
+            conn = None  # connected only when there is something to read (not on a cache hit)
             for seg, seg_terms in zip(snap.segments, snap.segment_terms, strict=True):
-                if not len(seg_terms):
+                if not len(seg_terms) or not missing:
                     continue
                 at = np.searchsorted(seg_terms, numbers)
                 hits = np.flatnonzero(seg_terms[np.minimum(at, len(seg_terms) - 1)] == numbers)
                 if not len(hits):
                     continue
+                conn = conn or stack.enter_context(self._engine.connect())
                 found = seg.postings(conn, at[hits])
                 if found is None:
                     if strict:
