@@ -66,7 +66,9 @@ def phase_import(args: dict[str, Any]) -> dict[str, Any]:
             yield draft
 
     t = time.perf_counter()
-    result = store.add(drafts(), batch=batch, parallel=True)
+    # 0: the store's own batch (a batch of 0 would import nothing).
+    sized = {"batch": batch} if batch else {}
+    result = store.add(drafts(), parallel=True, **sized)
     total = time.perf_counter() - t
     t = time.perf_counter()
     count = store.count()

@@ -54,9 +54,12 @@ def expand(snap: Snapshot, word: str, prefix: bool) -> list[Expansion]:
     edits = max_edits(word, known=snap.has(word))
     if edits:
         for length in range(len(word) - edits, len(word) + edits + 1):
-            bucket = snap.by_length.get(length)
-            if not bucket:
+            near = snap.near(length)
+            if near is None:
                 continue
+            bucket = near.near(word, edits)
+            if bucket is None:
+                bucket = near.terms
             for term, distance, _ in process.extract(
                 word, bucket, scorer=OSA.distance, score_cutoff=edits, limit=None
             ):
@@ -80,11 +83,11 @@ def expand(snap: Snapshot, word: str, prefix: bool) -> list[Expansion]:
     )
 
 
-def capped(snap: Snapshot, terms: list[str], length: int, cap: int = PREFIX_CAP) -> list[str]:
-    """The `cap` commonest of `terms` (fewer for a prefix of one or two letters)."""
+def capped(snap: Snapshot, numbers: range, length: int, cap: int = PREFIX_CAP) -> list[str]:
+    """The `cap` commonest of the terms `numbers` (fewer for a prefix of one or two
+    letters), in the order of the terms when they all fit."""
     cap = min(cap, PREFIX_CAPS.get(length, cap))
-    if len(terms) <= cap:
-        return terms
-    numbers = np.fromiter(map(snap.number.__getitem__, terms), np.int64, len(terms))
-    commonest = np.argsort(-snap.frequency[numbers], kind="stable")[:cap]
-    return [terms[i] for i in commonest.tolist()]
+    if len(numbers) <= cap:
+        return snap.terms[numbers.start : numbers.stop]
+    commonest = np.argsort(-snap.frequency[numbers.start : numbers.stop], kind="stable")[:cap]
+    return [snap.terms[numbers.start + i] for i in commonest.tolist()]

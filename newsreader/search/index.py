@@ -12,6 +12,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Collection
+from contextlib import ExitStack
 
 import numpy as np
 from sqlalchemy.engine import Engine
@@ -23,7 +24,7 @@ from newsreader.search.ranking import Tail, rank_key, rounded, top
 from newsreader.search.result import Cancelled, Ranked, SearchCancelled, SearchResult
 from newsreader.search.segments import latest_segment
 from newsreader.search.snapshot import Snapshot
-from newsreader.search.text_match import RERANK, TextFetcher, rerank, with_phrases
+from newsreader.search.text_match import RERANK, Proximity, TextFetcher, with_phrases
 
 Allowed = Callable[[], Collection[int] | None]
 """The article ids a query may return (its qualifiers, worked out by the store); None: all.
@@ -33,6 +34,14 @@ HEAD = 1000
 """Hits ranked at once; the rest are sorted the first time something reads past them (a
 one-letter query matches every article, and sorting 100k of them cost 10 ms a keystroke)."""
 CACHE_BYTES = 96 * 2**20
+SCORED_KEPT = 3
+"""Scores of the words before the one being typed, kept for the next keystrokes (each is
+5 bytes an article)."""
+GroupKey = tuple[str, bool | None]
+"""A query word and whether it is a prefix (None: a phrase's term): what its terms and
+their similarities follow from, in one snapshot."""
+Scored = tuple[np.ndarray, np.ndarray]
+"""Summed scores and whether every word so far matched, per document."""
 REFRESH_SECONDS = 1.0
 
 
@@ -46,11 +55,13 @@ class SearchIndex:
     def __init__(self, engine: Engine, fetch_texts: TextFetcher) -> None:
         self._engine = engine
         self._fetch_texts = fetch_texts
+        self._proximity = Proximity(fetch_texts)
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._postings: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached_bytes = 0
         self._expansions: OrderedDict[tuple[str, bool], list[Expansion]] = OrderedDict()
+        self._scored_words: OrderedDict[tuple[GroupKey, ...], Scored] = OrderedDict()
         self._allowed_mask: tuple[Collection[int], int, np.ndarray] | None = None
 
     # -- state -------------------------------------------------------------------------
@@ -62,6 +73,8 @@ class SearchIndex:
             snap = self._current()
             for length in WARM_STEMS:
                 snap.prefixes(length)
+            for length in list(snap.by_length):
+                snap.near(length)
 
     def invalidate(self) -> None:
         """The caller wrote to the index: the next query re-checks it at once."""
@@ -83,6 +96,8 @@ class SearchIndex:
         self._postings.clear()
         self._cached_bytes = 0
         self._expansions.clear()
+        self._proximity.clear()
+        self._scored_words.clear()
         return snap
 
     @property
@@ -150,29 +165,37 @@ class SearchIndex:
     ) -> SearchResult:
         text = query.text
         groups: list[list[Expansion]] = []
+        asked: list[GroupKey] = []
         for i, word in enumerate(query.words):
             last = query.prefix_last and i == len(query.words) - 1
             groups.append(self._expand(snap, word, last))
+            asked.append((word, last))
         for phrase in query.phrases:
             groups.extend([Expansion(t, 1.0)] for t in phrase if snap.has(t))
+            asked.extend((t, None) for t in phrase if snap.has(t))
             if not all(map(snap.has, phrase)):
                 return SearchResult(text, [], [])
         if any(not group for group in groups):
             return SearchResult(text, [], [])
         terms = frozenset(e.term for group in groups for e in group)
-        wanted = terms | set(query.excluded)
+        done, state = self._scored(asked)
+        wanted = {e.term for group in groups[done:] for e in group} | set(query.excluded)
         postings = self._fetch_postings(snap, wanted, strict=strict)
         if cancelled():
             raise SearchCancelled
-        total = np.zeros(snap.size, dtype=np.float32)
-        matched = np.ones(snap.size, dtype=bool)
-        for group in groups:
+        for k in range(done, len(groups)):
             best = np.zeros(snap.size, dtype=np.float32)
-            for exp in group:
-                docs, flags = postings[exp.term]
-                best[docs] = np.maximum(best[docs], FIELD_WEIGHT[flags] * exp.similarity)
-            matched &= best > 0
-            total += best
+            for i, exp in enumerate(groups[k]):
+                docs, weights = postings[exp.term]
+                scores = weights * exp.similarity  # the first term has nothing to beat
+                best[docs] = scores if i == 0 else np.maximum(best[docs], scores, out=scores)
+            # Never in place: a state kept for the next keystroke must stay as it was
+            # (0 + best is best exactly, and the sums keep the words' order).
+            state = (best, best > 0) if state is None else (state[0] + best, state[1] & (best > 0))
+            if k == len(groups) - 2:
+                self._keep_scored(tuple(asked[:-1]), state)
+        assert state is not None
+        total, matched = state
         for term in query.excluded:
             if term in postings:
                 matched[postings[term][0]] = False
@@ -190,7 +213,7 @@ class SearchIndex:
         head, rest = top(keys, HEAD if limit is None else max(limit, RERANK))
         ids, ranked = candidates[head], scores[head]
         if len(groups) > 1 and len(ids) > 1:
-            ids, ranked = rerank(self._fetch_texts, snap.dates, ids, ranked, groups)
+            ids, ranked = self._proximity.rerank(snap.dates, ids, ranked, groups)
         if limit is not None or not len(rest):
             return SearchResult(text, ids[:limit].tolist(), rounded(ranked[:limit]), terms)
         tail = Tail(candidates, scores, keys, rest)
@@ -200,6 +223,21 @@ class SearchIndex:
             Ranked(rounded(ranked), len(candidates), tail.scores),
             terms,
         )
+
+    def _scored(self, keys: list[GroupKey]) -> tuple[int, Scored | None]:
+        """How many leading words of a query are scored already (the same words typed
+        before the one being typed now), and their (total, matched)."""
+        for done in range(len(keys) - 1, 0, -1):
+            state = self._scored_words.get(tuple(keys[:done]))
+            if state is not None:
+                return done, state
+        return 0, None
+
+    def _keep_scored(self, keys: tuple[GroupKey, ...], state: Scored) -> None:
+        self._scored_words[keys] = state
+        self._scored_words.move_to_end(keys)
+        while len(self._scored_words) > SCORED_KEPT:
+            self._scored_words.popitem(last=False)
 
     def _mask(self, snap: Snapshot, ids: Collection[int]) -> np.ndarray:
         """`ids` as a boolean mask over the documents; the last one is kept, so a filter
@@ -228,8 +266,9 @@ class SearchIndex:
     def _fetch_postings(
         self, snap: Snapshot, terms: Collection[str], *, strict: bool = True
     ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """Postings of `terms`, cached. `strict`: a row from a segment this snapshot does
-        not know (another process wrote or merged since) raises `_Stale`."""
+        """(article ids, field weights) of `terms`, cached. The weights are looked up from
+        the field bits once, here: indexing by uint8 bits on every keystroke cost 15x a
+        multiplication. `strict`: as for `_read_postings`."""
         out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         missing = []
         for term in terms:
@@ -239,33 +278,50 @@ class SearchIndex:
             else:
                 self._postings.move_to_end(term)
                 out[term] = hit
-        parts: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {t: [] for t in missing}
-        numbers = np.fromiter((snap.number.get(t, -1) for t in missing), np.int64, len(missing))
-        with self._engine.connect() as conn:
+        for term, (docs, flags) in self._read_postings(snap, missing, strict=strict).items():
+            entry = out[term] = self._postings[term] = (docs, FIELD_WEIGHT[flags])
+            self._cached_bytes += entry[0].nbytes + entry[1].nbytes
+        while self._cached_bytes > CACHE_BYTES and len(self._postings) > len(out):
+            _, (docs, weights) = self._postings.popitem(last=False)
+            self._cached_bytes -= docs.nbytes + weights.nbytes
+        return out
+
+    def _read_postings(
+        self, snap: Snapshot, terms: list[str], *, strict: bool = True
+    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """(article ids, field bits) of `terms`, read from the segments. `strict`: a row
+        from a segment this snapshot does not know (another process wrote or merged
+        since) raises `_Stale`."""
+        parts: dict[str, list[tuple[np.ndarray, np.ndarray, int]]] = {t: [] for t in terms}
+        numbers = np.fromiter((snap.number.get(t, -1) for t in terms), np.int64, len(terms))
+        with ExitStack() as stack:
+            conn = None  # connected only when there is something to read (not on a cache hit)
             for seg, seg_terms in zip(snap.segments, snap.segment_terms, strict=True):
-                if not len(seg_terms):
+                if not len(seg_terms) or not terms:
                     continue
                 at = np.searchsorted(seg_terms, numbers)
                 hits = np.flatnonzero(seg_terms[np.minimum(at, len(seg_terms) - 1)] == numbers)
                 if not len(hits):
                     continue
+                conn = conn or stack.enter_context(self._engine.connect())
                 found = seg.postings(conn, at[hits])
                 if found is None:
                     if strict:
                         raise _Stale  # merged away by another process since the snapshot
                     continue  # the next snapshot has these documents
                 for i, posting in zip(hits.tolist(), found, strict=True):
-                    parts[missing[i]].append(posting)
-        for term, found in parts.items():
-            # Copies, never views: a cached view would hold a whole read of blocks.
-            entry = (
-                np.concatenate([d for d, _ in found]) if found else np.empty(0, np.int64),
-                np.concatenate([f for _, f in found]) if found else np.empty(0, np.uint8),
-            )
-            out[term] = entry
-            self._postings[term] = entry
-            self._cached_bytes += entry[0].nbytes + entry[1].nbytes
-        while self._cached_bytes > CACHE_BYTES and len(self._postings) > len(out):
-            _, (docs, flags) = self._postings.popitem(last=False)
-            self._cached_bytes -= docs.nbytes + flags.nbytes
-        return out
+                    parts[terms[i]].append(posting)
+        return {term: _joined(found) for term, found in parts.items()}
+
+
+def _joined(parts: list[tuple[np.ndarray, np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """One term's postings from its segments' (documents, field bits, base): article ids
+    written straight into one array (converting, adding and joining were three passes).
+    Copies, never views: a cached view would hold a whole read of blocks."""
+    docs = np.empty(sum(len(d) for d, _, _ in parts), dtype=np.int64)
+    at = 0
+    for local, _, base in parts:
+        np.add(local, base, out=docs[at : at + len(local)], dtype=np.int64)
+        at += len(local)
+    flags = np.concatenate([f for _, f, _ in parts]) if parts else np.empty(0, np.uint8)
+    return docs, flags

@@ -90,9 +90,13 @@ class SegmentReader:
         number[live] = np.arange(start, start + int(live.sum()), dtype=np.int64)
         return number
 
-    def postings(self, conn: Connection, terms: np.ndarray) -> list[TermPostings] | None:
-        """The postings of `terms` (numbers in this segment's term list) as article ids;
-        None if the segment is gone (merged away since it was opened)."""
+    def postings(
+        self, conn: Connection, terms: np.ndarray
+    ) -> list[tuple[np.ndarray, np.ndarray, int]] | None:
+        """The postings of `terms` (numbers in this segment's term list): per term, numbers
+        that are article ids once a base is added to them, and field bits (views into the
+        blocks read: the caller copies them, adding the base as it does). None if the
+        segment is gone (merged away since it was opened)."""
         block_of, starts, ends = self.layout.spans(terms)
         # Not np.unique: its first call imports numpy.ma (20 ms on the first keystroke).
         wanted = sorted(set(block_of.tolist()))
@@ -105,9 +109,9 @@ class SegmentReader:
         for block, start, end in spans:
             local, bits = blocks[block]
             if base is None:
-                out.append(self._live(ids[local[start:end]], bits[start:end]))
+                out.append((*self._live(ids[local[start:end]], bits[start:end]), 0))
             else:
-                out.append((local[start:end].astype(np.int64) + base, bits[start:end]))
+                out.append((local[start:end], bits[start:end], base))
         return out
 
     def run(

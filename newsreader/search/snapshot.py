@@ -10,6 +10,7 @@ from bisect import bisect_left
 import numpy as np
 from sqlalchemy.engine import Engine
 
+from newsreader.search.near import Bucket
 from newsreader.search.segments import latest_segment, open_segments
 
 LAST = "\U0010ffff"
@@ -36,6 +37,7 @@ class Snapshot:
         for term in self.terms:
             self.by_length.setdefault(len(term), []).append(term)
         self._prefixes: dict[int, list[str]] = {}
+        self._near: dict[int, Bucket] = {}
         self.size = int(max((s.ids.max() for s in self.segments if s.size), default=0)) + 1
         self.documents = max(2, sum(seg.size for seg in self.segments))
         self.dates = np.zeros(self.size, dtype=np.float64)
@@ -47,6 +49,10 @@ class Snapshot:
             alive = seg.live
             self.dates[seg.ids[alive]] = seg.dates[alive]
             self.segment_terms.append(terms)
+        self._df: list[int] = self.frequency.tolist()
+        self._rarity: dict[int, float] = {}
+        """By df: a keystroke asks for hundreds of terms' (numpy scalars and logs were 40%
+        of expanding a prefix)."""
         self.checked_at = time.monotonic()
 
     def has(self, term: str) -> bool:
@@ -55,19 +61,32 @@ class Snapshot:
     def df(self, term: str) -> int:
         """Postings of `term` (documents holding it, counting replaced versions)."""
         number = self.number.get(term)
-        return 1 if number is None else int(self.frequency[number])
+        return 1 if number is None else self._df[number]
 
     def rarity(self, term: str) -> float:
         """0.8 for a term in every document, up to 1.2 for one in a single document."""
-        return 0.8 + 0.4 * math.log(self.documents / self.df(term)) / math.log(self.documents + 1)
+        df = self.df(term)
+        rarity = self._rarity.get(df)
+        if rarity is None:
+            documents = self.documents
+            rarity = 0.8 + 0.4 * math.log(documents / df) / math.log(documents + 1)
+            self._rarity[df] = rarity
+        return rarity
 
-    def prefixed(self, prefix: str) -> list[str]:
+    def prefixed(self, prefix: str) -> range:
+        """The numbers of the terms that start with `prefix` (terms are numbered in order)."""
         lo = bisect_left(self.terms, prefix)
-        hi = bisect_left(self.terms, prefix + LAST, lo)
-        return self.terms[lo:hi]
+        return range(lo, bisect_left(self.terms, prefix + LAST, lo))
 
     def prefixes(self, length: int) -> list[str]:
         """Distinct leading `length` characters of longer terms (for typos while typing)."""
         if length not in self._prefixes:
             self._prefixes[length] = sorted({t[:length] for t in self.terms if len(t) > length})
         return self._prefixes[length]
+
+    def near(self, length: int) -> Bucket | None:
+        """The terms of `length` letters, set up for finding those a typo away (`near`)."""
+        bucket = self._near.get(length)
+        if bucket is None and length in self.by_length:
+            bucket = self._near[length] = Bucket(self.by_length[length], length)
+        return bucket

@@ -4,6 +4,7 @@ the query's words stand at the head of the ranking."""
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
@@ -61,39 +62,72 @@ def with_phrases(
     return np.array(keep, dtype=np.int64)
 
 
-def rerank(
-    fetch_texts: TextFetcher,
-    dates: np.ndarray,
-    ids: np.ndarray,
-    scores: np.ndarray,
-    groups: list[list[Expansion]],
-) -> tuple[np.ndarray, np.ndarray]:
-    """Lift the head of the ranking where the query words stand close together.
+class Proximity:
+    """The words of the articles at the head of a ranking, kept between keystrokes.
 
-    Plain words of the title and the start of the body, split in C++: this runs on
-    every keystroke, and a regex tokenizer here cost more than the rest of the query.
+    Typing a query one letter at a time re-ranks mostly the same head each time: fetching
+    and splitting those texts again was a fifth of a keystroke. A cached article costs ~25 KB
+    (interning its words to share them cost more than splitting them). `clear` when the
+    index changes.
     """
-    head = ids[:RERANK].tolist()
-    texts = fetch_texts(head, PROXIMITY_CHARS)
-    words: dict[str, list[int]] = {}
-    for k, group in enumerate(groups):
-        for term in {e.term for e in group}:
-            words.setdefault(term, []).append(k)
-    need = len(groups)
-    bonus = np.zeros(len(head), dtype=np.float32)
-    for i, doc in enumerate(head):
-        title, body = texts.get(doc, ("", ""))
-        title_window = _shortest_window(word_sequence(title), words, need)
-        if title_window is not None:
-            bonus[i] += 1.0 * need / title_window
-        body_window = _shortest_window(word_sequence(body[:PROXIMITY_CHARS]), words, need)
-        if body_window is not None:
-            bonus[i] += 0.5 * need / body_window
-    head_scores = scores[: len(head)] + bonus
-    order = np.argsort(-rank_key(head_scores, dates[ids[: len(head)]]), kind="stable")
-    ids = np.concatenate([ids[: len(head)][order], ids[len(head) :]])
-    scores = np.concatenate([head_scores[order], scores[len(head) :]])
-    return ids, scores
+
+    SIZE = 256
+
+    def __init__(self, fetch_texts: TextFetcher) -> None:
+        self._fetch_texts = fetch_texts
+        self._words: OrderedDict[int, tuple[Words, Words]] = OrderedDict()
+
+    def clear(self) -> None:
+        self._words.clear()
+
+    def words(self, ids: list[int]) -> list[tuple[Words, Words]]:
+        """Each article's title words and the words of its body's start, where they stand."""
+        cache = self._words
+        missing = [doc for doc in ids if doc not in cache]
+        if missing:
+            texts = self._fetch_texts(missing, PROXIMITY_CHARS)
+            for doc in missing:
+                title, body = texts.get(doc, ("", ""))
+                cache[doc] = (Words(title), Words(body[:PROXIMITY_CHARS]))
+        out = []
+        for doc in ids:
+            cache.move_to_end(doc)
+            out.append(cache[doc])
+        while len(cache) > max(self.SIZE, len(ids)):
+            cache.popitem(last=False)
+        return out
+
+    def rerank(
+        self,
+        dates: np.ndarray,
+        ids: np.ndarray,
+        scores: np.ndarray,
+        groups: list[list[Expansion]],
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Lift the head of the ranking where the query words stand close together.
+
+        Plain words of the title and the start of the body, split in C++: this runs on
+        every keystroke, and a regex tokenizer here cost more than the rest of the query.
+        """
+        head = ids[:RERANK].tolist()
+        words: dict[str, list[int]] = {}
+        for k, group in enumerate(groups):
+            for term in {e.term for e in group}:
+                words.setdefault(term, []).append(k)
+        need = len(groups)
+        bonus = np.zeros(len(head), dtype=np.float32)
+        for i, (title, body) in enumerate(self.words(head)):
+            title_window = _shortest_window(title, words, need)
+            if title_window is not None:
+                bonus[i] += 1.0 * need / title_window
+            body_window = _shortest_window(body, words, need)
+            if body_window is not None:
+                bonus[i] += 0.5 * need / body_window
+        head_scores = scores[: len(head)] + bonus
+        order = np.argsort(-rank_key(head_scores, dates[ids[: len(head)]]), kind="stable")
+        ids = np.concatenate([ids[: len(head)][order], ids[len(head) :]])
+        scores = np.concatenate([head_scores[order], scores[len(head) :]])
+        return ids, scores
 
 
 def phrase_pattern(phrase: tuple[str, ...]) -> re.Pattern[str]:
@@ -116,14 +150,35 @@ def _found_as_is(pattern: re.Pattern[str], lowered: str) -> bool:
     return found is not None and lowered[max(0, found.start() - 1) : found.end() + 1].isascii()
 
 
-def _shortest_window(sequence: list[str], groups: dict[str, list[int]], need: int) -> int | None:
-    """Length of the shortest stretch of `sequence` holding a term of every group.
+class Words:
+    """A text's words in reading order, and the set of them (to intersect with a query's)."""
 
-    `groups` maps a term to the query words (0..need-1) it stands for.
+    __slots__ = ("distinct", "sequence")
+
+    def __init__(self, text: str) -> None:
+        self.sequence = word_sequence(text)
+        self.distinct = frozenset(self.sequence)
+
+    def at(self, word: str) -> list[int]:
+        """Where `word` stands (list.index scans in C; a Python loop over every word cost
+        more than the rest of a keystroke)."""
+        sequence, found, i = self.sequence, [], -1
+        for _ in range(sequence.count(word)):
+            i = sequence.index(word, i + 1)
+            found.append(i)
+        return found
+
+
+def _shortest_window(words: Words, groups: dict[str, list[int]], need: int) -> int | None:
+    """Length of the shortest stretch of a text (its `words`) holding a term of every group.
+
+    `groups` maps a term to the query words (0..need-1) it stands for. Only the words the
+    text and the query share are looked at (a set intersection, in C).
     """
-    hits = [(i, k) for i, term in enumerate(sequence) if term in groups for k in groups[term]]
-    if len({k for _, k in hits}) < need:
+    common = groups.keys() & words.distinct
+    if len({k for term in common for k in groups[term]}) < need:
         return None
+    hits = sorted((i, k) for term in common for i in words.at(term) for k in groups[term])
     best: int | None = None
     counts = [0] * need
     covered = 0

@@ -13,8 +13,7 @@ def live_postings(store: Store) -> dict[str, list[tuple[int, int]]]:
     index = store.index
     index.invalidate()
     snap = index._current()
-    index._postings.clear()
-    found = index._fetch_postings(snap, snap.terms)
+    found = index._read_postings(snap, snap.terms)
     return {
         term: sorted(zip(docs.tolist(), flags.tolist(), strict=True))
         for term, (docs, flags) in found.items()
