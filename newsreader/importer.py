@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsreader import paths
 from newsreader.ingest import ArticleDraft, IngestError
 from newsreader.ingest.document import DOCUMENT_SUFFIXES, parse_document
 from newsreader.ingest.opml import Subscription
-from newsreader.store.store import Store
+from newsreader.store.store import BATCH, Store
+
+if TYPE_CHECKING:
+    from newsreader.search.analysis import Analysed
 
 
 @dataclass
@@ -125,12 +130,30 @@ def import_paths(
 ) -> ImportReport:
     """Import files and folders. `on_progress(done, total)` hears of each file read; with it
     the folders are walked first, so that the total is known."""
+    from newsreader.import_work import read_groups, rebatch
+
     report = ImportReport()
     files: Iterable[Path] = walk(paths_, report)
+    total = 0
     if on_progress is not None:
-        every = list(files)
-        files = _counted(every, on_progress)
-    result = store.add(drafts_from(files, report), parallel=True)
+        files = list(files)
+        total = len(files)
+
+    def read() -> Iterator[tuple[list[ArticleDraft], Analysed]]:
+        done = 0
+        for group in read_groups(files):
+            for file in group.files:
+                done += 1
+                if on_progress is not None:
+                    on_progress(done, total)
+                if file.error is not None:
+                    report.skipped.append((file.path, file.error))
+                report.skipped.extend((file.path, reason) for reason in file.skipped)
+                report.subscriptions.extend(file.subscriptions)
+            yield group.drafts, group.analysed
+
+    batches = ((drafts, functools.partial(_given, a)) for drafts, a in rebatch(read(), BATCH))
+    result = store.add_analysed(batches)
     report.added, report.unchanged = result.added, result.unchanged
     if report.subscriptions:
         report.subscribed = subscribe(store, report.subscriptions)
@@ -140,10 +163,8 @@ def import_paths(
     return report
 
 
-def _counted(files: list[Path], on_progress: Callable[[int, int], None]) -> Iterator[Path]:
-    for done, path in enumerate(files, 1):
-        yield path
-        on_progress(done, len(files))
+def _given(analysed: Analysed) -> Analysed:
+    return analysed
 
 
 def subscribe(store: Store, subscriptions: Iterable[Subscription]) -> int:

@@ -4,17 +4,20 @@ Documents are numbered 0..n-1 within the batch, so a worker process can lay out 
 postings before the store has given the articles their ids; the writer then only stores
 them. Here too: how a segment's postings are cut into blocks, and reading blocks back (kept
 out of `tables`, which the store imports on every open and which must not pull in numpy).
+Import workers load this module to build postings: `tables` (and with it SQLAlchemy and
+SQLModel, ~40 MB a process) is imported by the functions that need it, not here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy.engine import Connection
 
-from newsreader.search.tables import BLOCK, placeholder
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,8 @@ def opens_block(
     `offset` and `before` ((window, big) of the last term) continue a segment written a
     slice of terms at a time.
     """
+    from newsreader.search.tables import BLOCK
+
     window = (offset + np.cumsum(counts) - counts) // BLOCK
     big = counts > BLOCK
     new = np.ones(len(counts), dtype=bool)
@@ -139,6 +144,8 @@ Blocks = dict[int, tuple[np.ndarray, np.ndarray]]
 def read_blocks(conn: Connection, segment_id: int, dtype: str, numbers: list[int]) -> Blocks:
     """Blocks of a segment by number (those it lacks are left out). Straight to the driver:
     SQLAlchemy's rows cost more than reading the blocks."""
+    from newsreader.search.tables import placeholder
+
     mark = placeholder(conn)
     blocks: Blocks = {}
     for at in range(0, len(numbers), 500):
