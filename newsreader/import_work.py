@@ -23,11 +23,11 @@ from newsreader.ingest.draft import ArticleDraft, IngestError, storable
 from newsreader.ingest.opml import Subscription
 from newsreader.search.analysis import Analysed, Analyser, analyse, workers
 
-GROUP_BYTES = 12 * 2**20
+GROUP_BYTES = 6 * 2**20
 """File bytes a worker takes at once: a dozen 1,000-item feeds. Each group is an index
 segment or two (fewer, bigger segments are fewer merges); a bigger one holds more memory in
 the worker and the writer."""
-GROUP_FILES = 2500
+GROUP_FILES = 1250
 """Files a worker takes at once: half a write batch of short articles, as `Store.add`
 hands a batch to two workers (so the segments come out the same)."""
 

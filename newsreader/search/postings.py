@@ -44,11 +44,16 @@ class Postings:
         alphabetical = sorted(range(len(names)), key=names.__getitem__)
         rank = np.empty(len(names), dtype=np.uint64)
         rank[alphabetical] = np.arange(len(names), dtype=np.uint64)
-        keys = (rank[term] << np.uint64(32)) | doc.astype(np.uint64)
-        order = np.argsort(keys)
-        keys = keys[order]
-        first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-        bits = np.bitwise_or.reduceat(flags[order], first) if len(first) else flags[:0]
+        # One key per triple, sorted in place: term rank, document, then the 3 field bits
+        # (an argsort and the gathers it needs held three more arrays this size).
+        keys = rank[term] << np.uint64(35)
+        keys |= doc.astype(np.uint64) << np.uint64(3)
+        keys |= flags.astype(np.uint64)
+        keys.sort()
+        bits = (keys & np.uint64(7)).astype(np.uint8)
+        keys >>= np.uint64(3)
+        first = np.flatnonzero(np.concatenate(([len(keys) > 0], keys[1:] != keys[:-1])))
+        bits = np.bitwise_or.reduceat(bits, first) if len(first) else bits
         keys = keys[first]
         terms = (keys >> np.uint64(32)).astype(np.int64)
         counts = np.bincount(terms, minlength=len(names)).astype(np.int64)
@@ -58,7 +63,7 @@ class Postings:
             [names[alphabetical[i]] for i in used.tolist()],
             counts[used],
             (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32),
-            bits.astype(np.uint8),
+            bits,
         )
 
     def select(self, keep: np.ndarray) -> Postings:

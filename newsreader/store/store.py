@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection, Engine
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from newsreader.search.query import Filters
     from newsreader.search.result import Cancelled, SearchResult
 
+T = TypeVar("T")
+
 BATCH = 5000
 """Articles per write transaction (and index segment): big batches mean fewer posting rows."""
 
@@ -48,6 +50,16 @@ class AddResult:
     added: int
     unchanged: int
     updated: int = 0
+
+
+def _one_ahead(items: Iterable[T]) -> Iterator[T]:
+    """Each item once the next one has been taken: what taking it starts (a batch's
+    analysis) runs while the caller works on this one."""
+    previous: list[T] = []
+    for item in items:
+        yield from previous
+        previous = [item]
+    yield from previous
 
 
 class Store:
@@ -143,7 +155,7 @@ class Store:
             # Each batch is analysed (by worker processes, if big) while the one before it
             # is written, so a big import keeps every core busy.
             return self.add_analysed(
-                (
+                _one_ahead(
                     (chunk, analyser.submit([(d.title, d.source, d.body) for d in chunk]))
                     for chunk in iter(lambda: list(islice(iterator, batch)), [])
                 ),
@@ -157,9 +169,8 @@ class Store:
         feed_id: int | None = None,
     ) -> AddResult:
         """`add` for batches of storable drafts (`ingest.draft.storable`) with their
-        analysis, asked for just before each batch is written (the next batch is taken from
-        `batches` first, so work it starts runs while this one is written): an import
-        whose workers read, parse and analyse files writes through this."""
+        analysis, asked for just before each batch is written: an import whose workers
+        read, parse and analyse files writes through this."""
         added = updated = unchanged = 0
 
         def write(chunk: list[ArticleDraft], analysis: Callable[[], Analysed]) -> None:
@@ -172,13 +183,8 @@ class Store:
             unchanged += len(chunk) - n - u
 
         try:
-            previous = None
-            for current in batches:
-                if previous is not None:
-                    write(*previous)
-                previous = current
-            if previous is not None:
-                write(*previous)
+            for chunk, analysis in batches:
+                write(chunk, analysis)
         except DatabaseError as error:
             saved = added + updated
             done = f"{saved} new articles were saved before it" if saved else "nothing was saved"
