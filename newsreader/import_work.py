@@ -24,12 +24,12 @@ from newsreader.ingest.opml import Subscription
 from newsreader.search.analysis import Analysed, Analyser, analyse, workers
 
 GROUP_BYTES = 6 * 2**20
-"""File bytes a worker takes at once: a dozen 1,000-item feeds. Each group is an index
+"""File bytes a worker takes at once: half a dozen 1,000-item feeds. Each group is an index
 segment or two (fewer, bigger segments are fewer merges); a bigger one holds more memory in
-the worker and the writer."""
+the worker (~110 MB at this size, tokenizing) and in the writer, which holds a few."""
 GROUP_FILES = 1250
-"""Files a worker takes at once: half a write batch of short articles, as `Store.add`
-hands a batch to two workers (so the segments come out the same)."""
+"""Files a worker takes at once: a quarter of a write batch of short articles, so that
+batches take whole groups (cutting one costs a copy of its postings)."""
 
 
 @dataclass(frozen=True, slots=True)
