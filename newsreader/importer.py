@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -12,7 +13,10 @@ from newsreader import paths
 from newsreader.ingest import ArticleDraft, IngestError
 from newsreader.ingest.document import DOCUMENT_SUFFIXES, parse_document
 from newsreader.ingest.opml import Subscription
-from newsreader.store.store import Store
+from newsreader.store.store import BATCH, Store
+
+if TYPE_CHECKING:
+    from newsreader.search.analysis import Analysed
 
 if TYPE_CHECKING:
     from newsreader.newsboat import Kind
@@ -115,13 +119,20 @@ def _strerror(error: OSError) -> str:
     return error.strerror or "system error"
 
 
-def drafts_from(files: Iterable[Path], report: ImportReport) -> Iterator[ArticleDraft]:
+def documents(files: Iterable[Path], report: ImportReport) -> Iterator[Path]:
+    """The files that are documents; newsboat's files are set aside in the report, to be
+    imported after the documents (they need the store)."""
     from newsreader.newsboat import newsboat_kind
 
     for path in files:
-        if (kind := newsboat_kind(path)) is not None:  # imported after: it needs the store
+        if (kind := newsboat_kind(path)) is not None:
             report.newsboat.append((kind, path))
-            continue
+        else:
+            yield path
+
+
+def drafts_from(files: Iterable[Path], report: ImportReport) -> Iterator[ArticleDraft]:
+    for path in files:
         try:
             document = parse_document(path)
         except IngestError as error:
@@ -140,12 +151,30 @@ def import_paths(
 ) -> ImportReport:
     """Import files and folders. `on_progress(done, total)` hears of each file read; with it
     the folders are walked first, so that the total is known."""
+    from newsreader.import_work import read_groups, rebatch
+
     report = ImportReport()
-    files: Iterable[Path] = walk(paths_, report)
+    files: Iterable[Path] = documents(walk(paths_, report), report)
+    total = 0
     if on_progress is not None:
-        every = list(files)
-        files = _counted(every, on_progress)
-    result = store.add(drafts_from(files, report), parallel=True)
+        files = list(files)
+        total = len(files)
+
+    def read() -> Iterator[tuple[list[ArticleDraft], Analysed]]:
+        done = 0
+        for group in read_groups(files):
+            for file in group.files:
+                done += 1
+                if on_progress is not None:
+                    on_progress(done, total)
+                if file.error is not None:
+                    report.skipped.append((file.path, file.error))
+                report.skipped.extend((file.path, reason) for reason in file.skipped)
+                report.subscriptions.extend(file.subscriptions)
+            yield group.drafts, group.analysed
+
+    batches = ((drafts, functools.partial(_given, a)) for drafts, a in rebatch(read(), BATCH))
+    result = store.add_analysed(batches)
     report.added, report.unchanged = result.added, result.unchanged
     if report.subscriptions:
         report.subscribed = subscribe(store, report.subscriptions)
@@ -171,10 +200,8 @@ def _import_newsboat(store: Store, report: ImportReport) -> None:
         report.skipped.extend((str(path), failure) for failure in moved.failures)
 
 
-def _counted(files: list[Path], on_progress: Callable[[int, int], None]) -> Iterator[Path]:
-    for done, path in enumerate(files, 1):
-        yield path
-        on_progress(done, len(files))
+def _given(analysed: Analysed) -> Analysed:
+    return analysed
 
 
 def subscribe(store: Store, subscriptions: Iterable[Subscription]) -> int:

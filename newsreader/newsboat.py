@@ -20,7 +20,7 @@ from typing import Literal
 from sqlalchemy import update
 
 from newsreader.ingest.document import DOCUMENT_SUFFIXES
-from newsreader.ingest.draft import ArticleDraft, IngestError
+from newsreader.ingest.draft import ArticleDraft, IngestError, storable
 from newsreader.ingest.local import read_local
 from newsreader.ingest.newsboat_cache import CacheItem, NewsboatCache, is_sqlite
 from newsreader.ingest.newsboat_urls import MAX_BYTES, looks_like_urls, parse_urls
@@ -32,7 +32,7 @@ from newsreader.store.feed_tags import tag_feed_by_url
 from newsreader.store.feeds import AlreadySubscribed, add_feed, feeds, set_feed_details
 from newsreader.store.models import Article
 from newsreader.store.saved import AlreadySaved, find_saved, save_search
-from newsreader.store.store import Store, _storable
+from newsreader.store.store import Store
 
 Kind = Literal["urls", "cache"]
 _article = table_of(Article)
@@ -170,8 +170,8 @@ def _kept(items: Iterable[CacheItem], states: list[CacheItem]) -> Iterator[Artic
 def _carry_state(store: Store, feed_id: int, items: list[CacheItem]) -> tuple[int, int]:
     """Read and starred as newsboat had them, by (feed, guid), else by content; only ever
     towards read and starred. Returns (newly read, newly starred)."""
-    read = [_storable(i.draft) for i in items if not i.unread]
-    flagged = [_storable(i.draft) for i in items if i.flagged]
+    read = [storable(i.draft) for i in items if not i.unread]
+    flagged = [storable(i.draft) for i in items if i.flagged]
     counts = []
     with translated(store.url), store.writing() as conn:
         for drafts, column in ((read, _c.is_read), (flagged, _c.is_starred)):

@@ -6,7 +6,7 @@ import functools
 import hashlib
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import ParamSpec, TypeVar
 
@@ -97,3 +97,27 @@ def identity(title: str, body: str) -> tuple[str, int]:
 
 def reading_minutes(word_count: int) -> int:
     return max(1, math.ceil(word_count / WORDS_PER_MINUTE)) if word_count else 0
+
+
+_DRAFT_TEXT = ("title", "body", "source", "origin", "author", "url", "summary", "guid")
+SHORT_TEXT = 512
+"""`source` and `author` are VARCHAR(512): PostgreSQL enforces it (SQLite does not)."""
+GUID_BYTES = 2000
+"""A guid is a unique-index key: PostgreSQL's btree keys must stay under ~2700 bytes."""
+
+
+def storable(d: ArticleDraft) -> ArticleDraft:
+    """`d` as every backend can store it, cut the same way on each (so a draft is the same
+    article, fingerprint and feed entry wherever it is stored): no NUL characters, which
+    PostgreSQL text cannot hold; `source` and `author` within their columns; a guid within
+    an index key."""
+    fields = {name: getattr(d, name) for name in _DRAFT_TEXT}
+    fixed = {k: v.replace("\x00", "") for k, v in fields.items() if v and "\x00" in v}
+    for name in ("source", "author"):
+        value = fixed.get(name, fields[name])
+        if len(value) > SHORT_TEXT:
+            fixed[name] = value[:SHORT_TEXT].rstrip()
+    guid = fixed.get("guid", d.guid)
+    if guid and len(guid) * 4 > GUID_BYTES and len(guid.encode()) > GUID_BYTES:
+        fixed["guid"] = guid.encode()[:GUID_BYTES].decode(errors="ignore")
+    return replace(d, **fixed) if fixed else d

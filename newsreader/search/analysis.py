@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -26,6 +27,9 @@ from newsreader.search.postings import Postings
 
 Text = tuple[str, str, str]
 """(title, source, body)"""
+
+A = TypeVar("A")
+R = TypeVar("R")
 
 PARALLEL_MIN = 2000
 """Documents in a batch before worker processes pay for their start (~0.3 s, once)."""
@@ -68,6 +72,8 @@ def analyse(texts: Sequence[Text]) -> Analysed:
     """Terms and identity of each document: the fields' terms found by one call of the
     numpy tokenizer over every title, source and body of the batch."""
     n = len(texts)
+    if not n:
+        return Analysed([], [])
     pairs = term_pairs([t[0] for t in texts] + [t[1] for t in texts] + [t[2] for t in texts])
     field, doc = np.divmod(pairs.text, max(n, 1))
     bits = np.array([TITLE, SOURCE, BODY], dtype=np.uint8)[field]
@@ -131,8 +137,28 @@ class Analyser:
             pool.shutdown(wait=not cancel, cancel_futures=cancel)
 
     def submit(self, texts: Sequence[Text]) -> Callable[[], Analysed]:
-        if not self._parallel or len(texts) < PARALLEL_MIN:
+        if len(texts) < PARALLEL_MIN:
             return lambda: analyse(texts)
+        step = -(-len(texts) // workers())
+        futures = [self.start(analyse, texts[at : at + step]) for at in range(0, len(texts), step)]
+        if None in futures:
+            return lambda: analyse(texts)
+
+        def result() -> Analysed:
+            try:
+                return Analysed.join([f.result() for f in futures if f is not None])
+            except BrokenProcessPool:  # a worker died (killed, out of memory): do it here
+                self.broken()
+                return analyse(texts)
+
+        return result
+
+    def start(self, work: Callable[[A], R], arg: A) -> Future[R] | None:
+        """`work(arg)` on a worker process, or None (then the caller does it itself) when
+        not parallel, or when the workers have failed. `work` must be a module-level
+        function; its module, and what it imports, are what a worker loads."""
+        if not self._parallel:
+            return None
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 workers(),
@@ -140,22 +166,12 @@ class Analyser:
                 initializer=_start_worker,
                 initargs=(os.getpid(),),
             )
-        pool = self._pool
-        step = -(-len(texts) // workers())
         try:
-            futures: list[Future[Analysed]] = [
-                pool.submit(analyse, texts[start : start + step])
-                for start in range(0, len(texts), step)
-            ]
+            return self._pool.submit(work, arg)
         except BrokenProcessPool:
             self._parallel = False
-            return lambda: analyse(texts)
+            return None
 
-        def result() -> Analysed:
-            try:
-                return Analysed.join([f.result() for f in futures])
-            except BrokenProcessPool:  # a worker died (killed, out of memory): do it here
-                self._parallel = False
-                return analyse(texts)
-
-        return result
+    def broken(self) -> None:
+        """A worker died (killed, out of memory): do the rest in this process."""
+        self._parallel = False

@@ -4,17 +4,20 @@ Documents are numbered 0..n-1 within the batch, so a worker process can lay out 
 postings before the store has given the articles their ids; the writer then only stores
 them. Here too: how a segment's postings are cut into blocks, and reading blocks back (kept
 out of `tables`, which the store imports on every open and which must not pull in numpy).
+Import workers load this module to build postings: `tables` (and with it SQLAlchemy and
+SQLModel, ~40 MB a process) is imported by the functions that need it, not here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy.engine import Connection
 
-from newsreader.search.tables import BLOCK, placeholder
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +44,16 @@ class Postings:
         alphabetical = sorted(range(len(names)), key=names.__getitem__)
         rank = np.empty(len(names), dtype=np.uint64)
         rank[alphabetical] = np.arange(len(names), dtype=np.uint64)
-        keys = (rank[term] << np.uint64(32)) | doc.astype(np.uint64)
-        order = np.argsort(keys)
-        keys = keys[order]
-        first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-        bits = np.bitwise_or.reduceat(flags[order], first) if len(first) else flags[:0]
+        # One key per triple, sorted in place: term rank, document, then the 3 field bits
+        # (an argsort and the gathers it needs held three more arrays this size).
+        keys = rank[term] << np.uint64(35)
+        keys |= doc.astype(np.uint64) << np.uint64(3)
+        keys |= flags.astype(np.uint64)
+        keys.sort()
+        bits = (keys & np.uint64(7)).astype(np.uint8)
+        keys >>= np.uint64(3)
+        first = np.flatnonzero(np.concatenate(([len(keys) > 0], keys[1:] != keys[:-1])))
+        bits = np.bitwise_or.reduceat(bits, first) if len(first) else bits
         keys = keys[first]
         terms = (keys >> np.uint64(32)).astype(np.int64)
         counts = np.bincount(terms, minlength=len(names)).astype(np.int64)
@@ -55,7 +63,7 @@ class Postings:
             [names[alphabetical[i]] for i in used.tolist()],
             counts[used],
             (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32),
-            bits.astype(np.uint8),
+            bits,
         )
 
     def select(self, keep: np.ndarray) -> Postings:
@@ -98,6 +106,8 @@ def opens_block(
     `offset` and `before` ((window, big) of the last term) continue a segment written a
     slice of terms at a time.
     """
+    from newsreader.search.tables import BLOCK
+
     window = (offset + np.cumsum(counts) - counts) // BLOCK
     big = counts > BLOCK
     new = np.ones(len(counts), dtype=bool)
@@ -139,6 +149,8 @@ Blocks = dict[int, tuple[np.ndarray, np.ndarray]]
 def read_blocks(conn: Connection, segment_id: int, dtype: str, numbers: list[int]) -> Blocks:
     """Blocks of a segment by number (those it lacks are left out). Straight to the driver:
     SQLAlchemy's rows cost more than reading the blocks."""
+    from newsreader.search.tables import placeholder
+
     mark = placeholder(conn)
     blocks: Blocks = {}
     for at in range(0, len(numbers), 500):

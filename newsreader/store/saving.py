@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from newsreader.ingest.draft import ArticleDraft
@@ -61,11 +60,7 @@ def save_batch(
             "guid": d.guid if feed_id is not None else None,
         }
     changed = _update_entries(conn, rows, feed_id) if feed_id is not None else []
-    insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
-    # No conflict target: a duplicate fingerprint or (feed, guid) is skipped alike, and
-    # a concurrent writer that got there first makes this a no-op, not an error.
-    stmt = insert(_article).on_conflict_do_nothing().returning(_c.id, _c.fingerprint)
-    inserted = conn.execute(stmt, list(rows.values())).all() if rows else []
+    inserted = _insert(conn, list(rows.values())) if rows else []
 
     def index(found: list[tuple[int, str, dict[str, Any]]], replaces: bool) -> None:
         found.sort(key=lambda item: position[item[1]])
@@ -83,6 +78,42 @@ def save_batch(
     index([(i, f, rows[f]) for i, f in inserted], False)
     index([(i, row["fingerprint"], row) for i, row in changed], True)
     return len(inserted), len(changed)
+
+
+_COLUMNS = (
+    "fingerprint", "title", "source", "author", "url", "published_at", "imported_at",
+    "sorted_at", "body", "summary", "word_count", "origin", "is_read", "is_starred",
+    "feed_id", "guid",
+)  # fmt: skip
+
+
+def _insert(conn: Connection, rows: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    """Insert what is new; (id, fingerprint) of each row inserted. No conflict target: a
+    duplicate fingerprint or (feed, guid) is skipped alike, and a concurrent writer that got
+    there first makes this a no-op, not an error."""
+    if conn.dialect.name != "sqlite":
+        stmt = pg_insert(_article).on_conflict_do_nothing().returning(_c.id, _c.fingerprint)
+        return [(i, f) for i, f in conn.execute(stmt, rows).all()]
+    # SQLite: straight to the driver, values bound as SQLAlchemy binds them (its per-value
+    # work cost more than the insert). This transaction holds the write lock, and ids only
+    # grow, so what it inserted is what lies past the largest id before it.
+    dialect = conn.dialect
+    processors = [_c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in _COLUMNS]
+    values = [
+        tuple(
+            value if process is None else process(value)
+            for value, process in zip((row[name] for name in _COLUMNS), processors, strict=True)
+        )
+        for row in rows
+    ]
+    last = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM article").scalar_one()
+    marks = ", ".join("?" * len(_COLUMNS))
+    conn.exec_driver_sql(
+        f"INSERT INTO article ({', '.join(_COLUMNS)}) VALUES ({marks}) ON CONFLICT DO NOTHING",
+        values,
+    )
+    found = conn.exec_driver_sql("SELECT id, fingerprint FROM article WHERE id > ?", (last,))
+    return [(i, f) for i, f in found.all()]
 
 
 def _update_entries(

@@ -5,15 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import islice
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from newsreader.ingest.draft import ArticleDraft
+from newsreader.ingest.draft import SHORT_TEXT as SHORT_TEXT
+from newsreader.ingest.draft import ArticleDraft, storable
 from newsreader.search.tables import table_of
 from newsreader.store import stats
 from newsreader.store.engine import StoreError, make_engine
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from newsreader.search.query import Filters
     from newsreader.search.result import Cancelled, SearchResult
 
+T = TypeVar("T")
+
 BATCH = 5000
 """Articles per write transaction (and index segment): big batches mean fewer posting rows."""
 
@@ -49,28 +52,14 @@ class AddResult:
     updated: int = 0
 
 
-_DRAFT_TEXT = ("title", "body", "source", "origin", "author", "url", "summary", "guid")
-SHORT_TEXT = 512
-"""`source` and `author` are VARCHAR(512): PostgreSQL enforces it (SQLite does not)."""
-GUID_BYTES = 2000
-"""A guid is a unique-index key: PostgreSQL's btree keys must stay under ~2700 bytes."""
-
-
-def _storable(d: ArticleDraft) -> ArticleDraft:
-    """`d` as every backend can store it, cut the same way on each (so a draft is the same
-    article, fingerprint and feed entry wherever it is stored): no NUL characters, which
-    PostgreSQL text cannot hold; `source` and `author` within their columns; a guid within
-    an index key."""
-    fields = {name: getattr(d, name) for name in _DRAFT_TEXT}
-    fixed = {k: v.replace("\x00", "") for k, v in fields.items() if v and "\x00" in v}
-    for name in ("source", "author"):
-        value = fixed.get(name, fields[name])
-        if len(value) > SHORT_TEXT:
-            fixed[name] = value[:SHORT_TEXT].rstrip()
-    guid = fixed.get("guid", d.guid)
-    if guid and len(guid) * 4 > GUID_BYTES and len(guid.encode()) > GUID_BYTES:
-        fixed["guid"] = guid.encode()[:GUID_BYTES].decode(errors="ignore")
-    return replace(d, **fixed) if fixed else d
+def _one_ahead(items: Iterable[T]) -> Iterator[T]:
+    """Each item once the next one has been taken: what taking it starts (a batch's
+    analysis) runs while the caller works on this one."""
+    previous: list[T] = []
+    for item in items:
+        yield from previous
+        previous = [item]
+    yield from previous
 
 
 class Store:
@@ -161,6 +150,27 @@ class Store:
         """
         from newsreader.search.analysis import Analyser
 
+        iterator = map(storable, drafts)
+        with Analyser(parallel=parallel) as analyser:
+            # Each batch is analysed (by worker processes, if big) while the one before it
+            # is written, so a big import keeps every core busy.
+            return self.add_analysed(
+                _one_ahead(
+                    (chunk, analyser.submit([(d.title, d.source, d.body) for d in chunk]))
+                    for chunk in iter(lambda: list(islice(iterator, batch)), [])
+                ),
+                feed_id=feed_id,
+            )
+
+    def add_analysed(
+        self,
+        batches: Iterable[tuple[list[ArticleDraft], Callable[[], Analysed]]],
+        *,
+        feed_id: int | None = None,
+    ) -> AddResult:
+        """`add` for batches of storable drafts (`ingest.draft.storable`) with their
+        analysis, asked for just before each batch is written: an import whose workers
+        read, parse and analyse files writes through this."""
         added = updated = unchanged = 0
 
         def write(chunk: list[ArticleDraft], analysis: Callable[[], Analysed]) -> None:
@@ -172,22 +182,9 @@ class Store:
             updated += u
             unchanged += len(chunk) - n - u
 
-        iterator = map(_storable, drafts)
         try:
-            with Analyser(parallel=parallel) as analyser:
-                # Each batch is analysed (by worker processes, if big) while the one before
-                # it is written, so a big import keeps every core busy.
-                ahead = (
-                    (chunk, analyser.submit([(d.title, d.source, d.body) for d in chunk]))
-                    for chunk in iter(lambda: list(islice(iterator, batch)), [])
-                )
-                previous = None
-                for current in ahead:
-                    if previous is not None:
-                        write(*previous)
-                    previous = current
-                if previous is not None:
-                    write(*previous)
+            for chunk, analysis in batches:
+                write(chunk, analysis)
         except DatabaseError as error:
             saved = added + updated
             done = f"{saved} new articles were saved before it" if saved else "nothing was saved"

@@ -1,0 +1,112 @@
+"""An import read by worker processes, in groups, is the import read in one go: the same
+articles with the same ids, the same refusals in the same order, the same search results."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsreader import import_work, importer
+from newsreader.import_work import read_group, rebatch
+from newsreader.importer import ImportReport, import_paths
+from newsreader.search.analysis import Analysed, analyse, workers
+from newsreader.store.store import Store
+
+COLUMNS = (
+    "id, fingerprint, title, source, author, url, published_at, body, summary, word_count, "
+    "origin, feed_id, guid, is_read, is_starred, length(imported_at)"
+)
+RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>
+<item><title>Feed one</title><link>https://example.com/1</link><description>&lt;p&gt;First
+ entry body&lt;/p&gt;</description><pubDate>Mon, 02 Jan 2023 10:00:00 GMT</pubDate></item>
+<item><title>Feed two</title><guid>g-2</guid><description>Second entry</description></item>
+<item><title>Feed one</title><link>https://example.com/1</link><description>&lt;p&gt;First
+ entry body&lt;/p&gt;</description></item>
+</channel></rss>"""
+
+
+def _folder(root: Path) -> Path:
+    """Texts (one a duplicate of another), a feed, files that are refused, in folders."""
+    for i in range(9):
+        folder = root / f"part{i % 3}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{i:02d}.txt").write_text(f"Title {i}\n\nWire Desk — Body number {i} here.\n")
+    (root / "part0" / "10.txt").write_text("Title 3\n\nWire Desk — Body number 3 here.\n")
+    (root / "part1" / "feed.xml").write_text(RSS)
+    (root / "part1" / "report.txt").write_bytes(b"%PDF-1.4\n" + bytes(100))
+    (root / "part2" / "blank.md").write_text("  \n\n  \n")
+    (root / "part2" / "bomb.xml").write_text(
+        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><rss><channel/></rss>'
+    )
+    return root
+
+
+def _import(url: str, folder: Path) -> tuple[ImportReport, list[tuple[object, ...]]]:
+    store = Store(url)
+    try:
+        report = import_paths(store, [folder], on_progress=lambda done, total: None)
+        # As sets: equal hits of batches written within a millisecond tie on recency too.
+        hits = [sorted(store.search(q).ids) for q in ("title", "body number", "feed", "entr")]
+    finally:
+        store.close()
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+        rows = db.execute(f"SELECT {COLUMNS} FROM article ORDER BY id").fetchall()
+    return report, [*rows, *map(tuple, hits)]
+
+
+def test_groups_read_by_workers_make_the_store_one_group_makes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if workers() < 2:
+        pytest.skip("one core: imports never start worker processes here")
+    folder = _folder(tmp_path / "in")
+    # Write batches of 3: a duplicate in another batch meets the one stored (as with
+    # `Store.add`), and batches split a group's articles.
+    monkeypatch.setattr(importer, "BATCH", 3)
+    one_go = _import(f"sqlite:///{tmp_path / 'one.db'}", folder)
+    # Two files a group: worker processes, groups with no article at all.
+    monkeypatch.setattr(import_work, "GROUP_FILES", 2)
+    grouped = _import(f"sqlite:///{tmp_path / 'grouped.db'}", folder)
+    assert grouped[0].skipped == one_go[0].skipped
+    assert (grouped[0].added, grouped[0].unchanged) == (one_go[0].added, one_go[0].unchanged)
+    assert grouped[1] == one_go[1]
+    assert (one_go[0].added, one_go[0].unchanged, len(one_go[0].skipped)) == (11, 2, 3)
+
+
+def test_a_group_reports_each_file_in_order(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    files = sorted(folder.rglob("*.*"))
+    group = read_group(files)
+    assert [f.path for f in group.files] == [str(p) for p in files]
+    refused = {Path(f.path).name for f in group.files if f.error}
+    assert refused == {"report.txt", "blank.md", "bomb.xml"}
+    assert len(group.analysed.identities) == len(group.drafts) == 13
+
+
+def _parts(sizes: list[int]) -> list[tuple[list[str], Analysed]]:
+    parts, at = [], 0
+    for size in sizes:
+        texts = [f"t{at + i} common" for i in range(size)]
+        parts.append((texts, analyse([(t, "s", t) for t in texts])))
+        at += size
+    return parts
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 7), max_size=8), st.integers(1, 6))
+def test_rebatch_keeps_order_and_cuts_at_the_size(sizes: list[int], size: int) -> None:
+    parts = _parts(sizes)
+    batches = list(rebatch(parts, size))  # type: ignore[arg-type]
+    assert [d for batch, _ in batches for d in batch] == [d for part, _ in parts for d in part]
+    assert all(len(batch) == size for batch, _ in batches[:-1])
+    assert all(0 < len(batch) <= size for batch, _ in batches)
+    for batch, analysed in batches:
+        alone = analyse([(t, "s", t) for t in batch])
+        assert analysed.identities == alone.identities
+        assert sum(p.size for p in analysed.pieces) == len(batch)
+        names = sorted({n for p in analysed.pieces for n in p.names})
+        assert names == sorted({n for p in alone.pieces for n in p.names})
