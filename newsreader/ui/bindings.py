@@ -25,6 +25,7 @@ KEY_NAMES = {
     "tab": "Tab",
     "shift+tab": "Shift+Tab",
     "ctrl+t": "Ctrl+T",
+    "ctrl+s": "Ctrl+S",
     "left_square_bracket": "[",
     "right_square_bracket": "]",
 }
@@ -118,7 +119,28 @@ VIEW_BINDINGS: list[Binding] = [
         "r", "refresh_feeds", "Refresh", show=False, tooltip="Fetch every feed now", id="refresh"
     ),
     Binding(
-        "F", "feeds", "Feeds", show=False, tooltip="Feeds and their health; pick one", id="feeds"
+        "F",
+        "feeds",
+        "Feeds",
+        show=False,
+        tooltip="Feeds, tags, saved searches; pick one",
+        id="feeds",
+    ),
+    Binding(
+        "ctrl+s",
+        "save_search",
+        "Save search",
+        show=False,
+        tooltip="Save the search shown, by a name",
+        id="save_search",
+    ),
+    Binding(
+        "A",
+        "mark_all_read",
+        "All read",
+        show=False,
+        tooltip="Mark every article shown read (asks first)",
+        id="mark_all_read",
     ),
 ]
 """Keys choosing what the list shows and how."""
