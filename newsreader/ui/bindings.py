@@ -123,7 +123,7 @@ VIEW_BINDINGS: list[Binding] = [
         "feeds",
         "Feeds",
         show=False,
-        tooltip="Feeds, tags, saved searches; pick one",
+        tooltip="Feeds, tags, saved searches: pick",
         id="feeds",
     ),
     Binding(
@@ -131,7 +131,7 @@ VIEW_BINDINGS: list[Binding] = [
         "save_search",
         "Save search",
         show=False,
-        tooltip="Save the search shown, by a name",
+        tooltip="Save the search shown",
         id="save_search",
     ),
     Binding(
@@ -139,7 +139,7 @@ VIEW_BINDINGS: list[Binding] = [
         "mark_all_read",
         "All read",
         show=False,
-        tooltip="Mark every article shown read (asks first)",
+        tooltip="Mark all shown read (asks)",
         id="mark_all_read",
     ),
 ]
@@ -302,6 +302,7 @@ def help_sections(app: App[Any]) -> list[Section]:
                 ("type", "Narrow the list as you type"),
                 ("source:NAME", "Only sources whose name has NAME"),
                 ("feed:NAME", "Only feeds whose name has NAME"),
+                ("tag:NAME", "Only articles tagged NAME"),
                 ("is:unread", "Or is:read, is:starred, is:unstarred"),
                 ("after:DATE", "On/after 2019-04-01, 2019-04 or 2019"),
                 ("before:DATE", "Before that day"),
