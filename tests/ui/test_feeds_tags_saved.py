@@ -30,6 +30,7 @@ from newsreader.ui.screens.feeds import FeedsScreen, qualifier
 from newsreader.ui.view_actions import shown_query
 from newsreader.ui.widgets.app_header import AppHeader
 from tests.ui.helpers import BASE_DATE, numbered_drafts, region_text, settle
+from tests.ui.test_snapshots import SnapCompare, after
 
 SIZE = (120, 40)
 FEEDS = {
@@ -316,3 +317,17 @@ def test_a_feed_or_tag_picked_is_a_query_the_bar_runs_and_that_names_it(name: st
     tag = tag_name(name)
     if tag:
         assert parse_query(qualifier("tag", tag)).filters.tags == (tag.casefold(),)
+
+
+async def test_names_are_shown_literally_in_the_list_and_the_header(tagged_store: Store) -> None:
+    save_search(tagged_store, "[red]Hot[/] \x1b[2Jnews", "frost")
+    app = make_app(tagged_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await choose(app, pilot, "[red]Hot[/] news")  # the escape sequence is gone
+        assert header_title(app) == "Saved: [red]Hot[/] news"
+        assert "Saved: [red]Hot[/] news" in region_text(app, app.reader.query_one("#header"))
+
+
+def test_snapshot_feeds_tags_saved_120x40(snap_compare: SnapCompare, tagged_store: Store) -> None:
+    assert snap_compare(make_app(tagged_store), terminal_size=(120, 40), run_before=after("F"))
