@@ -1,4 +1,4 @@
-"""Marking every article a query matches as read: `mark-read` now, the app's `A` later."""
+"""Marking every article a query matches as read: `mark-read` and the app's `A`."""
 
 from __future__ import annotations
 

@@ -25,6 +25,7 @@ KEY_NAMES = {
     "tab": "Tab",
     "shift+tab": "Shift+Tab",
     "ctrl+t": "Ctrl+T",
+    "ctrl+s": "Ctrl+S",
     "left_square_bracket": "[",
     "right_square_bracket": "]",
 }
@@ -118,7 +119,28 @@ VIEW_BINDINGS: list[Binding] = [
         "r", "refresh_feeds", "Refresh", show=False, tooltip="Fetch every feed now", id="refresh"
     ),
     Binding(
-        "F", "feeds", "Feeds", show=False, tooltip="Feeds and their health; pick one", id="feeds"
+        "F",
+        "feeds",
+        "Feeds",
+        show=False,
+        tooltip="Feeds, tags, saved searches: pick",
+        id="feeds",
+    ),
+    Binding(
+        "ctrl+s",
+        "save_search",
+        "Save search",
+        show=False,
+        tooltip="Save the search shown",
+        id="save_search",
+    ),
+    Binding(
+        "A",
+        "mark_all_read",
+        "All read",
+        show=False,
+        tooltip="Mark all shown read (asks)",
+        id="mark_all_read",
     ),
 ]
 """Keys choosing what the list shows and how."""
@@ -280,6 +302,7 @@ def help_sections(app: App[Any]) -> list[Section]:
                 ("type", "Narrow the list as you type"),
                 ("source:NAME", "Only sources whose name has NAME"),
                 ("feed:NAME", "Only feeds whose name has NAME"),
+                ("tag:NAME", "Only articles tagged NAME"),
                 ("is:unread", "Or is:read, is:starred, is:unstarred"),
                 ("after:DATE", "On/after 2019-04-01, 2019-04 or 2019"),
                 ("before:DATE", "Before that day"),

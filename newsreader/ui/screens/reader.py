@@ -29,7 +29,6 @@ from newsreader.store.views import Counts
 from newsreader.ui import messages
 from newsreader.ui.bindings import ARTICLE_BINDINGS, BACK_BINDINGS, VIEW_BINDINGS, typed_action
 from newsreader.ui.marks import Marks
-from newsreader.ui.screens.feeds import FeedsScreen
 from newsreader.ui.screens.stats import StatsScreen
 from newsreader.ui.settings import Settings
 from newsreader.ui.status import (
@@ -40,6 +39,7 @@ from newsreader.ui.status import (
     list_title,
     status_line,
 )
+from newsreader.ui.view_actions import ViewActions
 from newsreader.ui.widgets.app_header import AppHeader
 from newsreader.ui.widgets.article_list import PAGE_SIZE, ArticleList
 from newsreader.ui.widgets.article_view import ArticlePane
@@ -54,8 +54,9 @@ PANE_DELAY = 0.12
 WIDTH_STEP = 4
 
 
-class ReaderScreen(Screen[None]):
-    """The reading view: a search narrows the list, the list picks what the pane shows."""
+class ReaderScreen(ViewActions, Screen[None]):
+    """The reading view: a search narrows the list, the list picks what the pane shows.
+    What it does with the whole list (F, Ctrl+S, A) is `ViewActions`'."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*BACK_BINDINGS, *ARTICLE_BINDINGS, *VIEW_BINDINGS]
 
@@ -468,15 +469,6 @@ class ReaderScreen(Screen[None]):
     def action_stats(self) -> None:
         if (store := self._store_or_say()) is not None:
             self.app.push_screen(StatsScreen(store))
-
-    def action_feeds(self) -> None:
-        if (store := self._store_or_say()) is not None:
-            self.app.push_screen(FeedsScreen(store), self._feed_chosen)
-
-    def _feed_chosen(self, name: str | None) -> None:
-        if name:
-            self.search_bar.value = f'feed:"{name}"' if " " in name else f"feed:{name}"
-            self.article_list.focus()
 
     def action_refresh_feeds(self) -> None:
         if (store := self._store_or_say()) is not None:

@@ -28,10 +28,23 @@ class AppHeader(Horizontal):
     def __init__(self, status: str = "", *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._status = status
+        self._shown = ""
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self.app.title), id="app-title", markup=False)
         yield Static(Content(self._status), id="app-status", markup=False)
+
+    @property
+    def shown(self) -> str:
+        """What the list shows, after the app's name (`Tag: rust`); "" for nothing."""
+        return self._shown
+
+    @shown.setter
+    def shown(self, text: str) -> None:
+        if text != self._shown:
+            self._shown = text
+            title = f"{self.app.title} · {text}" if text else self.app.title
+            self.query_one("#app-title", Static).update(Content(title))
 
     @property
     def status(self) -> str:
