@@ -3,8 +3,8 @@
 Every store call (ids, rows, search, article loads, flag writes) runs in a thread worker and
 comes back as a message, so the event loop only ever renders and handles keys. The list is
 shown as soon as the ids arrive; the search vocabulary is warmed after that first paint.
-A keystroke's path is one pass: bar changed → search worker → `SearchFinished` → list
-shown → `ArticleList.Updated` → header.
+A keystroke's path is one pass: bar changed → search worker → `SearchFinished` → list and
+header shown, drawn in one frame.
 """
 
 from __future__ import annotations
@@ -49,8 +49,10 @@ from newsreader.ui.widgets.search_bar import SearchBar
 if TYPE_CHECKING:
     from newsreader.store.store import Order, Store
 
-PANE_DELAY = 0.12
-"""Seconds of typing pause before the article pane follows the search results."""
+PANE_DELAY = 0.35
+"""Seconds of typing pause before the article pane follows the search results: longer than
+the gap between keys of a person typing (0.15-0.25 s), or laying out an article (10-40 ms)
+lands on the next keystroke."""
 WIDTH_STEP = 4
 
 
@@ -283,6 +285,7 @@ class ReaderScreen(Screen[None]):
         self.article_list.show(
             result.ids, query=message.query, terms=result.terms, rows=message.rows
         )
+        self._list_shown(message.query)  # now, not a message later: in the list's frame
 
     def _show_all(self) -> None:
         self._problem = None
@@ -291,7 +294,10 @@ class ReaderScreen(Screen[None]):
 
     @on(ArticleList.Updated)
     def _list_updated(self, message: ArticleList.Updated) -> None:
-        self.shown_query = message.query
+        self._list_shown(message.query)
+
+    def _list_shown(self, query: str) -> None:
+        self.shown_query = query
         self._refresh_status()
         self._title_list()
 
