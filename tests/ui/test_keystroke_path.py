@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from newsreader.store.store import Store
 from newsreader.ui.app import make_app
+from newsreader.ui.screens.reader import ECHO_HOLD
 from newsreader.ui.widgets.article_list import ROW_HEIGHT, ArticleList
 from tests.ui.helpers import settle
 
@@ -52,3 +53,31 @@ async def test_rows_fetched_ahead_repaint_only_when_a_shown_row_waited(store_50:
         await pilot.pause()
         assert len(refreshed) == 1
         assert articles.row(on_screen) == row
+
+
+async def test_the_echo_is_never_held_past_its_search(store_50: Store) -> None:
+    """Repaints held for a keystroke's search resume with its result, or after ECHO_HOLD when
+    the search never answers (a failed worker); typing goes on drawing."""
+    app = make_app(store_50)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "s", "t")
+        await settle(pilot)
+        assert app.reader.shown_query == "st"
+        assert app._batch_count == 0
+        search = store_50.search
+
+        def broken(*args: object, **kwargs: object) -> object:
+            raise OSError("disk gone")
+
+        store_50.search = broken  # type: ignore[method-assign]
+        await pilot.press("o")
+        await pilot.pause(ECHO_HOLD * 3)
+        await settle(pilot)
+        assert app._batch_count == 0
+        assert app.reader.search_bar.value == "sto"
+        store_50.search = search  # type: ignore[method-assign]
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.reader.shown_query == "stor"
+        assert app._batch_count == 0
