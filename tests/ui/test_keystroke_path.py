@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from newsreader.store.store import Store
 from newsreader.ui.app import make_app
-from newsreader.ui.screens.reader import ECHO_HOLD
 from newsreader.ui.widgets.article_list import ROW_HEIGHT, ArticleList
+from newsreader.ui.widgets.search_bar import ECHO_HOLD
 from tests.ui.helpers import settle
 
 SIZE = (120, 40)

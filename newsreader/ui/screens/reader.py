@@ -9,10 +9,8 @@ header shown, drawn in one frame.
 
 from __future__ import annotations
 
-import asyncio
 import gc
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -46,18 +44,14 @@ from newsreader.ui.widgets.app_header import AppHeader
 from newsreader.ui.widgets.article_list import PAGE_SIZE, ArticleList
 from newsreader.ui.widgets.article_view import ArticlePane
 from newsreader.ui.widgets.refresh_bar import RefreshBar
-from newsreader.ui.widgets.search_bar import SearchBar
+from newsreader.ui.widgets.search_bar import EchoHold, SearchBar
 
 if TYPE_CHECKING:
     from newsreader.store.store import Order, Store
 
 PANE_DELAY = 0.35
-"""Seconds of typing pause before the article pane follows the search results: longer than
-the gap between keys of a person typing (0.15-0.25 s), or laying out an article (10-40 ms)
-lands on the next keystroke."""
+"""Seconds of typing pause before the pane follows the list (a typist's gaps: 0.15-0.25 s)."""
 WIDTH_STEP = 4
-ECHO_HOLD = 0.03
-"""Seconds a keystroke's echo may wait for its search, to be drawn in the list's frame."""
 
 
 class ReaderScreen(Screen[None]):
@@ -79,9 +73,7 @@ class ReaderScreen(Screen[None]):
         """True once the first list is shown (and the last article read is found again)."""
         self._ended = False
         self._pane_timer: Timer | None = None
-        self._list_title: str | None = None
-        self._held: tuple[AbstractContextManager[None], Timer] | None = None
-        """Repaints held (with the timer that ends the hold) while a keystroke's search runs."""
+        self._echo = EchoHold(self)
         self.marks = Marks(self, describe, lambda: self.store)
         self._problem: str | None = None
         """Why the query in the bar cannot run, said in the header while it stands."""
@@ -186,7 +178,7 @@ class ReaderScreen(Screen[None]):
             gc.freeze()
 
     def on_unmount(self) -> None:
-        self._release_echo()
+        self._echo.release()
         self._ended = True  # a warm-up still running must not freeze what is garbage now
         gc.unfreeze()  # what the app held is garbage now (in tests, before the next app)
 
@@ -275,7 +267,7 @@ class ReaderScreen(Screen[None]):
         if self._store is None:
             return  # searched once the store is open
         if event.value.strip():
-            self._hold_echo()
+            self._echo.hold()
             self.run_search(event.value)
         else:
             self.workers.cancel_group(self, "search")
@@ -295,27 +287,7 @@ class ReaderScreen(Screen[None]):
             result.ids, query=message.query, terms=result.terms, rows=message.rows
         )
         self._list_shown(message.query)  # now, not a message later: in the list's frame
-        # One turn of the loop: the list and the header tell the screen what they repaint
-        # before the hold ends, so the next frame draws them with the echo.
-        await asyncio.sleep(0)
-        self._release_echo()
-
-    def _hold_echo(self) -> None:
-        """Hold repaints while the search runs (at most `ECHO_HOLD`), so the typed key, the
-        list and the header are drawn in one frame: drawn alone, the echo took the first
-        frame and the list waited one to two more (Textual paces frames at TEXTUAL_FPS),
-        and the echo's render slowed the search thread."""
-        if self._held is None:
-            batch = self.app.batch_update()
-            batch.__enter__()
-            self._held = (batch, self.set_timer(ECHO_HOLD, self._release_echo))
-
-    def _release_echo(self) -> None:
-        if self._held is not None:
-            (batch, timer), self._held = self._held, None
-            timer.stop()
-            batch.__exit__(None, None, None)
-            self.check_idle()  # the screen draws what waited at once
+        await self._echo.release_soon()
 
     def _show_all(self) -> None:
         self._problem = None
@@ -340,9 +312,7 @@ class ReaderScreen(Screen[None]):
         articles = self.article_list
         ranked = bool(articles.search_query) and bool(articles.terms)
         size = len(self.all_ids) if self.all_ids is not None else None
-        title = list_title(self.view, size, ranked, self.sort)
-        if title != self._list_title:  # setting it repaints the list, even to the same
-            self._list_title = articles.border_title = title
+        articles.set_title(list_title(self.view, size, ranked, self.sort))
         articles.empty_lines = EMPTY_LINES[self.view]
 
     @on(ArticleList.Highlighted)

@@ -135,6 +135,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._pending: set[int] = set()
         self._generation = 0
         self._cursor = 0
+        self._title: str | None = None
         self.loaded = False
         """False until the first id list is shown (the list says it is loading)."""
         self.search_query = ""
@@ -198,6 +199,11 @@ class ArticleList(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.Updated(self, query, len(ids)))
         self.post_message(self.Highlighted(self, self.highlighted_id))
+
+    def set_title(self, title: str) -> None:
+        """Setting `border_title` repaints the list, even to the title it has."""
+        if title != self._title:
+            self._title = self.border_title = title
 
     def set_flags(
         self, article_id: int, *, is_read: bool | None = None, is_starred: bool | None = None
