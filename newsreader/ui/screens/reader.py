@@ -3,8 +3,8 @@
 Every store call (ids, rows, search, article loads, flag writes) runs in a thread worker and
 comes back as a message, so the event loop only ever renders and handles keys. The list is
 shown as soon as the ids arrive; the search vocabulary is warmed after that first paint.
-A keystroke's path is one pass: bar changed → search worker → `SearchFinished` → list
-shown → `ArticleList.Updated` → header.
+A keystroke's path is one pass: bar changed → search worker → `SearchFinished` → list and
+header shown, drawn in one frame.
 """
 
 from __future__ import annotations
@@ -44,13 +44,13 @@ from newsreader.ui.widgets.app_header import AppHeader
 from newsreader.ui.widgets.article_list import PAGE_SIZE, ArticleList
 from newsreader.ui.widgets.article_view import ArticlePane
 from newsreader.ui.widgets.refresh_bar import RefreshBar
-from newsreader.ui.widgets.search_bar import SearchBar
+from newsreader.ui.widgets.search_bar import EchoHold, SearchBar
 
 if TYPE_CHECKING:
     from newsreader.store.store import Order, Store
 
-PANE_DELAY = 0.12
-"""Seconds of typing pause before the article pane follows the search results."""
+PANE_DELAY = 0.35
+"""Seconds of typing pause before the pane follows the list (a typist's gaps: 0.15-0.25 s)."""
 WIDTH_STEP = 4
 
 
@@ -74,6 +74,7 @@ class ReaderScreen(ViewActions, Screen[None]):
         """True once the first list is shown (and the last article read is found again)."""
         self._ended = False
         self._pane_timer: Timer | None = None
+        self._echo = EchoHold(self)
         self.marks = Marks(self, describe, lambda: self.store)
         self._problem: str | None = None
         """Why the query in the bar cannot run, said in the header while it stands."""
@@ -178,6 +179,7 @@ class ReaderScreen(ViewActions, Screen[None]):
             gc.freeze()
 
     def on_unmount(self) -> None:
+        self._echo.release()
         self._ended = True  # a warm-up still running must not freeze what is garbage now
         gc.unfreeze()  # what the app held is garbage now (in tests, before the next app)
 
@@ -266,6 +268,7 @@ class ReaderScreen(ViewActions, Screen[None]):
         if self._store is None:
             return  # searched once the store is open
         if event.value.strip():
+            self._echo.hold()
             self.run_search(event.value)
         else:
             self.workers.cancel_group(self, "search")
@@ -276,7 +279,7 @@ class ReaderScreen(ViewActions, Screen[None]):
         self.article_list.focus()
 
     @on(messages.SearchFinished)
-    def _search_finished(self, message: messages.SearchFinished) -> None:
+    async def _search_finished(self, message: messages.SearchFinished) -> None:
         if message.query != self.search_bar.value or message.key != self._key:
             return  # superseded by a newer keystroke, view or order
         self._problem = message.problem
@@ -284,6 +287,8 @@ class ReaderScreen(ViewActions, Screen[None]):
         self.article_list.show(
             result.ids, query=message.query, terms=result.terms, rows=message.rows
         )
+        self._list_shown(message.query)  # now, not a message later: in the list's frame
+        await self._echo.release_soon()
 
     def _show_all(self) -> None:
         self._problem = None
@@ -292,7 +297,10 @@ class ReaderScreen(ViewActions, Screen[None]):
 
     @on(ArticleList.Updated)
     def _list_updated(self, message: ArticleList.Updated) -> None:
-        self.shown_query = message.query
+        self._list_shown(message.query)
+
+    def _list_shown(self, query: str) -> None:
+        self.shown_query = query
         self._refresh_status()
         self._title_list()
 
@@ -305,7 +313,7 @@ class ReaderScreen(ViewActions, Screen[None]):
         articles = self.article_list
         ranked = bool(articles.search_query) and bool(articles.terms)
         size = len(self.all_ids) if self.all_ids is not None else None
-        articles.border_title = list_title(self.view, size, ranked, self.sort)
+        articles.set_title(list_title(self.view, size, ranked, self.sort))
         articles.empty_lines = EMPTY_LINES[self.view]
 
     @on(ArticleList.Highlighted)

@@ -135,6 +135,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._pending: set[int] = set()
         self._generation = 0
         self._cursor = 0
+        self._title: str | None = None
         self.loaded = False
         """False until the first id list is shown (the list says it is loading)."""
         self.search_query = ""
@@ -198,6 +199,11 @@ class ArticleList(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.Updated(self, query, len(ids)))
         self.post_message(self.Highlighted(self, self.highlighted_id))
+
+    def set_title(self, title: str) -> None:
+        """Setting `border_title` repaints the list, even to the title it has."""
+        if title != self._title:
+            self._title = self.border_title = title
 
     def set_flags(
         self, article_id: int, *, is_read: bool | None = None, is_starred: bool | None = None
@@ -311,8 +317,22 @@ class ArticleList(ScrollView, can_focus=True):
         return max(preferences.MIN_LIST_WIDTH, min(preferences.MAX_LIST_WIDTH, current + delta))
 
     def _update_virtual_size(self) -> None:
-        width = self.scrollable_content_region.width
-        self.virtual_size = Size(width, len(self._ids) * ROW_HEIGHT)
+        """A new length moves only the scrollbar's thumb, unless the scrollbar comes or goes:
+        setting `virtual_size` lays out the whole screen, twice the cost of a keystroke's
+        repaint of the list."""
+        size = Size(self.scrollable_content_region.width, len(self._ids) * ROW_HEIGHT)
+        same_bars = (
+            self.is_mounted
+            and bool(self.container_size)
+            and size.width == self.virtual_size.width
+            and (size.height > self.container_size.height) == self.show_vertical_scrollbar
+        )
+        if not same_bars:
+            self.virtual_size = size
+            return
+        self.set_reactive(ArticleList.virtual_size, size)
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.window_virtual_size = size.height
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()
@@ -349,11 +369,17 @@ class ArticleList(ScrollView, can_focus=True):
 
     @on(_PageLoaded)
     def _page_loaded(self, message: _PageLoaded) -> None:
+        """Repaint only when a row on screen was waiting: most pages are fetched ahead of
+        the scroll, and a repaint for them would cost every keystroke a second frame."""
         message.stop()
+        top = round(self.scroll_y) // ROW_HEIGHT
+        shown = self._ids[top : top + self._page_rows + 1]
+        waiting = any(i in message.rows and i not in self._rows for i in shown)
         self._cache(message.rows)
         if message.generation == self._generation:
             self._pending.discard(message.page)
-        self.refresh()
+        if waiting:
+            self.refresh()
 
     # -- rendering ---------------------------------------------------------------------
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+from contextlib import AbstractContextManager
 from typing import ClassVar
 
 from textual.binding import BindingType
+from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input
 
 from newsreader.ui.bindings import SEARCH_BINDINGS
+
+ECHO_HOLD = 0.03
+"""Seconds a keystroke's echo may wait for its search, to be drawn in the list's frame."""
 
 
 class SearchBar(Input):
@@ -21,3 +28,34 @@ class SearchBar(Input):
             id=id,
             select_on_focus=False,
         )
+
+
+class EchoHold:
+    """Repaints held while a keystroke's search runs (at most `ECHO_HOLD`), so the typed key,
+    the list and the header are drawn in one frame. Drawn alone, the echo took the first
+    frame, the list waited one or two more (Textual paces frames), and the echo's render
+    slowed the search thread."""
+
+    def __init__(self, screen: Screen[None]) -> None:
+        self._screen = screen
+        self._held: tuple[AbstractContextManager[None], Timer] | None = None
+
+    def hold(self) -> None:
+        if self._held is None:
+            batch = self._screen.app.batch_update()
+            batch.__enter__()
+            self._held = (batch, self._screen.set_timer(ECHO_HOLD, self.release))
+
+    async def release_soon(self) -> None:
+        """Release after one turn of the loop, in which the widgets just changed tell the
+        screen what they repaint: the next frame draws them with the echo."""
+        await asyncio.sleep(0)
+        self.release()
+
+    def release(self) -> None:
+        """The result is shown (or the hold timed out, or the screen went): draw at once."""
+        if self._held is not None:
+            (batch, timer), self._held = self._held, None
+            timer.stop()
+            batch.__exit__(None, None, None)
+            self._screen.check_idle()
