@@ -33,6 +33,19 @@ def web_link(url: str | None) -> str | None:
     return url if is_web_link(url) else None
 
 
+def refusal(url: str) -> str:
+    """Why `url` is not opened, worded to follow it in a notice (`… is a javascript: link
+    (only http and https links are opened)`)."""
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        scheme = ""
+    if scheme in ("http", "https"):
+        return f"is not opened: {link_problem(url) or 'it is not a web link'}"
+    kind = f"a {scheme[:20]}: link" if scheme else "not a web address"
+    return f"is {kind} (only http and https links are opened)"
+
+
 def link_problem(url: str) -> str | None:
     """Why `url` is not a web link, in a few words (None when it is one)."""
     if not url:

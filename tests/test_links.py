@@ -170,3 +170,20 @@ def test_inert_references_keep_every_web_link_and_no_other(urls: list[str], text
     assert after.keys() == before.keys()
     for n, url in before.items():
         assert after[n] == (url if is_web_link(url) else INERT)
+
+
+def test_the_rule_is_written_once() -> None:
+    """Every part (ingest, refresh, CLI, app) imports this rule: no module defines another."""
+    import ast
+    from pathlib import Path
+
+    import newsreader
+
+    root = Path(newsreader.__file__).parent
+    defined = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.FunctionDef) and node.name in {"is_web_link", "numbered_links"}
+    ]
+    assert sorted(defined) == ["links.py", "links.py"]

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 
-from newsreader.ui.links import is_web_link
+from newsreader.links import is_web_link
 
 FAILS_WITHIN = 1.0
 """Seconds within which a browser command that could not open the link has said so."""

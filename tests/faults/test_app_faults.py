@@ -389,8 +389,8 @@ async def test_a_browser_command_that_fails_is_said(
 @given(url=st.text(max_size=40) | st.sampled_from(["file:///etc/passwd", "javascript:x()"]))
 @settings(max_examples=200, deadline=None)
 def test_only_web_links_reach_a_browser(url: str) -> None:
+    from newsreader.links import is_web_link
     from newsreader.ui import browser
-    from newsreader.ui.links import is_web_link
 
     started: list[list[str]] = []
 

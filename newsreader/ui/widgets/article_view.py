@@ -14,9 +14,9 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Static
 
+from newsreader.links import is_web_link, numbered_links, refusal
 from newsreader.store.views import ArticleView
 from newsreader.ui.bindings import PANE_BINDINGS
-from newsreader.ui.links import is_web_link, numbered_links, scheme_of
 from newsreader.ui.text import highlighted, literal_line, paragraphs, short_date
 
 LINK_DIGIT_DELAY = 0.8
@@ -140,8 +140,7 @@ class ArticlePane(VerticalScroll, can_focus=True):
             return None
         if not is_web_link(url):
             self.notify(
-                f"Not opened: {literal_line(url).plain[:60]} is {scheme_of(url)} "
-                "(only http and https links are opened).",
+                f"Not opened: {literal_line(url).plain[:60]} {refusal(url)}.",
                 severity="warning",
                 markup=False,
                 timeout=5,
