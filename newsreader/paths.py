@@ -176,11 +176,26 @@ def _regular_file(path: Path) -> Path:
 
 
 def config_dir() -> Path:
-    """Where preferences live (honours XDG_CONFIG_HOME)."""
+    """Where the person's config file lives (honours XDG_CONFIG_HOME)."""
     from platformdirs import user_config_path
 
     return user_config_path(APP_NAME, appauthor=False)
 
 
-def preferences_path() -> Path:
+def config_path() -> Path:
+    """The person's settings: written by them, never by the app (`newsreader.config`)."""
+    return config_dir() / "config.toml"
+
+
+def state_path() -> Path:
+    """What the app remembers (theme, order, list width, last article): the app's own file
+    (`newsreader.preferences`), in the platform state dir (honours XDG_STATE_HOME)."""
+    from platformdirs import user_state_path
+
+    return user_state_path(APP_NAME, appauthor=False) / "state.toml"
+
+
+def old_preferences_path() -> Path:
+    """Where that state was kept before it had a file of its own: moved once, see
+    `preferences.migrate`."""
     return config_dir() / "preferences.toml"

@@ -1,6 +1,8 @@
-"""The reader's preferences: a small TOML file in the config dir, read at start.
+"""What the app remembers between runs: a small TOML file the app owns (`paths.state_path`).
 
-Anything missing or not understood in the file falls back to its default (a hand-edited
+Theme, order, list width, where the reader was: changed by keys and the palette, saved at
+once. The person's own settings are `config.toml` (`newsreader.config`), which the app never
+writes. Anything missing or not understood in the file falls back to its default (a hand-edited
 file never stops the app from opening), and the reason is kept: a file that could not be
 read whole is a person's work in progress, so `save` leaves it untouched. Written with a
 tiny TOML writer: the values are only strings, booleans and integers.
@@ -113,7 +115,10 @@ def load(path: Path) -> Preferences:
 
 
 def dumps(prefs: Preferences) -> str:
-    lines = ["# newsreader preferences: rewritten by the app whenever one changes"]
+    lines = [
+        "# What newsreader remembers: rewritten by the app whenever one changes.",
+        "# Your settings go in config.toml (`newsreader config path`).",
+    ]
     for key, value in asdict(prefs).items():
         lines.append(f"{key} = {_toml_value(value)}")
     return "\n".join(lines) + "\n"
@@ -153,3 +158,22 @@ def save(prefs: Preferences, path: Path) -> None:
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def migrate(old: Path, new: Path) -> str | None:
+    """Move the values of a preferences file from before the state file (`old`) to `new`,
+    once: only while `new` does not exist. A file read whole is removed (its values live on);
+    one that could not be read whole is the person's and stays. Returns what to say, if
+    anything."""
+    if os.path.lexists(new) or not os.path.lexists(old):
+        return None
+    prefs, problem = read(old)
+    try:
+        save(prefs, new)
+    except (OSError, PreferencesError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        return f"{old} could not be moved to {new}: {reason}"
+    if problem is None:
+        old.unlink(missing_ok=True)
+        return None
+    return f"{problem}; what could be read was moved to {new}, and the file is left as it is"

@@ -1,4 +1,4 @@
-"""Looking after the store and settings: `doctor` (check, repair) and `config path`."""
+"""Looking after the store: `doctor` (check, repair)."""
 
 from __future__ import annotations
 
@@ -39,17 +39,4 @@ def doctor(ctx: click.Context, rebuild: bool) -> None:
         fail("the store has a problem newsreader cannot repair (see above)")
 
 
-@click.group()
-def config() -> None:
-    """Where newsreader keeps its preferences."""
-
-
-@config.command("path")
-def config_path() -> None:
-    """Print the preferences file's path (it may not exist yet)."""
-    from newsreader import paths
-
-    click.echo(safe(str(paths.preferences_path())))
-
-
-COMMANDS = (doctor, config)
+COMMANDS = (doctor,)

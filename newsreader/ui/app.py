@@ -22,12 +22,15 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from newsreader import config as config_file
 from newsreader import paths, preferences
+from newsreader.config import Config
 from newsreader.preferences import Preferences
 from newsreader.ui import messages
 from newsreader.ui.bindings import GLOBAL_BINDINGS, help_sections
 from newsreader.ui.browser import open_detached
 from newsreader.ui.commands import ReaderCommands
+from newsreader.ui.keymap import checked
 from newsreader.ui.lifecycle import describe, end_on_signals
 from newsreader.ui.screens.help import HelpScreen
 from newsreader.ui.screens.reader import PANE_DELAY, ReaderScreen
@@ -75,9 +78,16 @@ class NewsReaderApp(App[None]):
         prefs: Preferences | None = None,
         prefs_path: Path | None = None,
         prefs_problem: str | None = None,
+        config: Config | None = None,
+        notices: Sequence[str] = (),
     ) -> None:
         super().__init__()
-        self.settings = Settings(prefs, prefs_path, prefs_problem)
+        keymap, config = checked(config or Config())
+        self._keys = keymap
+        """The person's `[keys]`, as checked: applied on mount."""
+        self._notices = [n for n in (config.summary(), *notices) if n]
+        """Said once on mount: what in config.toml was not understood, a state file moved."""
+        self.settings = Settings(prefs, prefs_path, prefs_problem, config)
         self.settings.say = self._say
         self._upgrading_said = False
         self._restore_signals: Callable[[], None] = lambda: None
@@ -103,6 +113,10 @@ class NewsReaderApp(App[None]):
     def prefs(self) -> Preferences:
         return self.settings.prefs
 
+    @property
+    def config(self) -> Config:
+        return self.settings.config
+
     def _say(self, text: str, severity: Severity, timeout: float) -> None:
         self.notify(text, severity=severity, timeout=timeout, markup=False)
 
@@ -111,6 +125,10 @@ class NewsReaderApp(App[None]):
         if prefs.theme and prefs.theme in self.available_themes:
             self.theme = prefs.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        if self._keys:
+            self.set_keymap(self._keys)
+        for notice in self._notices:
+            self.notify(literal_line(notice).plain, severity="warning", markup=False, timeout=10)
         if self.settings.problem:
             self.settings.not_saved(self.settings.problem)
         self._exit_on_signals()
@@ -229,7 +247,7 @@ class NewsReaderApp(App[None]):
 
     @work(thread=True, group="browser", exit_on_error=False)
     def launch_browser(self, url: str) -> None:
-        self.post_message(self.LinkOpened(url, open_detached(url)))
+        self.post_message(self.LinkOpened(url, open_detached(url, self.config)))
 
     @on(LinkOpened)
     def _link_opened(self, message: LinkOpened) -> None:
@@ -266,16 +284,31 @@ def make_app(
     *,
     db_url: str | None = None,
     prefs_path: Path | None = None,
+    config_path: Path | None = None,
 ) -> NewsReaderApp:
     """The one app factory, used by the CLI and by every UI test.
 
     Give it an open `store`, or a `db_url` for the app to open (and seed) itself in a worker
-    after its first frame. Preferences are read from `prefs_path` (the config dir's file by
-    default) and saved back there when they change.
+    after its first frame. The person's settings are read from `config_path` (config.toml in
+    the config dir by default). What the app remembers is read from `prefs_path` (the state
+    file by default, moved there once from an older preferences.toml) and saved back there.
     """
-    path = prefs_path or paths.preferences_path()
-    prefs, problem = preferences.read(path)
-    return NewsReaderApp(store, db_url=db_url, prefs=prefs, prefs_path=path, prefs_problem=problem)
+    notices = []
+    if prefs_path is None:
+        prefs_path = paths.state_path()
+        moved = preferences.migrate(paths.old_preferences_path(), prefs_path)
+        notices += [moved] if moved else []
+    prefs, problem = preferences.read(prefs_path)
+    config = config_file.load(config_path or paths.config_path())
+    return NewsReaderApp(
+        store,
+        db_url=db_url,
+        prefs=prefs,
+        prefs_path=prefs_path,
+        prefs_problem=problem,
+        config=config,
+        notices=notices,
+    )
 
 
 __all__: Sequence[str] = ["PANE_DELAY", "NewsReaderApp", "make_app"]

@@ -1,7 +1,9 @@
-"""Opening a web link: in a browser started detached, so the app never waits for it.
+"""Opening a web link: with the person's opener, or a browser, started detached.
 
-Nothing from an article reaches a shell (argv lists), only http(s) links are opened, and
-the browser's own output never reaches the terminal the app draws on. Where there is no
+The opener is `config.toml`'s: the first `[[openers]]` whose `match` is found in the link,
+else `opener`, else the system browser. Nothing from an article reaches a shell (the link is
+one argv element), only http(s) links are opened (`links.is_web_link`, the one rule), and
+the program's own output never reaches the terminal the app draws on. Where there is no
 way to show a web page (no display and no $BROWSER), it says so instead of pretending.
 """
 
@@ -10,15 +12,24 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
-import subprocess
 import sys
-import threading
 
-from newsreader.links import is_web_link
+from newsreader.config import OPENER, OPENERS, Config, fill
+from newsreader.links import is_web_link, refusal
+from newsreader.programs import start_detached
 
-FAILS_WITHIN = 1.0
-"""Seconds within which a browser command that could not open the link has said so."""
 NO_BROWSER = "no web browser to open it here (no display, and $BROWSER is not set); y copies it"
+
+
+def configured_command(url: str, config: Config) -> list[str] | None:
+    """The person's argv for `url` (`{url}` filled in, or the link added last), or None."""
+    argv = next((o.command for o in config.get(OPENERS) if o.match.search(url)), None)
+    argv = argv or config.get(OPENER)
+    if not argv:
+        return None
+    if any("{url}" in arg for arg in argv):
+        return fill(argv, {"url": url})
+    return [*argv, url]
 
 
 def browser_command(url: str) -> list[str] | None:
@@ -45,31 +56,12 @@ def browser_command(url: str) -> list[str] | None:
     return None
 
 
-def open_detached(url: str) -> str | None:
-    """Start a browser on `url`, detached: None once started, else why not. Blocks up to
-    `FAILS_WITHIN` seconds (call it from a thread), never for as long as the browser runs."""
+def open_detached(url: str, config: Config | None = None) -> str | None:
+    """Start the opener (or a browser) on `url`, detached: None once started, else why not.
+    Blocks up to `programs.FAILS_WITHIN` seconds (call it from a thread)."""
     if not is_web_link(url):
-        return "only http and https links are opened"
-    argv = browser_command(url)
+        return f"the link {refusal(url)}"
+    argv = configured_command(url, config or Config()) or browser_command(url)
     if argv is None:
         return NO_BROWSER
-    try:
-        process = subprocess.Popen(
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,  # not ours to stop: it outlives the app, and ^C
-            close_fds=True,
-        )
-    except OSError as error:
-        return f"{os.path.basename(argv[0])} could not be started ({error.strerror or error})"
-    try:  # an opener that fails (no handler, no terminal for a text browser) fails at once
-        status = process.wait(timeout=FAILS_WITHIN)
-    except subprocess.TimeoutExpired:
-        # Reaped by a thread of its own: a browser run directly lives as long as its window.
-        threading.Thread(target=process.wait, daemon=True).start()
-        return None
-    if status != 0:
-        return f"{os.path.basename(argv[0])} could not open it (it stopped with status {status})"
-    return None
+    return start_detached(argv)

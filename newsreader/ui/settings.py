@@ -1,4 +1,5 @@
-"""Preferences as the app runs with them: each change saved at once, a problem said once.
+"""Settings as the app runs with them: the person's config (read-only) and what the app
+remembers (preferences: each change saved at once, a problem said once).
 
 No Textual here: the app hands over how to say a problem (`say`), and both the app (theme)
 and the reading view (order, widths, where the reader was) change preferences through this.
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from newsreader import preferences
+from newsreader.config import Config
 from newsreader.preferences import SORTS, Preferences
 from newsreader.ui.text import literal_line
 
@@ -22,14 +24,18 @@ Say = Callable[[str, Severity, float], object]
 
 
 class Settings:
-    """The preferences in force, where they are saved, and why they could not be read."""
+    """The config and preferences in force, where preferences are saved, and why they could
+    not be read."""
 
     def __init__(
         self,
         prefs: Preferences | None = None,
         path: Path | None = None,
         problem: str | None = None,
+        config: Config | None = None,
     ) -> None:
+        self.config = config or Config()
+        """The person's config.toml: read at start, never written."""
         self.prefs = prefs or Preferences()
         self.path = path
         """Where preferences are saved when they change (None: not saved)."""
@@ -59,8 +65,8 @@ class Settings:
     def not_saved(self, problem: str) -> None:
         self.problem = problem
         self.say(
-            f"Preferences: {literal_line(problem).plain}. Using defaults for that; the file "
-            "is left as it is (changes are not saved until it is fixed).",
+            f"Remembered state: {literal_line(problem).plain}. Using defaults for that; the "
+            "file is left as it is (changes are not saved until it is fixed).",
             "warning",
             10,
         )

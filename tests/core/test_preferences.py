@@ -57,9 +57,11 @@ def test_with_validates() -> None:
     assert Preferences().with_(sort="oldest").sort == "oldest"
 
 
-def test_the_file_lives_in_the_config_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_the_file_lives_in_the_state_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
-    assert paths.preferences_path() == tmp_path / "cfg" / "newsreader" / "preferences.toml"
+    assert paths.state_path() == tmp_path / "state" / "newsreader" / "state.toml"
+    assert paths.config_path() == tmp_path / "cfg" / "newsreader" / "config.toml"
     assert dumps(Preferences()).startswith("#")
 
 

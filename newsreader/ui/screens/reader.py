@@ -103,7 +103,7 @@ class ReaderScreen(ViewActions, Screen[None]):
         with Horizontal(id="main"):
             yield ArticleList(lambda ids: self.store.rows(ids), id="articles")
             yield ArticlePane(id="article")
-        yield RefreshBar(id="progress")
+        yield RefreshBar(self.settings, id="progress")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -262,6 +262,7 @@ class ReaderScreen(ViewActions, Screen[None]):
             self.article_list.show(message.ids, rows=message.rows, keep=message.keep)
         if first:
             self.call_after_refresh(self.warm_index)
+            self.query_one(RefreshBar).begin(self.store)  # refresh.on_start, .interval
 
     @on(SearchBar.Changed, "#search")
     def _search_changed(self, event: SearchBar.Changed) -> None:
@@ -283,9 +284,11 @@ class ReaderScreen(ViewActions, Screen[None]):
         if message.query != self.search_bar.value or message.key != self._key:
             return  # superseded by a newer keystroke, view or order
         self._problem = message.problem
-        result = message.result
-        self.article_list.show(
-            result.ids, query=message.query, terms=result.terms, rows=message.rows
+        result, articles = message.result, self.article_list
+        same = message.query == articles.search_query  # the same search again: stay put
+        keep = articles.highlighted_id if same else None
+        articles.show(
+            result.ids, query=message.query, terms=result.terms, rows=message.rows, keep=keep
         )
         self._list_shown(message.query)  # now, not a message later: in the list's frame
         await self._echo.release_soon()
@@ -484,8 +487,12 @@ class ReaderScreen(ViewActions, Screen[None]):
 
     @on(RefreshBar.Finished)
     def _feeds_refreshed(self, message: RefreshBar.Finished) -> None:
+        self.query_one("#header", AppHeader).refreshed = message.header
         failed = any(o.status == "error" for o in message.outcomes)
-        self.notify(message.summary, severity="warning" if failed else "information", markup=False)
+        if not message.background:  # the header says it: no notice every half hour
+            self.notify(
+                message.summary, severity="warning" if failed else "information", markup=False
+            )
         if any(o.added or o.updated for o in message.outcomes):
             self._reload()
             if self.search_bar.value.strip():

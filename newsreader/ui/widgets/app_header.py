@@ -1,4 +1,5 @@
-"""A one-line header: the app's name on the left, its status (`k of N`) on the right.
+"""A one-line header: the app's name on the left, its status (`k of N`) on the right, and
+when the last refresh finished (`refreshed 14:05 · 12 new`) once there was one.
 
 The status changes on every keystroke of a search. Textual's Header shows `App.sub_title`,
 and setting that repaints the whole screen and lays it out again; this header repaints
@@ -22,6 +23,7 @@ class AppHeader(Horizontal):
         color: $foreground;
         & > #app-title { width: auto; padding: 0 1; text-style: bold; color: $accent; }
         & > #app-status { width: 1fr; padding: 0 1; text-align: right; color: $text-muted; }
+        & > #app-refreshed { width: auto; padding: 0 1; color: $text-muted; display: none; }
     }
     """
 
@@ -29,10 +31,24 @@ class AppHeader(Horizontal):
         super().__init__(id=id)
         self._status = status
         self._shown = ""
+        self._refreshed = ""
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self.app.title), id="app-title", markup=False)
         yield Static(Content(self._status), id="app-status", markup=False)
+        yield Static(Content(""), id="app-refreshed", markup=False)
+
+    @property
+    def refreshed(self) -> str:
+        """When the last refresh finished and what it brought; "" before the first."""
+        return self._refreshed
+
+    @refreshed.setter
+    def refreshed(self, text: str) -> None:
+        self._refreshed = text
+        shown = self.query_one("#app-refreshed", Static)
+        shown.update(Content(text))
+        shown.display = bool(text)
 
     @property
     def shown(self) -> str:

@@ -177,8 +177,10 @@ class ArticleList(ScrollView, can_focus=True):
     ) -> None:
         """Show a new ordered id list; `rows` may carry its first page, fetched already.
 
-        The cursor goes to the top, or stays on article `keep` if it is in the new list.
+        The cursor goes to the top, or stays on article `keep` if it is in the new list, on
+        the same line of the screen (a refresh adding articles above does not move it).
         """
+        on_screen = self._cursor * ROW_HEIGHT - round(self.scroll_y)
         self._generation += 1
         self._pending.clear()
         self._ids = ids
@@ -194,7 +196,8 @@ class ArticleList(ScrollView, can_focus=True):
             except ValueError:
                 self._cursor = 0
         self._update_virtual_size()
-        self.scroll_to(y=0, animate=False, immediate=True)
+        top = max(0, self._cursor * ROW_HEIGHT - on_screen) if self._cursor else 0
+        self.scroll_to(y=top, animate=False, immediate=True)
         self._scroll_cursor_into_view()
         self.refresh()
         self.post_message(self.Updated(self, query, len(ids)))
