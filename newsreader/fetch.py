@@ -6,18 +6,22 @@ on a private event loop under `asyncio.timeout`, which cancels it in any phase (
 TLS, headers, redirects, body). The body is capped while streaming, and decoded here a
 piece at a time with every stage's output capped, so a 2 KB gzip bomb stops at the cap
 instead of filling memory. Plus a redirect limit, a clear User-Agent, conditional GET (an
-unchanged feed costs one 304) and `Retry-After` kept when a server asks us to wait.
+unchanged feed costs one 304), `Retry-After` kept when a server asks us to wait, the
+`Cache-Control: max-age` a server sets (a floor between fetches) and where a permanent
+redirect (301/308) says the feed now lives.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import ssl
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from functools import cache
+from itertools import pairwise
 
 import httpx
 
@@ -44,6 +48,11 @@ class Fetched:
     """None for 304 Not Modified."""
     etag: str | None
     last_modified: str | None
+    max_age: int | None = None
+    """Seconds the server says the response stays fresh (`Cache-Control: max-age`)."""
+    moved_to: str | None = None
+    """Where the feed lives now, when the request began with permanent redirects (301/308):
+    the URL after the last of them."""
 
 
 class FetchError(Exception):
@@ -121,8 +130,9 @@ async def _fetch(
         ) as http,
         http.stream("GET", url, headers=headers) as response,
     ):
+        max_age, moved_to = _max_age(response.headers), _moved_to(response)
         if response.status_code == 304:
-            return Fetched(str(response.url), 304, None, etag, last_modified)
+            return Fetched(str(response.url), 304, None, etag, last_modified, max_age, moved_to)
         if response.status_code >= 400:
             reason = f"HTTP {response.status_code} {response.reason_phrase}".strip()
             wait = None
@@ -149,7 +159,35 @@ async def _fetch(
             decoder.finish(),
             header_value(response.headers.get("etag")),
             header_value(response.headers.get("last-modified")),
+            max_age,
+            moved_to,
         )
+
+
+_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d{1,12})\"?\s*(?:,|$)", re.IGNORECASE)
+
+
+def _max_age(headers: httpx.Headers) -> int | None:
+    """`Cache-Control: max-age=N` in seconds; None without one, or with `no-store`/`no-cache`
+    (which ask for nothing to be kept, so set no floor)."""
+    value = ",".join(headers.get_list("cache-control"))[:1000]
+    lowered = value.lower()
+    if "no-store" in lowered or "no-cache" in lowered:
+        return None
+    match = _MAX_AGE.search(value)
+    return int(match.group(1)) if match else None
+
+
+def _moved_to(response: httpx.Response) -> str | None:
+    """The URL after the run of permanent redirects the request began with, if any: a
+    temporary redirect (302/307) after them says nothing about where the feed lives."""
+    hops = [*response.history, response]
+    moved = None
+    for hop, following in pairwise(hops):
+        if hop.status_code not in (301, 308):
+            break
+        moved = str(following.request.url)
+    return moved
 
 
 @cache
@@ -243,11 +281,11 @@ def retry_after(value: str | None, now: datetime | None = None) -> datetime | No
     return when if when > now else None
 
 
-def waiting(when: datetime) -> str:
+def waiting(when: datetime, why: str = "server asked to wait") -> str:
     """One line saying until when a feed rests: the time alone today, the date otherwise."""
     when = when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
     today = when.date() == datetime.now(UTC).date()
-    return f"not before {when:{'%H:%M' if today else '%Y-%m-%d %H:%M'}} UTC (server asked to wait)"
+    return f"not before {when:{'%H:%M' if today else '%Y-%m-%d %H:%M'}} UTC ({why})"
 
 
 def _too_large(cap: int) -> str:

@@ -4,7 +4,10 @@ Fetching and parsing run on a bounded thread pool; saving happens on the calling
 one transaction per feed, so one feed's failure (DNS, timeout, HTTP error, bad XML,
 oversize, a full disk, or anything unforeseen) is recorded on that feed as one line and
 never stops the others. A feed whose server asked us to wait (`Retry-After`) is skipped
-until then.
+until then, and so is one fetched less than its floor ago: the longest of its `<ttl>`, its
+`sy:updatePeriod`/`sy:updateFrequency` and the server's `Cache-Control: max-age` (kept in
+`feed.not_before`, the same column). A feed permanently redirected (301/308) is stored
+under its new URL from then on.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from newsreader.fetch import DEADLINE_SECONDS, FetchError, fetch, waiting
@@ -22,10 +25,13 @@ from newsreader.ingest.feed import MAX_FEED_BYTES, ParsedFeed, parse_feed
 from newsreader.ingest.local import read_local
 from newsreader.links import is_web_link
 from newsreader.store.engine import StoreError
-from newsreader.store.feeds import FeedInfo, feeds, record_fetch
+from newsreader.store.feeds import FeedInfo, feeds, move_feed, record_fetch
 from newsreader.store.store import Store
 
 WORKERS = 8
+MAX_FLOOR = timedelta(days=1)
+"""The longest a feed's own floor keeps it resting: a feed asking for a week gets a day."""
+FLOOR_WHY = "the feed asked not to be fetched more often"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +43,8 @@ class Outcome:
     added: int = 0
     updated: int = 0
     error: str | None = None
+    note: str | None = None
+    """Something to tell besides the status: the feed moved (301/308), or could not."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +55,9 @@ class _Got:
     last_modified: str | None = None
     error: str | None = None
     not_before: datetime | None = None
+    floor: int = 0
+    """Seconds the feed or its server asks to be left before the next fetch."""
+    moved_to: str | None = None
 
 
 def refresh(
@@ -73,7 +84,8 @@ def refresh(
     due = []
     for feed in targets:
         if feed.not_before is not None and _utc(feed.not_before) > now:
-            done(Outcome(feed, "waiting", error=waiting(feed.not_before)))
+            why = FLOOR_WHY if feed.status != "error" else "server asked to wait"
+            done(Outcome(feed, "waiting", error=waiting(feed.not_before, why)))
         else:
             due.append(feed)
     if not due:
@@ -101,17 +113,27 @@ def _get(feed: FeedInfo, max_bytes: int, timeout: float) -> _Got:
                 max_bytes=max_bytes,
                 timeout=timeout,
             )
+            moved, max_age = got.moved_to, got.max_age or 0
             if got.body is None:
-                return _Got("not modified", etag=got.etag, last_modified=got.last_modified)
+                return _Got(
+                    "not modified",
+                    etag=got.etag,
+                    last_modified=got.last_modified,
+                    floor=max(max_age, _last_floor(feed)),
+                    moved_to=moved,
+                )
             body, etag, modified = got.body, got.etag, got.last_modified
         else:
             try:
                 body, etag, modified = read_local(Path(feed.url), max_bytes), None, None
             except IngestError as error:
                 return _Got("error", error=f"cannot read {feed.url}: {error}")
+            moved, max_age = None, 0
         # The reader's name for the feed, once it has one, is the articles' source.
         name = feed.name if feed.name != feed.url else None
-        return _Got("ok", parse_feed(body, feed.url, name=name), etag, modified)
+        parsed = parse_feed(body, feed.url, name=name)
+        floor = max(max_age, parsed.min_interval or 0)
+        return _Got("ok", parsed, etag, modified, floor=floor, moved_to=moved)
     except FetchError as error:
         return _Got("error", error=str(error), not_before=error.not_before)
     except IngestError as error:
@@ -122,8 +144,23 @@ def _get(feed: FeedInfo, max_bytes: int, timeout: float) -> _Got:
         return _Got("error", error=_unforeseen("could not be fetched or read", error))
 
 
+def _last_floor(feed: FeedInfo) -> int:
+    """The floor the last good fetch set (a 304 has no body to read `<ttl>` from again)."""
+    if feed.status not in ("ok", "not modified") or not feed.not_before or not feed.fetched_at:
+        return 0
+    return max(0, int((_utc(feed.not_before) - _utc(feed.fetched_at)).total_seconds()))
+
+
+def _rest_until(got: _Got) -> datetime | None:
+    """When the next fetch may be: the server's `Retry-After`, or now plus the floor."""
+    if got.not_before is not None or got.floor <= 0:
+        return got.not_before
+    return datetime.now(UTC) + min(timedelta(seconds=got.floor), MAX_FLOOR)
+
+
 def _save(store: Store, feed: FeedInfo, got: _Got) -> Outcome:
     try:
+        note = _move(store, feed, got.moved_to) if got.moved_to else None
         if got.status != "ok" or got.parsed is None:
             record_fetch(
                 store,
@@ -132,9 +169,9 @@ def _save(store: Store, feed: FeedInfo, got: _Got) -> Outcome:
                 error=got.error,
                 etag=got.etag,
                 last_modified=got.last_modified,
-                not_before=got.not_before,
+                not_before=_rest_until(got),
             )
-            return Outcome(feed, got.status, error=got.error)
+            return Outcome(feed, got.status, error=got.error, note=note)
         result = store.add(got.parsed.entries, feed_id=feed.id)
         record_fetch(
             store,
@@ -144,8 +181,9 @@ def _save(store: Store, feed: FeedInfo, got: _Got) -> Outcome:
             site_url=got.parsed.link,
             etag=got.etag,
             last_modified=got.last_modified,
+            not_before=_rest_until(got),
         )
-        return Outcome(feed, "ok", result.added, result.updated)
+        return Outcome(feed, "ok", result.added, result.updated, note=note)
     except StoreError as error:
         return Outcome(feed, "error", error=str(error))
     except Exception as error:  # a bug or a case unforeseen: still this feed's alone
@@ -153,6 +191,16 @@ def _save(store: Store, feed: FeedInfo, got: _Got) -> Outcome:
         with suppress(Exception):  # the outcome says it even if the store cannot
             record_fetch(store, feed.id, status="error", error=reason)
         return Outcome(feed, "error", error=reason)
+
+
+def _move(store: Store, feed: FeedInfo, url: str) -> str | None:
+    """Keep the feed under the URL a permanent redirect named; what to tell about it."""
+    if url == feed.url or not is_web_link(url):
+        return None
+    other = move_feed(store, feed.id, url)
+    if other is not None:
+        return f"moved permanently to {url}, which is already the feed {other!r}: not changed"
+    return f"moved permanently: now {url}"
 
 
 def _unforeseen(what: str, error: Exception) -> str:

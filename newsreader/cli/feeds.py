@@ -128,10 +128,17 @@ def feed_tag(ctx: click.Context, key: str, changes: tuple[str, ...]) -> None:
 @click.pass_context
 @one_line_errors
 def refresh(ctx: click.Context, keys: tuple[str, ...], workers: int) -> None:
-    """Fetch every feed (or the ones named), in parallel. Exits 1 if any feed failed."""
+    """Fetch every feed (or the ones named), in parallel. Exits 1 if any feed failed.
+
+    Then runs `hooks.new_articles` from config.toml when articles were added."""
+    from newsreader import config, paths
+    from newsreader.hooks import new_articles
     from newsreader.refresh import refresh as run
     from newsreader.store.feeds import feeds, find_feed
 
+    settings = config.load(paths.config_path())
+    if (summary := settings.summary()) is not None:
+        click.echo(f"newsreader: {safe(summary)}", err=True)  # said once, then on we go
     store = open_store(ctx)
     targets = [find_feed(store, key) for key in keys] if keys else feeds(store)
     if not targets:
@@ -150,6 +157,11 @@ def refresh(ctx: click.Context, keys: tuple[str, ...], workers: int) -> None:
     if sys.stderr.isatty():
         for outcome in failed:
             _report(outcome)
+    for outcome in outcomes:
+        if outcome.note:
+            click.echo(f"{safe(outcome.feed.name)}: {safe(outcome.note)}", err=True)
+    if (problem := new_articles(settings, outcomes)) is not None:
+        click.echo(f"newsreader: {safe(problem)}", err=True)
     click.echo(
         f"{len(outcomes)} feeds: {added} new articles, {updated} updated, {len(failed)} failed"
     )

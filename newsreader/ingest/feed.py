@@ -41,6 +41,9 @@ class ParsedFeed:
     entries: list[ArticleDraft]
     skipped: list[str] = field(default_factory=list)
     """`entry N: reason` for each entry that could not become an article."""
+    min_interval: int | None = None
+    """Seconds the feed asks to be left between fetches (`<ttl>`, `sy:updatePeriod` and
+    `sy:updateFrequency`; the longer of the two); None when it says nothing."""
 
 
 def sniff(data: bytes) -> str | None:
@@ -99,7 +102,26 @@ def parse_feed(data: bytes, origin: str, name: str | None = None) -> ParsedFeed:
     title = clean_line(name or _text(feed.get("title"))) or origin
     link = _text(feed.get("link"))
     entries, skipped = _drafts(parsed.entries, _entry_draft, title, origin)
-    return ParsedFeed(title, web_link(link), entries, skipped)
+    return ParsedFeed(title, web_link(link), entries, skipped, _min_interval(feed))
+
+
+_PERIODS = {"hourly": 3600, "daily": 86400, "weekly": 7 * 86400, "monthly": 30 * 86400}
+_PERIODS["yearly"] = 365 * 86400
+
+
+def _min_interval(feed: Any) -> int | None:
+    """Seconds between fetches the feed asks for: RSS `<ttl>` (minutes) and the syndication
+    module's period divided by its frequency. Unreadable values say nothing."""
+    found = []
+    ttl = _text(feed.get("ttl")).strip()
+    if ttl.isdigit() and ttl.isascii() and len(ttl) <= 7:
+        found.append(int(ttl) * 60)
+    period = _PERIODS.get(_text(feed.get("sy_updateperiod")).strip().lower())
+    if period is not None:
+        frequency = _text(feed.get("sy_updatefrequency")).strip() or "1"
+        if frequency.isdigit() and frequency.isascii() and 0 < len(frequency) <= 7:
+            found.append(period // max(1, int(frequency)))
+    return max(found) if found and max(found) > 0 else None
 
 
 def _drafts(

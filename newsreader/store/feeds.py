@@ -187,6 +187,19 @@ def record_fetch(
             )
 
 
+def move_feed(store: Store, feed_id: int, url: str) -> str | None:
+    """Store the feed under `url` (it moved for good): None when done, else the name of the
+    feed that already has that URL (then nothing changes)."""
+    with translated(store.url), store.writing() as conn:
+        taken = conn.execute(
+            select(_feed.c.name).where(_feed.c.url == url, _feed.c.id != feed_id)
+        ).first()
+        if taken is None:
+            conn.execute(update(_feed).where(_feed.c.id == feed_id).values(url=url))
+            return None
+    return str(taken.name or url)
+
+
 def set_feed_details(
     store: Store,
     feed_id: int,

@@ -133,7 +133,11 @@ def test_config_path_honours_xdg() -> None:
     result = cli("config", "path")
     assert result.exit_code == 0
     assert result.output.strip() == str(
-        Path(os.environ["XDG_CONFIG_HOME"]) / "newsreader" / "preferences.toml"
+        Path(os.environ["XDG_CONFIG_HOME"]) / "newsreader" / "config.toml"
+    )
+    state = cli("config", "path", "--state")
+    assert state.output.strip() == str(
+        Path(os.environ["XDG_STATE_HOME"]) / "newsreader" / "state.toml"
     )
 
 

@@ -59,6 +59,7 @@ class Terminal:
             "TERM": "xterm-256color",
             "XDG_CONFIG_HOME": str(home / "config"),
             "XDG_DATA_HOME": str(home / "data"),
+            "XDG_STATE_HOME": str(home / "state"),
             "PYTHONPATH": os.pathsep.join(filter(None, [SOURCE, os.environ.get("PYTHONPATH")])),
         }
         env.pop("NEWSREADER_DB", None)
@@ -156,7 +157,7 @@ def assert_intact(store_path: Path, home: Path) -> None:
         assert counts.unread in (20, 21)  # the article opened as the signal came: read or not
     finally:
         store.close()
-    prefs = home / "config" / "newsreader" / "preferences.toml"
+    prefs = home / "state" / "newsreader" / "state.toml"
     assert preferences.read(prefs)[1] is None  # saved whole, or not at all
     leftovers = [p.name for p in prefs.parent.glob(".*")] if prefs.parent.exists() else []
     assert leftovers == []
