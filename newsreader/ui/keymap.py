@@ -127,18 +127,16 @@ def checked(config: Config) -> tuple[dict[str, str], Config]:
             problems.append(Problem(where, key, bad))
         else:
             keymap[ident] = ",".join(dict.fromkeys(keys))
-    while clashes := _new_clashes(keymap):
-        for (place, key), (ids, added) in sorted(clashes.items()):
-            for ident in sorted(added & keymap.keys()):
-                del keymap[ident]
-                others = ", ".join(sorted(ids - {ident}))
-                problems.append(
-                    Problem(
-                        config.line_of(f"keys.{ident}"),
-                        f"keys.{ident}",
-                        f"{key} is also {others}'s key in {place}",
-                    )
-                )
+    while clashes := _new_clashes(keymap):  # one at a time: a refusal may end others
+        (place, key), (ids, added) = min(clashes.items())
+        rebound = sorted(added & keymap.keys(), key=lambda i: config.line_of(f"keys.{i}") or 0)
+        if set(rebound) == ids:  # all put there by the file: the first one written stays
+            rebound = rebound[1:]
+        for ident in rebound:
+            del keymap[ident]
+            others = ", ".join(sorted(ids - {ident}))
+            reason = f"{key} is also {others}'s key in {place}"
+            problems.append(Problem(config.line_of(f"keys.{ident}"), f"keys.{ident}", reason))
     refused = {p.key for p in problems}
     return keymap, config.with_problems(problems, frozenset(refused))
 
