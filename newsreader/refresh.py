@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -183,6 +183,8 @@ def _save(store: Store, feed: FeedInfo, got: _Got) -> Outcome:
             last_modified=got.last_modified,
             not_before=_rest_until(got),
         )
+        if feed.name == feed.url and got.parsed.title:  # named by its title from now on
+            feed = replace(feed, name=got.parsed.title)
         return Outcome(feed, "ok", result.added, result.updated, note=note)
     except StoreError as error:
         return Outcome(feed, "error", error=str(error))

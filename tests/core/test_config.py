@@ -184,7 +184,14 @@ def test_a_placeholder_fills_one_element_whatever_the_value(
 
 def test_durations() -> None:
     read = config.duration(60)
-    assert [read(v) for v in ("0", 0, "1m", "90m", "1h30m", "3600s")] == [0, 0, 60, 5400, 5400, 3600]
+    assert [read(v) for v in ("0", 0, "1m", "90m", "1h30m", "3600s")] == [
+        0,
+        0,
+        60,
+        5400,
+        5400,
+        3600,
+    ]
     for bad in ("59s", "1", 30, "1d", "-5m", True, "", "m"):
         with pytest.raises(config.Invalid):
             read(bad)
