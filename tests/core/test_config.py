@@ -150,7 +150,7 @@ def test_any_bytes_give_defaults_and_problems_never_a_crash(data: bytes) -> None
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return
-    keymap, loaded = checked(parse(text))
+    _keymap, loaded = checked(parse(text))
     for problem in loaded.problems:
         said = str(problem)
         assert "\n" not in said and "Traceback" not in said

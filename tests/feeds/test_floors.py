@@ -141,7 +141,7 @@ def test_any_ttl_or_period_is_a_floor_or_nothing(ttl: str, period: str, frequenc
         f"<sy:updateFrequency>{escape(frequency)}</sy:updateFrequency>"
     )
     parsed = parse_feed(rss(extra), "test:floor")
-    assert parsed.min_interval is None or 0 < parsed.min_interval
+    assert parsed.min_interval is None or parsed.min_interval > 0
 
 
 # -- permanent redirects -----------------------------------------------------------------

@@ -284,11 +284,9 @@ class ReaderScreen(ViewActions, Screen[None]):
         if message.query != self.search_bar.value or message.key != self._key:
             return  # superseded by a newer keystroke, view or order
         self._problem = message.problem
-        result, articles = message.result, self.article_list
-        same = message.query == articles.search_query  # the same search again: stay put
-        keep = articles.highlighted_id if same else None
-        articles.show(
-            result.ids, query=message.query, terms=result.terms, rows=message.rows, keep=keep
+        result = message.result
+        self.article_list.show(
+            result.ids, query=message.query, terms=result.terms, rows=message.rows
         )
         self._list_shown(message.query)  # now, not a message later: in the list's frame
         await self._echo.release_soon()

@@ -177,9 +177,12 @@ class ArticleList(ScrollView, can_focus=True):
     ) -> None:
         """Show a new ordered id list; `rows` may carry its first page, fetched already.
 
-        The cursor goes to the top, or stays on article `keep` if it is in the new list, on
-        the same line of the screen (a refresh adding articles above does not move it).
+        The cursor goes to the top, or stays on article `keep` (by default the highlighted
+        one when the search is the same) if it is in the new list, on the same line of the
+        screen: a refresh adding articles above does not move it.
         """
+        if keep is None and query and query == self.search_query:
+            keep = self.highlighted_id  # the same search again (after a refresh): stay put
         on_screen = self._cursor * ROW_HEIGHT - round(self.scroll_y)
         self._generation += 1
         self._pending.clear()
