@@ -260,3 +260,20 @@ async def test_the_opener_gets_the_hostile_link_as_one_argument(
         await until(pilot, lambda: len(recorded(out)) == 2, "the opener again")
         assert recorded(out)[1] == ["--url=https://example.org/page"]
     assert not list(tmp_path.rglob("pwned")) and not Path("pwned").exists()
+
+
+async def test_a_feed_moving_onto_another_is_said_once_in_the_app(
+    store_50: Store, server: FeedServer
+) -> None:
+    server.routes["/old"] = lambda _: Response(301, b"", {"Location": server.url("/new")})
+    server.serve("/new", rss("m1"))
+    add_feed(store_50, server.url("/new"))
+    add_feed(store_50, server.url("/old"))
+    app = make_app(store_50)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(2):
+            await pilot.press("r")
+            await settle(pilot)
+        said = [n for n in notices(app) if "moved permanently" in n]
+        assert len(said) == 1 and "already the feed" in said[0], notices(app)

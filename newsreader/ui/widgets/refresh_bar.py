@@ -2,7 +2,7 @@
 
 Started by `r`, at launch (`refresh.on_start`) and every `refresh.interval` while the app
 runs. After a refresh that added articles, `hooks.new_articles` runs in the same worker; a
-hook that fails is said once per reason.
+hook that fails, or a feed that moved (301/308), is said once per reason.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from textual.message import Message
 from textual.widgets import Static
 
 from newsreader.config import REFRESH_INTERVAL, REFRESH_ON_START
-from newsreader.ui.settings import Settings
+from newsreader.ui.settings import Settings, Severity
+from newsreader.ui.text import literal_line
 
 if TYPE_CHECKING:
     from newsreader.refresh import Outcome
@@ -57,14 +58,17 @@ class RefreshBar(Static):
             return f"refreshed {when} · {added:,} new" + (f" · {failed} failed" if failed else "")
 
     @dataclass
-    class HookFailed(Message):
-        problem: str
+    class Said(Message):
+        """Something to say once per reason: a hook failed, a feed moved."""
+
+        text: str
+        severity: Severity = "warning"
 
     def __init__(self, settings: Settings | None = None, *, id: str | None = None) -> None:
         super().__init__(Content(""), id=id, markup=False)
         self.settings = settings or Settings()
         self._store: Store | None = None
-        self._hook_said: set[str] = set()
+        self._said: set[str] = set()
 
     @property
     def running(self) -> bool:
@@ -124,14 +128,18 @@ class RefreshBar(Static):
         outcomes = refresh(store, targets, on_done=progress)
         self.app.call_from_thread(self.set_progress, "")
         self.post_message(self.Finished(outcomes, background, datetime.now()))
+        for outcome in outcomes:
+            if outcome.note:
+                self.post_message(self.Said(f"{outcome.feed.name}: {outcome.note}", "information"))
         if (problem := new_articles(self.settings.config, outcomes)) is not None:
-            self.post_message(self.HookFailed(problem))
+            self.post_message(self.Said(problem))
 
-    @on(HookFailed)
-    def _hook_failed(self, message: HookFailed) -> None:
-        if message.problem not in self._hook_said:  # said once, not every half hour
-            self._hook_said.add(message.problem)
-            self.notify(message.problem, severity="warning", markup=False, timeout=8)
+    @on(Said)
+    def _say_once(self, message: Said) -> None:
+        if message.text not in self._said:  # said once, not every half hour
+            self._said.add(message.text)
+            text = literal_line(message.text).plain
+            self.notify(text, severity=message.severity, markup=False, timeout=8)
 
     def set_progress(self, text: str) -> None:
         self.update(Content(text))
