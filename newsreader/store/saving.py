@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from newsreader.ingest.draft import ArticleDraft
 from newsreader.search.tables import table_of
+from newsreader.stories.keeping import StoryDoc, group_new
 from newsreader.store.models import Article
 from newsreader.store.times import timestamp, utcnow
 
@@ -77,7 +78,13 @@ def save_batch(
         save_entry_tags(conn, inserted, {f: drafts[p].tags for f, p in position.items()})
     index([(i, f, rows[f]) for i, f in inserted], False)
     index([(i, row["fingerprint"], row) for i, row in changed], True)
+    group_new(conn, [_story_doc(i, rows[f]) for i, f in inserted])
+    group_new(conn, [_story_doc(i, row) for i, row in changed], replaces=True)
     return len(inserted), len(changed)
+
+
+def _story_doc(article_id: int, row: dict[str, Any]) -> StoryDoc:
+    return StoryDoc(article_id, row["title"], row["body"], timestamp(row["sorted_at"]))
 
 
 _COLUMNS = (
