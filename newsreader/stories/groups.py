@@ -74,9 +74,26 @@ def _grouped(conn: Connection, stories: Sequence[int] | None = None) -> dict[int
 def story_ids(store: Store, ids: Sequence[int]) -> dict[int, int]:
     """The story of each of `ids` that is grouped; an article not in the result is a story
     of its own, whose id is the article's (what `list --json` prints as `story`)."""
+    out: dict[int, int] = {}
     with translated(store.url), store.engine.connect() as conn:
-        grouped = _grouped(conn)
-    return {i: grouped[i].story for i in ids if i in grouped}
+        if len(ids) > 20 * CHUNK:  # most of a store: one scan of the (small) member table
+            rows = conn.execute(select(_member.c.article_id, _member.c.story_id)).all()
+            wanted = set(ids)
+            return {a: s for a, s in rows if a in wanted}
+        for start in range(0, len(ids), CHUNK):
+            chunk = list(ids[start : start + CHUNK])
+            query = select(_member.c.article_id, _member.c.story_id)
+            out.update((a, s) for a, s in conn.execute(query.where(_member.c.article_id.in_(chunk))))
+    return out
+
+
+def regroup(store: Store) -> int:
+    """Group every article again (`stories --rebuild`), in one transaction: readers see the
+    old groups or the new ones. Returns how many articles joined another's story."""
+    from newsreader.stories.keeping import rebuild
+
+    with translated(store.url), store.writing() as conn:
+        return rebuild(conn)
 
 
 def group_list(store: Store, ids: Sequence[int]) -> list[StoryGroup]:
@@ -142,15 +159,19 @@ def _sources(ids: Sequence[int], grouped: dict[int, _Member]) -> tuple[str, ...]
 
 
 def story_members(store: Store, story: int) -> list[int]:
-    """A story's articles, earliest first (just `[story]` for an article on its own)."""
+    """The articles of a story, earliest first; `story` may also be any member's article
+    id (just `[story]` for an article on its own)."""
     with translated(store.url), store.engine.connect() as conn:
-        grouped = _grouped(conn, [story])
+        found = conn.execute(
+            select(_member.c.story_id).where(_member.c.article_id == story)
+        ).scalar()
+        grouped = _grouped(conn, [story if found is None else found])
     return sorted(grouped, key=lambda i: (grouped[i].at, i)) or [story]
 
 
 def mark_story_read(store: Store, story: int, read: bool = True) -> int:
-    """Mark every article of a story read (or unread), in one transaction; returns how many
-    changed. The list's "mark group read" key."""
+    """Mark every article of a story (or of a member's story) read or unread, in one
+    transaction; returns how many changed. The list's "mark group read" key."""
     ids = story_members(store, story)
     with translated(store.url), store.writing() as conn:
         changed = conn.execute(

@@ -52,7 +52,8 @@ class StoryDoc:
 class _Known:
     title: str
     at: float
-    shingles: np.ndarray
+    shingles: np.ndarray | None
+    """Made when first needed (most articles are never a candidate)."""
     story: int
 
 
@@ -103,12 +104,15 @@ def group_new(conn: Connection, docs: Sequence[StoryDoc], *, replaces: bool = Fa
     known = _load(conn, {i for near in kept for i in near if i not in position})
     joined: list[tuple[int, int]] = []  # (article, story)
     founders: set[int] = set()
-    for doc, shingles, near in zip(batch, signed.shingles, kept, strict=True):
+    for n, (doc, near) in enumerate(zip(batch, kept, strict=True)):
         best, best_score = None, 0.0
+        shingles = signed.shingles(n) if near else None
         for candidate in near:
             other = known.get(candidate)
-            if other is None:
+            if other is None or shingles is None:
                 continue
+            if other.shingles is None:  # earlier in this batch, and not yet needed
+                other.shingles = signed.shingles(position[candidate])
             jaccard, containment = S.overlap(shingles, other.shingles)
             if containment > best_score and same_story(
                 jaccard, containment, doc.title, other.title
@@ -169,13 +173,13 @@ def _load(conn: Connection, ids: Iterable[int]) -> dict[int, _Known]:
         ).all()
     signed = S.sign([r.body for r in rows])
     return {
-        rows[n].id: _Known(
-            rows[n].title,
-            timestamp(rows[n].sorted_at),
-            shingles,
-            rows[n].story_id or rows[n].id,
+        rows[i].id: _Known(
+            rows[i].title,
+            timestamp(rows[i].sorted_at),
+            signed.shingles(n),
+            rows[i].story_id or rows[i].id,
         )
-        for n, shingles in zip(signed.which, signed.shingles, strict=True)
+        for n, i in enumerate(signed.which)
     }
 
 

@@ -12,14 +12,11 @@ passes over a whole batch, `PERMS` passes of its shingles.
 
 from __future__ import annotations
 
-import re
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-
-from newsreader.search.tokens import word_sequence
+from rapidfuzz.utils import default_process
 
 PERMS = 32
 """Hash functions per signature: 16 bands of 2 rows (see `BANDS`)."""
@@ -29,6 +26,8 @@ BANDS = PERMS // ROWS
 unrelated pair (Jaccard ~0.001) almost never, so candidates stay few at any store size."""
 MAX_WORDS = 400
 """Content words shingled per body: the first 400 (~700 words of text) say what it is."""
+MAX_CHARS = 20_000
+"""Characters of a body read at most (bounds the work before the word cap applies)."""
 MIN_SHINGLES = 8
 """Fewer (a headline-only entry, an empty body) and a body says too little to match on."""
 
@@ -42,88 +41,142 @@ STOP_WORDS = frozenset(
 )
 
 _rng = np.random.default_rng(20261130)
-_MUL = (_rng.integers(1, 2**63, PERMS, dtype=np.uint64) * np.uint64(2) + np.uint64(1))[:, None]
-_ADD = _rng.integers(0, 2**63, PERMS, dtype=np.uint64)[:, None]
+_MUL = _rng.integers(0, 2**31, PERMS, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+_ADD = _rng.integers(0, 2**32, PERMS, dtype=np.uint32)
 _K = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dtype=np.uint64)
 _BAND_MUL = np.uint64(0xFF51AFD7ED558CCD)
 
 
-class _WordHashes(dict[str, int]):
-    """crc32 of each word, computed once per batch (Python's `hash` differs per process, and
-    signatures are stored)."""
+_CLASS = np.full(256, 1, dtype=np.uint8)
+"""Byte classes: 0 space, 1 word (letters, digits, every non-ASCII byte), 2 sentence end."""
+_CLASS[:128] = 0
+for _c in b"abcdefghijklmnopqrstuvwxyz0123456789":
+    _CLASS[_c] = 1
+for _c in b".!?;:":
+    _CLASS[_c] = 2
+_PUNCTUATION = (("\u2014", " "), ("\u2013", " "), ("\u201c", " "), ("\u201d", " "),
+    ("\u2018", " "), ("\u2019", ""), ("\u00ab", " "), ("\u00bb", " "), ("\u2026", "."),
+    ("\u00a0", " "))  # fmt: skip
+"""Non-ASCII punctuation common in news text, made what its ASCII kin is (the curly
+apostrophe joins, like the straight one is dropped inside `don't`... as `dont`)."""
+_JOIN = 1
+"""The byte that joins texts in a buffer (no body keeps one: sanitising strips C0)."""
 
-    def __missing__(self, word: str) -> int:
-        value = self[word] = zlib.crc32(word.encode())
-        return value
+
+def _text(body: str) -> str:
+    text = body[:MAX_CHARS].lower()
+    if not text.isascii():
+        for mark, instead in _PUNCTUATION:
+            if mark in text:
+                text = text.replace(mark, instead)
+    return text.replace("'", "").replace("\x01", " ")
 
 
-_SENTENCE_END = re.compile(r"[.!?;:]+(?:\s|$)|\n\s*\n")
+_P = 0x100000001B3
+_POWERS = np.concatenate(
+    ([1], np.cumprod(np.full(4 * MAX_CHARS, _P, dtype=np.uint64)))
+).astype(np.uint64)
+"""P^i mod 2^64, for every byte of a word (no word is longer than a body's cap, in UTF-8)."""
+CHUNK = 500
+"""Bodies tokenized per numpy pass: bounds the temporaries (~80 bytes a character)."""
 
 
-def content_words(body: str) -> list[list[str]]:
-    """The body's content words, sentence by sentence (at most `MAX_WORDS` in all). A
-    shingle never spans two sentences, so reordering sentences keeps every shingle."""
-    out: list[list[str]] = []
-    left = MAX_WORDS
-    for sentence in _SENTENCE_END.split(body):
-        words = [w for w in word_sequence(sentence) if len(w) > 1 and w not in STOP_WORDS]
-        if len(words) >= 3:
-            out.append(words[:left])
-            left -= len(out[-1])
-            if left < 3:
-                break
-    return out
+def _word_hashes(buffer: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(hash, length, text number, sentence number) of each word of `buffer` (texts joined
+    by byte 1): a polynomial hash of each word's bytes (the same word hashes alike wherever
+    it is), in a few passes over the buffer."""
+    raw = np.frombuffer(buffer, dtype=np.uint8)
+    kind = _CLASS[raw]
+    word = kind == 1
+    edges = np.diff(word.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    lengths = np.flatnonzero(edges == -1) - starts
+    if not len(starts):
+        none = np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.uint64), none, none, none
+    packed = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # word starts among word bytes
+    offset = np.arange(int(lengths.sum())) - np.repeat(packed, lengths)
+    terms = raw[word].astype(np.uint64) * _POWERS[offset]
+    hashes = np.add.reduceat(terms, packed)
+    joins = np.cumsum(raw == _JOIN)[starts]
+    sentences = np.cumsum(kind == 2)[starts] + joins  # new at each end and each new text
+    return hashes, lengths, joins, sentences
+
+
+def _hash_of(word: str) -> int:
+    return int(_word_hashes(word.encode())[0][0])
+
+
+_STOP_HASHES = np.sort(np.array([_hash_of(w) for w in STOP_WORDS], dtype=np.uint64))
+
+
+def _is_stop(hashes: np.ndarray) -> np.ndarray:
+    at = np.minimum(np.searchsorted(_STOP_HASHES, hashes), len(_STOP_HASHES) - 1)
+    found: np.ndarray = _STOP_HASHES[at] == hashes
+    return found
 
 
 @dataclass(frozen=True, slots=True)
 class Signed:
-    """The bodies long enough to sign: their positions, signatures and shingle sets."""
+    """The bodies long enough to sign: their positions, signatures and shingles."""
 
     which: list[int]
     sigs: np.ndarray
     """`(len(which), PERMS)` uint32 MinHash signatures."""
-    shingles: list[np.ndarray]
-    """Each body's distinct shingle hashes, sorted (uint64), for exact checks."""
+    _shingles: np.ndarray
+    _offsets: np.ndarray
+
+    def shingles(self, n: int) -> np.ndarray:
+        """The distinct shingle hashes (uint64, sorted) of the `n`th signed body, for exact
+        checks: made only for the few bodies that have a candidate."""
+        return np.unique(self._shingles[self._offsets[n] : self._offsets[n + 1]])
+
+
+def _words(bodies: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(hash, sentence, body) of every content word of the bodies, in order."""
+    parts = []
+    base = 0
+    for at in range(0, len(bodies), CHUNK):
+        chunk = bodies[at : at + CHUNK]
+        hashes, lengths, doc, sentence = _word_hashes("\x01".join(map(_text, chunk)).encode())
+        content = lengths > 1
+        content[content] = ~_is_stop(hashes[content])
+        parts.append((hashes[content], sentence[content] + base, doc[content] + at))
+        base += int(sentence[-1]) + 1 if len(sentence) else 0
+    return (
+        np.concatenate([p[0] for p in parts]),
+        np.concatenate([p[1] for p in parts]),
+        np.concatenate([p[2] for p in parts]),
+    )
 
 
 def sign(bodies: Sequence[str]) -> Signed:
-    """Shingle and sign a batch of bodies in a few numpy passes over all of them."""
-    hashes = _WordHashes()
-    words: list[int] = []
-    sentences: list[int] = []  # a sentence number per word, unique across the batch
-    starts: list[int] = []
-    which: list[int] = []
-    number = 0
-    for position, body in enumerate(bodies):
-        parts = content_words(body)
-        if sum(len(p) - 2 for p in parts) < MIN_SHINGLES:
-            continue
-        which.append(position)
-        starts.append(len(words))
-        for part in parts:
-            words.extend(map(hashes.__getitem__, part))
-            sentences.extend([number] * len(part))
-            number += 1
-    if not which:
-        return Signed([], np.zeros((0, PERMS), dtype=np.uint32), [])
-    h = np.asarray(words, dtype=np.uint64)
-    sentence = np.asarray(sentences, dtype=np.int64)
-    shingles = h[:-2] * _K[0] + h[1:-1] * _K[1] + h[2:] * _K[2]
+    """Shingle and sign a batch of bodies in numpy passes over all of them at once: a
+    shingle is three content words in a row within one sentence; the first `MAX_WORDS`
+    content words of a body count."""
+    if not bodies:
+        empty = np.zeros(0, dtype=np.uint64)
+        return Signed([], np.zeros((0, PERMS), dtype=np.uint32), empty, np.zeros(1, np.int64))
+    words, sentence, doc = _words(bodies)
+    firsts = np.searchsorted(doc, np.arange(len(bodies)))
+    capped = np.arange(len(doc)) - firsts[doc] < MAX_WORDS
+    words, sentence, doc = words[capped], sentence[capped], doc[capped]
     inside = sentence[:-2] == sentence[2:]
-    doc = np.repeat(np.arange(len(which)), np.diff(np.asarray(starts + [len(words)])))
-    shingles, doc = shingles[inside], doc[:-2][inside]
-    # Each body's distinct shingles, sorted: one lexsort for the batch.
-    order = np.lexsort((shingles, doc))
-    shingles, doc = shingles[order], doc[order]
-    fresh = np.ones(len(shingles), dtype=bool)
-    fresh[1:] = (shingles[1:] != shingles[:-1]) | (doc[1:] != doc[:-1])
-    shingles, doc = shingles[fresh], doc[fresh]
-    offsets = np.searchsorted(doc, np.arange(len(which)))
+    shingles = (words[:-2] * _K[0] + words[1:-1] * _K[1] + words[2:] * _K[2])[inside]
+    shingle_doc = doc[:-2][inside]
+    counts = np.bincount(shingle_doc, minlength=len(bodies))
+    which = np.flatnonzero(counts >= MIN_SHINGLES)
+    shingles = shingles[np.isin(shingle_doc, which)]
+    offsets = np.concatenate(([0], np.cumsum(counts[which])))
     sigs = np.empty((len(which), PERMS), dtype=np.uint32)
-    for p in range(PERMS):
-        mixed = (shingles * _MUL[p] + _ADD[p]) >> np.uint64(32)
-        sigs[:, p] = np.minimum.reduceat(mixed, offsets)
-    return Signed(which, sigs, np.split(shingles, offsets[1:]))
+    if len(which):
+        short = (shingles >> np.uint64(32)).astype(np.uint32)
+        for p in range(PERMS):
+            mixed = short * _MUL[p]
+            mixed += _ADD[p]
+            mixed ^= mixed >> np.uint32(15)
+            sigs[:, p] = np.minimum.reduceat(mixed, offsets[:-1])
+    return Signed(which.tolist(), sigs, shingles, offsets)
 
 
 def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
