@@ -72,7 +72,8 @@ def _pick(rng: np.random.Generator, items: tuple[str, ...] | list[str], n: int) 
 
 def _topic(rng: np.random.Generator) -> _Topic:
     people = [
-        f"{a} {b}" for a, b in zip(_pick(rng, W.FIRST_NAMES, 3), _pick(rng, W.LAST_NAMES, 3))
+        f"{a} {b}"
+        for a, b in zip(_pick(rng, W.FIRST_NAMES, 3), _pick(rng, W.LAST_NAMES, 3), strict=True)
     ]
     people.append(W.FAMOUS_PEOPLE[int(rng.integers(len(W.FAMOUS_PEOPLE)))])
     return _Topic(
@@ -217,8 +218,8 @@ def drafts(items: list[Item]) -> Iterator[object]:
 
 def evaluate(items: list[Item], db_url: str, batch: int = 50) -> dict[str, object]:
     """Import `items` in batches into a new store at `db_url`; the pairwise scores."""
-    from newsreader.stories.groups import story_ids
     from newsreader.store.store import Store
+    from newsreader.stories.groups import story_ids
 
     store = Store(db_url)
     try:

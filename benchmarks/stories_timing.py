@@ -59,8 +59,8 @@ def main() -> None:
         "last5_grouping_s": [round(s, 3) for _, s in spent[-5:]],
         "last5_save_batch_s": [round(s, 3) for s in batches[-5:]],
     }
-    from newsreader.stories.keeping import rebuild
     from newsreader.store.store import Store
+    from newsreader.stories.keeping import rebuild
 
     store = Store(f"sqlite:///{args['db']}")
     t = time.perf_counter()

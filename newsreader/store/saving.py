@@ -11,9 +11,9 @@ from sqlalchemy.engine import Connection
 
 from newsreader.ingest.draft import ArticleDraft
 from newsreader.search.tables import table_of
-from newsreader.stories.keeping import StoryDoc, group_new
 from newsreader.store.models import Article
 from newsreader.store.times import timestamp, utcnow
+from newsreader.stories.keeping import StoryDoc, group_new
 
 if TYPE_CHECKING:
     from newsreader.search.analysis import Analysed

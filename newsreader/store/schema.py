@@ -15,9 +15,9 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 from newsreader.search.tables import SearchBlock, SearchSegment, table_of
-from newsreader.stories.tables import StoryBand, StoryMember, StorySignature
 from newsreader.store.engine import StoreError
 from newsreader.store.models import ArticleTag, Feed, FeedTag, Meta, SavedSearch
+from newsreader.stories.tables import StoryBand, StoryMember, StorySignature
 
 Step = Callable[[Connection], None]
 

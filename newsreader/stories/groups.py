@@ -18,10 +18,10 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from newsreader.search.tables import table_of
-from newsreader.stories.tables import StoryMember
 from newsreader.store.errors import translated
 from newsreader.store.models import Article
 from newsreader.store.store import Store
+from newsreader.stories.tables import StoryMember
 
 _member = table_of(StoryMember)
 _article = table_of(Article)
@@ -58,7 +58,9 @@ class _Member:
 def _grouped(conn: Connection, stories: Sequence[int] | None = None) -> dict[int, _Member]:
     """Every grouped article (or those of `stories`): its story, time and source. Only
     members of groups of two or more are stored, so this is small beside the store."""
-    query = select(_member.c.article_id, _member.c.story_id, _article.c.sorted_at, _article.c.source)
+    query = select(
+        _member.c.article_id, _member.c.story_id, _article.c.sorted_at, _article.c.source
+    )
     query = query.join(_article, _article.c.id == _member.c.article_id)
     if stories is None:
         rows = conn.execute(query).all()
@@ -83,7 +85,9 @@ def story_ids(store: Store, ids: Sequence[int]) -> dict[int, int]:
         for start in range(0, len(ids), CHUNK):
             chunk = list(ids[start : start + CHUNK])
             query = select(_member.c.article_id, _member.c.story_id)
-            out.update((a, s) for a, s in conn.execute(query.where(_member.c.article_id.in_(chunk))))
+            out.update(
+                (a, s) for a, s in conn.execute(query.where(_member.c.article_id.in_(chunk)))
+            )
     return out
 
 
@@ -175,7 +179,8 @@ def mark_story_read(store: Store, story: int, read: bool = True) -> int:
     ids = story_members(store, story)
     with translated(store.url), store.writing() as conn:
         changed = conn.execute(
-            update(_article).where(_article.c.id.in_(ids), _article.c.is_read.is_(not read))
+            update(_article)
+            .where(_article.c.id.in_(ids), _article.c.is_read.is_(not read))
             .values(is_read=read)
         ).rowcount
     store._state_changed()

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection
 
 from newsreader.search.tables import placeholder, table_of
+from newsreader.store.models import Article
+from newsreader.store.times import timestamp
 from newsreader.stories import signature as S
 from newsreader.stories.grouping import WINDOW_SECONDS, same_story
 from newsreader.stories.tables import StoryBand, StoryMember, StorySignature
-from newsreader.store.models import Article
-from newsreader.store.times import timestamp
 
 CANDIDATES_PER_KEY = 16
 """The most recent earlier articles of a bucket considered: a bucket that grew big (one
@@ -98,7 +99,10 @@ def group_new(conn: Connection, docs: Sequence[StoryDoc], *, replaces: bool = Fa
                 other_at, other_sig = stored[i]
             else:
                 continue
-            if abs(other_at - doc.at) <= WINDOW_SECONDS and S.similarity(sig, other_sig) >= PREFILTER:
+            if (
+                abs(other_at - doc.at) <= WINDOW_SECONDS
+                and S.similarity(sig, other_sig) >= PREFILTER
+            ):
                 near.append(i)
         kept.append(near)
     known = _load(conn, {i for near in kept for i in near if i not in position})
@@ -162,7 +166,7 @@ def _signatures(conn: Connection, ids: Iterable[int]) -> dict[int, tuple[float, 
 def _load(conn: Connection, ids: Iterable[int]) -> dict[int, _Known]:
     """Shingles, time, title and story of stored articles, from their text."""
     wanted = sorted(ids)
-    rows = []
+    rows: list[Any] = []
     c = _article.c
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
@@ -198,8 +202,7 @@ def _write(
         [(d.id, d.at, S.encode(sig)) for d, sig in zip(docs, sigs, strict=True)],
     )
     conn.exec_driver_sql(
-        f"INSERT INTO story_band (key, article_id) VALUES ({mark}, {mark}) "
-        "ON CONFLICT DO NOTHING",
+        f"INSERT INTO story_band (key, article_id) VALUES ({mark}, {mark}) ON CONFLICT DO NOTHING",
         [(k, i) for i, row in zip(ids, keys.tolist(), strict=True) for k in set(row)],
     )
     members = joined + [(f, f) for f in _without_row(conn, founders)]

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz.utils import default_process
 
 PERMS = 32
 """Hash functions per signature: 16 bands of 2 rows (see `BANDS`)."""
@@ -73,9 +72,9 @@ def _text(body: str) -> str:
 
 
 _P = 0x100000001B3
-_POWERS = np.concatenate(
-    ([1], np.cumprod(np.full(4 * MAX_CHARS, _P, dtype=np.uint64)))
-).astype(np.uint64)
+_POWERS = np.concatenate(([1], np.cumprod(np.full(4 * MAX_CHARS, _P, dtype=np.uint64)))).astype(
+    np.uint64
+)
 """P^i mod 2^64, for every byte of a word (no word is longer than a body's cap, in UTF-8)."""
 CHUNK = 500
 """Bodies tokenized per numpy pass: bounds the temporaries (~80 bytes a character)."""

@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from benchmarks.stories_eval import drafts, generate, pair_scores
 from newsreader.cli import main
 from newsreader.ingest import ArticleDraft
+from newsreader.store.feeds import add_feed
+from newsreader.store.store import Store
 from newsreader.stories.groups import (
     group_hits,
     group_list,
@@ -23,8 +25,6 @@ from newsreader.stories.groups import (
     story_ids,
     story_members,
 )
-from newsreader.store.feeds import add_feed
-from newsreader.store.store import Store
 
 WIRE = (
     "The central bank raised its benchmark interest rate by a quarter point on Tuesday, "
@@ -121,7 +121,9 @@ def test_the_list_shows_one_row_per_story_represented_by_its_earliest(store: Sto
 
 
 def test_marking_a_story_read_marks_every_member_and_nothing_else(store: Store) -> None:
-    store.add([_draft("A", WIRE, "A"), _draft("B", WIRE + " More.", "B", 1), _draft("C", OTHER, "C")])
+    store.add(
+        [_draft("A", WIRE, "A"), _draft("B", WIRE + " More.", "B", 1), _draft("C", OTHER, "C")]
+    )
     first, copy, other = sorted(store.ids())
     assert story_members(store, copy) == [first, copy] == story_members(store, first)
     assert mark_story_read(store, first) == 2
@@ -144,14 +146,20 @@ def test_an_entry_whose_text_changed_leaves_its_story(store: Store) -> None:
 
 
 def test_the_cli_lists_stories_and_carries_story_ids(store: Store) -> None:
-    store.add([_draft("A", WIRE, "A"), _draft("B", WIRE + " More.", "B", 1), _draft("C", OTHER, "C")])
+    store.add(
+        [_draft("A", WIRE, "A"), _draft("B", WIRE + " More.", "B", 1), _draft("C", OTHER, "C")]
+    )
     first, copy, other = sorted(store.ids())
     runner = CliRunner()
     args = ["--db", store.url]
     listed = runner.invoke(main, [*args, "list", "--json"])
     assert listed.exit_code == 0, listed.output
     stories = {r["id"]: r["story"] for r in map(json.loads, listed.output.splitlines())}
-    assert {i: stories[i] for i in (first, copy, other)} == {first: first, copy: first, other: other}
+    assert {i: stories[i] for i in (first, copy, other)} == {
+        first: first,
+        copy: first,
+        other: other,
+    }
     found = runner.invoke(main, [*args, "search", "--json", "central bank"])
     assert {json.loads(line)["story"] for line in found.output.splitlines()} <= {first, other}
     out = runner.invoke(main, [*args, "stories", "--json"])
