@@ -22,7 +22,7 @@ from newsreader.search.tables import placeholder, table_of
 from newsreader.store.models import Article
 from newsreader.store.times import timestamp
 from newsreader.stories import signature as S
-from newsreader.stories.grouping import WINDOW_SECONDS, same_story
+from newsreader.stories.grouping import WINDOW_SECONDS, Candidate, choose
 from newsreader.stories.tables import StoryBand, StoryMember, StorySignature
 
 CANDIDATES_PER_KEY = 16
@@ -109,19 +109,16 @@ def group_new(conn: Connection, docs: Sequence[StoryDoc], *, replaces: bool = Fa
     joined: list[tuple[int, int]] = []  # (article, story)
     founders: set[int] = set()
     for n, (doc, near) in enumerate(zip(batch, kept, strict=True)):
-        best, best_score = None, 0.0
         shingles = signed.shingles(n) if near else None
+        others: list[Candidate] = []
         for candidate in near:
             other = known.get(candidate)
             if other is None or shingles is None:
                 continue
             if other.shingles is None:  # earlier in this batch, and not yet needed
                 other.shingles = signed.shingles(position[candidate])
-            jaccard, containment = S.overlap(shingles, other.shingles)
-            if containment > best_score and same_story(
-                jaccard, containment, doc.title, other.title
-            ):
-                best, best_score = candidate, containment
+            others.append(Candidate(candidate, other.story, other.title, other.shingles))
+        best = choose(shingles, doc.title, others) if shingles is not None else None
         story = doc.id
         if best is not None:
             story = known[best].story
@@ -203,7 +200,7 @@ def _write(
     )
     conn.exec_driver_sql(
         f"INSERT INTO story_band (key, article_id) VALUES ({mark}, {mark}) ON CONFLICT DO NOTHING",
-        [(k, i) for i, row in zip(ids, keys.tolist(), strict=True) for k in set(row)],
+        sorted({(k, i) for i, row in zip(ids, keys.tolist(), strict=True) for k in row}),
     )
     members = joined + [(f, f) for f in _without_row(conn, founders)]
     if members:

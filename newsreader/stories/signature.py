@@ -49,21 +49,27 @@ _BAND_MUL = np.uint64(0xFF51AFD7ED558CCD)
 _CLASS = np.full(256, 1, dtype=np.uint8)
 """Byte classes: 0 space, 1 word (letters, digits, every non-ASCII byte), 2 sentence end."""
 _CLASS[:128] = 0
-for _c in b"abcdefghijklmnopqrstuvwxyz0123456789":
+for _c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789":
     _CLASS[_c] = 1
 for _c in b".!?;:":
     _CLASS[_c] = 2
+_LOWER = np.arange(256, dtype=np.uint8)
+_LOWER[ord("A") : ord("Z") + 1] += 32
+"""ASCII letters lower-cased byte by byte (other scripts keep their case: copies of one
+text agree on it anyway)."""
 _PUNCTUATION = (("\u2014", " "), ("\u2013", " "), ("\u201c", " "), ("\u201d", " "),
     ("\u2018", " "), ("\u2019", ""), ("\u00ab", " "), ("\u00bb", " "), ("\u2026", "."),
     ("\u00a0", " "))  # fmt: skip
-"""Non-ASCII punctuation common in news text, made what its ASCII kin is (the curly
-apostrophe joins, like the straight one is dropped inside `don't`... as `dont`)."""
+"""Non-ASCII punctuation common in news text, made what its ASCII kin is (an apostrophe,
+curly or straight, joins: `don't` is `dont`)."""
 _JOIN = 1
-"""The byte that joins texts in a buffer (no body keeps one: sanitising strips C0)."""
+"""The byte that joins texts in a buffer (a body's own are made spaces)."""
+CHUNK = 500
+"""Bodies tokenized per numpy pass: bounds the temporaries (~30 bytes a character)."""
 
 
 def _text(body: str) -> str:
-    text = body[:MAX_CHARS].lower()
+    text = body[:MAX_CHARS]
     if not text.isascii():
         for mark, instead in _PUNCTUATION:
             if mark in text:
@@ -71,34 +77,47 @@ def _text(body: str) -> str:
     return text.replace("'", "").replace("\x01", " ")
 
 
-_P = 0x100000001B3
-_POWERS = np.concatenate(([1], np.cumprod(np.full(4 * MAX_CHARS, _P, dtype=np.uint64)))).astype(
-    np.uint64
-)
-"""P^i mod 2^64, for every byte of a word (no word is longer than a body's cap, in UTF-8)."""
-CHUNK = 500
-"""Bodies tokenized per numpy pass: bounds the temporaries (~80 bytes a character)."""
+def _mix(x: np.ndarray) -> np.ndarray:
+    """A 64-bit finaliser (murmur3's): every input bit moves every output bit."""
+    x = x ^ (x >> np.uint64(33))
+    x *= np.uint64(0xFF51AFD7ED558CCD)
+    x ^= x >> np.uint64(33)
+    x *= np.uint64(0xC4CEB9FE1A85EC53)
+    x ^= x >> np.uint64(33)
+    return x
 
 
 def _word_hashes(buffer: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(hash, length, text number, sentence number) of each word of `buffer` (texts joined
-    by byte 1): a polynomial hash of each word's bytes (the same word hashes alike wherever
-    it is), in a few passes over the buffer."""
-    raw = np.frombuffer(buffer, dtype=np.uint8)
-    kind = _CLASS[raw]
-    word = kind == 1
+    by byte 1), in a few passes over the buffer. A word's hash mixes its length, its first
+    and its last eight bytes: two words would have to agree on all three, and so be at
+    least 17 bytes long, to share one."""
+    raw = _LOWER[np.frombuffer(buffer, dtype=np.uint8)]
+    word = _CLASS[raw] == 1
     edges = np.diff(word.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
-    lengths = np.flatnonzero(edges == -1) - starts
-    if not len(starts):
-        none = np.zeros(0, dtype=np.int64)
-        return np.zeros(0, dtype=np.uint64), none, none, none
-    packed = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # word starts among word bytes
-    offset = np.arange(int(lengths.sum())) - np.repeat(packed, lengths)
-    terms = raw[word].astype(np.uint64) * _POWERS[offset]
-    hashes = np.add.reduceat(terms, packed)
-    joins = np.cumsum(raw == _JOIN)[starts]
-    sentences = np.cumsum(kind == 2)[starts] + joins  # new at each end and each new text
+    ends = np.flatnonzero(edges == -1)
+    lengths = ends - starts
+    padded = np.concatenate((raw, np.zeros(8, dtype=np.uint8)))
+    first = np.zeros(len(starts), dtype=np.uint64)
+    last = np.zeros(len(starts), dtype=np.uint64)
+    long = np.flatnonzero(lengths > 8)
+    tails = ends[long] - 8
+    tail = np.zeros(len(long), dtype=np.uint64)
+    for i in range(8):
+        shift = np.uint64(8 * i)
+        first |= padded[starts + i].astype(np.uint64) << shift
+        tail |= padded[tails + i].astype(np.uint64) << shift
+    last[long] = tail
+    bits = np.minimum(lengths, 8).astype(np.uint64) * np.uint64(8)
+    whole = bits == np.uint64(64)
+    mask = (np.uint64(1) << np.where(whole, np.uint64(0), bits)) - np.uint64(1)
+    first &= np.where(whole, np.uint64(2**64 - 1), mask)
+    hashes = _mix(first ^ _mix(last ^ lengths.astype(np.uint64)))
+    # A sentence ends after a word that has an end mark next (or next but one: `word".`).
+    marks = (_CLASS[padded[ends]] == 2) | (_CLASS[padded[ends + 1]] == 2)
+    joins = np.searchsorted(np.flatnonzero(raw == _JOIN), starts)
+    sentences = np.concatenate(([0], np.cumsum(marks)[:-1])).astype(np.int64) + joins
     return hashes, lengths, joins, sentences
 
 
@@ -106,12 +125,18 @@ def _hash_of(word: str) -> int:
     return int(_word_hashes(word.encode())[0][0])
 
 
-_STOP_HASHES = np.sort(np.array([_hash_of(w) for w in STOP_WORDS], dtype=np.uint64))
+_STOP_HASHES = np.array(sorted({_hash_of(w) for w in STOP_WORDS}), dtype=np.uint64)
+_STOP_SLOTS = np.zeros(1 << 16, dtype=np.int16)
+"""Low 16 bits of a stop word's hash -> its index + 1 (no two collide: asserted)."""
+_STOP_SLOTS[(_STOP_HASHES & np.uint64(0xFFFF)).astype(np.int64)] = np.arange(
+    1, len(_STOP_HASHES) + 1
+)
+assert np.count_nonzero(_STOP_SLOTS) == len(_STOP_HASHES)
 
 
 def _is_stop(hashes: np.ndarray) -> np.ndarray:
-    at = np.minimum(np.searchsorted(_STOP_HASHES, hashes), len(_STOP_HASHES) - 1)
-    found: np.ndarray = _STOP_HASHES[at] == hashes
+    slot = _STOP_SLOTS[(hashes & np.uint64(0xFFFF)).astype(np.int64)].astype(np.int64)
+    found: np.ndarray = (slot > 0) & (_STOP_HASHES[slot - 1] == hashes)
     return found
 
 
