@@ -220,3 +220,41 @@ def test_one_body_never_changes_another_bodys_signature(bodies: list[str], at: i
     n = together.which.index(min(at, len(bodies)))
     assert (together.sigs[n] == alone.sigs[0]).all()
     assert (together.shingles(n) == alone.shingles(0)).all()
+
+
+def test_a_short_article_does_not_join_another_story_by_its_sources_footer(store: Store) -> None:
+    """The class: boilerplate (a source's footer, stock sentences) shared with candidates of
+    different stories is left out, so a short article is matched on its own words. (The two
+    earlier ones are three weeks apart: each is a story of its own.)"""
+    footer = (
+        " Copyright Wire all rights reserved. Sign up for the Wire morning briefing newsletter "
+        "to get the top stories delivered to your inbox every weekday morning."
+    )
+    texts = (
+        "Harbour pilots ended their strike after ministers promised new tugboat crews.",
+        "Snowfall closed mountain passes overnight and stranded hundreds of lorry drivers.",
+        "Museum curators unveiled restored medieval tapestries depicting royal hunting scenes.",
+    )
+    store.add(
+        [
+            _draft("Strike ends", texts[0] + footer, "Wire", 0),
+            _draft("Snow", texts[1] + footer, "Wire", 24 * 21),
+            _draft("Tapestries", texts[2] + footer, "Wire", 24 * 10),
+        ]
+    )
+    assert list_stories(store) == []
+
+
+def test_choose_leaves_out_what_is_shared_with_several_stories() -> None:
+    from newsreader.stories.grouping import Candidate, choose
+
+    boiler = np.arange(100, 120, dtype=np.uint64)
+    own = np.arange(1000, 1008, dtype=np.uint64)
+    article = np.union1d(boiler, own)
+    a = Candidate(1, 1, "x", np.union1d(boiler, np.arange(2000, 2010, dtype=np.uint64)))
+    b = Candidate(2, 2, "y", np.union1d(boiler, np.arange(3000, 3010, dtype=np.uint64)))
+    assert choose(article, "t", [a, b]) is None
+    c = Candidate(3, 3, "z", np.union1d(own, np.arange(4000, 4004, dtype=np.uint64)))
+    assert choose(article, "t", [a, b, c]) == 3
+    # Alone, the footer cannot be told from the story: one candidate is judged on all of it.
+    assert choose(article, "t", [a]) == 1
