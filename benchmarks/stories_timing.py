@@ -19,11 +19,12 @@ from typing import Any
 def main() -> None:
     args = json.loads(Path(sys.argv[1]).read_text())
     from benchmarks import child
+    from newsreader.stories import keeping
     from newsreader.store import saving
 
     spent: list[tuple[int, float]] = []
     batches: list[float] = []
-    group_new = saving.group_new
+    group_new = keeping.group_new
     save_batch = saving.save_batch
 
     def timed_group(conn: Any, docs: Any, **kw: Any) -> int:
@@ -41,7 +42,7 @@ def main() -> None:
         finally:
             batches.append(time.perf_counter() - t)
 
-    saving.group_new = timed_group  # type: ignore[assignment]
+    keeping.group_new = timed_group  # type: ignore[assignment]
     from newsreader.store import store as store_module
 
     store_module.save_batch = timed_batch  # type: ignore[assignment]
