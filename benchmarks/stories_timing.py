@@ -19,8 +19,8 @@ from typing import Any
 def main() -> None:
     args = json.loads(Path(sys.argv[1]).read_text())
     from benchmarks import child
-    from newsreader.stories import keeping
     from newsreader.store import saving
+    from newsreader.stories import keeping
 
     spent: list[tuple[int, float]] = []
     batches: list[float] = []
