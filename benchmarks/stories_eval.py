@@ -19,6 +19,11 @@ count pairs. Articles arrive shuffled, in small batches, as feeds would bring th
 the store's real write path; `--rebuild` also checks that a rebuild groups the same way.
 
     python -m benchmarks.stories_eval [--topics 30] [--seed 7] [--batch 50]
+
+Measured (2026-11-30, pairwise): 30 topics, seed 7 (863 articles, 301 stories, 1,209 true
+pairs): precision 1.000, recall 0.935. 60 topics (~1,700 articles, ~2,400 true pairs), seeds
+7/1/2: precision 0.9996/1.000/0.9973, recall 0.928/0.955/0.953. Without leaving boilerplate
+out, seed 7 fell to precision 0.944 (short excerpts joined by their source's footer).
 """
 
 from __future__ import annotations
