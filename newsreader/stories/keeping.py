@@ -77,15 +77,20 @@ def group_new(conn: Connection, docs: Sequence[StoryDoc], *, replaces: bool = Fa
         return 0
     batch = [docs[i] for i in signed.which]
     keys = S.band_keys(signed.sigs)
-    buckets = _buckets(conn, np.unique(keys).tolist())
+    distinct, counts = np.unique(keys, return_counts=True)
+    buckets = _buckets(conn, distinct.tolist())
+    # Only keys stored already, or shared inside the batch, can bring a candidate.
+    wanted = np.isin(keys, np.union1d(np.fromiter(buckets, np.int64), distinct[counts > 1]))
     # Candidates: the most recent few of each shared bucket (stored, or earlier in the batch).
     candidates: list[set[int]] = []
-    for doc, doc_keys in zip(batch, keys.tolist(), strict=True):
-        candidates.append(
-            {i for key in doc_keys for i in buckets.get(key, ())[-CANDIDATES_PER_KEY:]}
-        )
+    for doc, doc_keys in zip(batch, np.where(wanted, keys, 0).tolist(), strict=True):
+        found: set[int] = set()
         for key in doc_keys:
-            buckets.setdefault(key, []).append(doc.id)
+            if key:
+                bucket = buckets.setdefault(key, [])
+                found.update(bucket[-CANDIDATES_PER_KEY:])
+                bucket.append(doc.id)
+        candidates.append(found)
     position = {doc.id: n for n, doc in enumerate(batch)}
     stored = _signatures(conn, {i for c in candidates for i in c if i not in position})
     # Only candidates whose signatures agree enough, within the window, are read back.
@@ -131,13 +136,16 @@ def group_new(conn: Connection, docs: Sequence[StoryDoc], *, replaces: bool = Fa
 
 
 def _buckets(conn: Connection, keys: list[int]) -> dict[int, list[int]]:
-    """Each key's articles already stored, oldest first."""
+    """Each key's articles already stored, oldest first (the statement goes to the driver
+    as it is: tens of thousands of keys a batch, and SQLAlchemy's per-value work would
+    cost more than the look-up)."""
     out: dict[int, list[int]] = {}
+    mark = placeholder(conn)
     for start in range(0, len(keys), CHUNK):
-        rows = conn.execute(
-            select(_band.c.key, _band.c.article_id).where(
-                _band.c.key.in_(keys[start : start + CHUNK])
-            )
+        chunk = keys[start : start + CHUNK]
+        marks = ", ".join([mark] * len(chunk))
+        rows = conn.exec_driver_sql(
+            f"SELECT key, article_id FROM story_band WHERE key IN ({marks})", tuple(chunk)
         )
         for key, article_id in rows:
             out.setdefault(key, []).append(article_id)
@@ -200,13 +208,24 @@ def _write(
     )
     conn.exec_driver_sql(
         f"INSERT INTO story_band (key, article_id) VALUES ({mark}, {mark}) ON CONFLICT DO NOTHING",
-        sorted({(k, i) for i, row in zip(ids, keys.tolist(), strict=True) for k in row}),
+        _band_rows(np.asarray(ids, dtype=np.int64), keys),
     )
     members = joined + [(f, f) for f in _without_row(conn, founders)]
     if members:
         conn.exec_driver_sql(
             f"INSERT INTO story_member (article_id, story_id) VALUES ({mark}, {mark})", members
         )
+
+
+def _band_rows(ids: np.ndarray, keys: np.ndarray) -> list[tuple[int, int]]:
+    """(key, article) rows, distinct, in key order (B-tree inserts in order)."""
+    flat_keys = keys.ravel()
+    flat_ids = np.repeat(ids, keys.shape[1])
+    order = np.lexsort((flat_ids, flat_keys))
+    flat_keys, flat_ids = flat_keys[order], flat_ids[order]
+    fresh = np.ones(len(flat_keys), dtype=bool)
+    fresh[1:] = (flat_keys[1:] != flat_keys[:-1]) | (flat_ids[1:] != flat_ids[:-1])
+    return list(zip(flat_keys[fresh].tolist(), flat_ids[fresh].tolist(), strict=True))
 
 
 def _without_row(conn: Connection, ids: set[int]) -> list[int]:
