@@ -30,9 +30,12 @@ def date(moment: datetime | None) -> str:
     return moment.date().isoformat() if moment else "—"
 
 
-def row_json(row: Any) -> dict[str, Any]:
+def row_json(row: Any, story: int | None = None) -> dict[str, Any]:
+    """`story`: the story the article is part of (`stories.groups.story_ids`); its own id
+    when it is a story of its own."""
     return {
         "id": row.id,
+        "story": row.id if story is None else story,
         "title": row.title,
         "source": row.source,
         "published_at": row.published_at.isoformat() if row.published_at else None,

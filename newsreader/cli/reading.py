@@ -6,6 +6,8 @@ at import time, and it never does unless the store is not SQLite.
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from newsreader.cli.common import MAX_ID, MAX_LIMIT, fail, one_line_errors, open_store, store_url
@@ -44,10 +46,11 @@ def list_(
     else:
         ids = store.filtered_ids(filters, limit=limit)
     rows = store.rows(ids)
+    stories = _stories(store, ids) if as_json else {}
     for article_id in ids:
         row = rows[article_id]
         if as_json:
-            click.echo(dumps(row_json(row)))
+            click.echo(dumps(row_json(row, stories.get(article_id))))
         else:
             click.echo(
                 f"{row.id:>6}  {date(row.published_at):<10}  {safe(row.source)[:24]:<24}  "
@@ -97,10 +100,11 @@ def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
     store = open_store(ctx)
     result = store.search(query, limit=limit)
     rows = store.rows(result.ids)
+    stories = _stories(store, result.ids) if as_json else {}
     for article_id, score in zip(result.ids, result.scores, strict=True):
         row = rows[article_id]
         if as_json:
-            record = row_json(row) | {
+            record = row_json(row, stories.get(article_id)) | {
                 "score": score,
                 "title_spans": highlight_spans(row.title, result.terms),
             }
@@ -109,6 +113,12 @@ def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
             click.echo(f"{row.id:>6}  {score:6.2f}  {safe(row.source)[:24]:<24}  {safe(row.title)}")
     if not result.ids and not as_json:
         click.echo(f"newsreader: no articles match {safe(query)!r}", err=True)
+
+
+def _stories(store: Any, ids: list[int]) -> dict[int, int]:
+    from newsreader.stories.groups import story_ids
+
+    return story_ids(store, ids)
 
 
 @click.command("unread-count")

@@ -31,6 +31,7 @@ def save_batch(
     caller's transaction: new ones added, changed feed entries updated in place. Returns
     (added, updated)."""
     from newsreader.search.writer import IndexDoc, index_documents
+    from newsreader.stories.keeping import StoryDoc, group_new
 
     now = utcnow()
     rows: dict[str, dict[str, Any]] = {}
@@ -77,6 +78,13 @@ def save_batch(
         save_entry_tags(conn, inserted, {f: drafts[p].tags for f, p in position.items()})
     index([(i, f, rows[f]) for i, f in inserted], False)
     index([(i, row["fingerprint"], row) for i, row in changed], True)
+
+    def story(article_id: int, row: dict[str, Any]) -> StoryDoc:
+        return StoryDoc(article_id, row["title"], row["body"], timestamp(row["sorted_at"]))
+
+    # Stories (newsreader.stories) are grouped in this transaction, like the index.
+    group_new(conn, [story(i, rows[f]) for i, f in inserted])
+    group_new(conn, [story(i, row) for i, row in changed], replaces=True)
     return len(inserted), len(changed)
 
 

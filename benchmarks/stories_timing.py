@@ -1,0 +1,104 @@
+"""What grouping stories costs at scale: its share of each import batch, and a rebuild.
+
+Runs `benchmarks.child`'s import phase (the store's real write path, parallel analysis)
+with `group_new` timed, then `stories --rebuild`'s work on the store it made:
+
+    python -m benchmarks.stories_timing ARGS.json OUT.json
+    ARGS: {"db": "/tmp/stories/store.db", "corpus": "<path>", "batch": 5000}
+
+Measured 2026-11-30 at 100k (generated corpus, batch 5000, 2 cores at load 12-15, so CPU
+seconds are the figures that mean something): grouping 15.1 s CPU of the import's 50.3 s
+(writer 30.4 + workers 19.9): 30%; per batch at 100k, 0.82 s of save_batch's 1.2 s CPU.
+Wall: 92 s of 206 s. Rebuild: 58 s wall, 15.5 s CPU. Over the 20% target: signing
+(~0.45 s CPU a batch) still runs in the writer, not in the analysis workers.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def main() -> None:
+    args = json.loads(Path(sys.argv[1]).read_text())
+    from benchmarks import child
+    from newsreader.store import saving
+    from newsreader.stories import keeping
+
+    spent: list[tuple[int, float]] = []
+    batches: list[float] = []
+    group_new = keeping.group_new
+    save_batch = saving.save_batch
+
+    cpu: list[float] = []
+    batch_cpu: list[float] = []
+
+    def timed_group(conn: Any, docs: Any, **kw: Any) -> int:
+        t, c = time.perf_counter(), time.process_time()
+        try:
+            return group_new(conn, docs, **kw)
+        finally:
+            if docs:
+                spent.append((len(docs), time.perf_counter() - t))
+                cpu.append(time.process_time() - c)
+
+    def timed_batch(*a: Any, **kw: Any) -> Any:
+        t, c = time.perf_counter(), time.process_time()
+        try:
+            return save_batch(*a, **kw)
+        finally:
+            batches.append(time.perf_counter() - t)
+            batch_cpu.append(time.process_time() - c)
+
+    keeping.group_new = timed_group  # type: ignore[assignment]
+    from newsreader.store import store as store_module
+
+    store_module.save_batch = timed_batch  # type: ignore[assignment]
+    import resource
+
+    c0 = time.process_time()
+    result = child.phase_import(args)
+    import_cpu = time.process_time() - c0
+    workers_cpu = sum(
+        getattr(resource.getrusage(resource.RUSAGE_CHILDREN), f) for f in ("ru_utime", "ru_stime")
+    )
+    grouping = sum(s for _, s in spent)
+    n = len(batches)
+    per_batch = result["total_s"] / n if n else 0.0
+    out: dict[str, Any] = {
+        "articles": result["count"],
+        "import_total_s": round(result["total_s"], 2),
+        "grouping_total_s": round(grouping, 2),
+        "grouping_share": round(grouping / result["total_s"], 3),
+        "batches": n,
+        "import_per_batch_s": round(per_batch, 2),
+        "last5_grouping_s": [round(s, 3) for _, s in spent[-5:]],
+        "last5_save_batch_s": [round(s, 3) for s in batches[-5:]],
+        # CPU seconds: the machine is shared, so wall time mostly measures waiting for a core.
+        "import_cpu_main_s": round(import_cpu, 2),
+        "import_cpu_workers_s": round(workers_cpu, 2),
+        "grouping_cpu_s": round(sum(cpu), 2),
+        "grouping_cpu_share_of_import_cpu": round(sum(cpu) / (import_cpu + workers_cpu), 3),
+        "last5_grouping_cpu_s": [round(c, 3) for c in cpu[-5:]],
+        "last5_save_batch_cpu_s": [round(c, 3) for c in batch_cpu[-5:]],
+    }
+    from newsreader.store.store import Store
+    from newsreader.stories.keeping import rebuild
+
+    store = Store(f"sqlite:///{args['db']}")
+    t, c = time.perf_counter(), time.process_time()
+    with store.writing() as conn:
+        joined = rebuild(conn)
+    out["rebuild_s"] = round(time.perf_counter() - t, 2)
+    out["rebuild_cpu_s"] = round(time.process_time() - c, 2)
+    out["rebuild_joined"] = joined
+    store.close()
+    Path(sys.argv[2]).write_text(json.dumps(out, indent=1))
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

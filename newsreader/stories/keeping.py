@@ -1,0 +1,303 @@
+"""Keeping stories current: each saved batch is signed and grouped inside the transaction
+that saves it (`store.saving.save_batch` calls `group_new`), so the store never holds an
+article without its group; `rebuild` runs the very same path over every article, in id
+order, so a rebuilt store groups exactly as one that grew batch by batch.
+
+An article joins the story of its most similar earlier article among its LSH candidates
+(`grouping.same_story` decides); it never merges two stories, so one doubtful link cannot
+chain two groups together, and work per article is bounded by `CANDIDATES_PER_KEY`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, func, select
+from sqlalchemy.engine import Connection
+
+from newsreader.search.tables import placeholder, table_of
+from newsreader.store.models import Article
+from newsreader.store.times import timestamp
+from newsreader.stories import signature as S
+from newsreader.stories.grouping import WINDOW_SECONDS, Candidate, choose
+from newsreader.stories.tables import StoryBand, StoryMember, StorySignature
+
+CANDIDATES_PER_KEY = 16
+"""The most recent earlier articles of a bucket considered: a bucket that grew big (one
+wire story re-published many times) costs no more than this per key."""
+CHUNK = 500
+"""Values per `IN (...)`: well inside every driver's limit."""
+REBUILD_BATCH = 5000
+
+_member = table_of(StoryMember)
+_signature = table_of(StorySignature)
+_band = table_of(StoryBand)
+_article = table_of(Article)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryDoc:
+    """An article as grouping sees it."""
+
+    id: int
+    title: str
+    body: str
+    at: float
+    """`sorted_at` in seconds."""
+
+
+@dataclass(slots=True)
+class _Known:
+    title: str
+    at: float
+    shingles: np.ndarray | None
+    """Made when first needed (most articles are never a candidate)."""
+    story: int
+
+
+PREFILTER = 3 / 32
+"""Candidates whose signatures agree on fewer hashes than this are not read back (their
+true overlap is almost surely too small)."""
+
+
+def group_new(conn: Connection, docs: Sequence[StoryDoc], *, replaces: bool = False) -> int:
+    """Sign `docs` and put each in a story, inside the caller's transaction; returns how
+    many joined an earlier article's story. `replaces`: some were grouped before (their
+    text changed), and are taken out of their groups first."""
+    if not docs:
+        return 0
+    docs = sorted(docs, key=lambda d: d.id)
+    if replaces:
+        forget(conn, [d.id for d in docs])
+    signed = S.sign([d.body for d in docs])
+    if not signed.which:
+        return 0
+    batch = [docs[i] for i in signed.which]
+    keys = S.band_keys(signed.sigs)
+    distinct, counts = np.unique(keys, return_counts=True)
+    buckets = _buckets(conn, distinct.tolist())
+    # Only keys stored already, or shared inside the batch, can bring a candidate.
+    wanted = np.isin(keys, np.union1d(np.fromiter(buckets, np.int64), distinct[counts > 1]))
+    # Candidates: the most recent few of each shared bucket (stored, or earlier in the batch).
+    candidates: list[set[int]] = []
+    for doc, doc_keys in zip(batch, np.where(wanted, keys, 0).tolist(), strict=True):
+        found: set[int] = set()
+        for key in doc_keys:
+            if key:
+                bucket = buckets.setdefault(key, [])
+                found.update(bucket[-CANDIDATES_PER_KEY:])
+                bucket.append(doc.id)
+        candidates.append(found)
+    position = {doc.id: n for n, doc in enumerate(batch)}
+    stored = _signatures(conn, {i for c in candidates for i in c if i not in position})
+    # Only candidates whose signatures agree enough, within the window, are read back.
+    kept: list[list[int]] = []
+    for doc, sig, found in zip(batch, signed.sigs, candidates, strict=True):
+        near = []
+        for i in found:
+            if i in position:
+                other_at, other_sig = batch[position[i]].at, signed.sigs[position[i]]
+            elif i in stored:
+                other_at, other_sig = stored[i]
+            else:
+                continue
+            if (
+                abs(other_at - doc.at) <= WINDOW_SECONDS
+                and S.similarity(sig, other_sig) >= PREFILTER
+            ):
+                near.append(i)
+        kept.append(near)
+    known = _load(conn, {i for near in kept for i in near if i not in position})
+    joined: list[tuple[int, int]] = []  # (article, story)
+    founders: set[int] = set()
+    for n, (doc, near) in enumerate(zip(batch, kept, strict=True)):
+        shingles = signed.shingles(n) if near else None
+        others: list[Candidate] = []
+        for candidate in near:
+            other = known.get(candidate)
+            if other is None or shingles is None:
+                continue
+            if other.shingles is None:  # earlier in this batch, and not yet needed
+                other.shingles = signed.shingles(position[candidate])
+            others.append(Candidate(candidate, other.story, other.title, other.shingles))
+        best = choose(shingles, doc.title, others) if shingles is not None else None
+        story = doc.id
+        if best is not None:
+            story = known[best].story
+            joined.append((doc.id, story))
+            if story == best:
+                founders.add(best)
+        known[doc.id] = _Known(doc.title, doc.at, shingles, story)
+    _write(conn, batch, signed.sigs, keys, joined, founders)
+    return len(joined)
+
+
+def _buckets(conn: Connection, keys: list[int]) -> dict[int, list[int]]:
+    """Each key's articles already stored, oldest first (the statement goes to the driver
+    as it is: tens of thousands of keys a batch, and SQLAlchemy's per-value work would
+    cost more than the look-up)."""
+    out: dict[int, list[int]] = {}
+    mark = placeholder(conn)
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        marks = ", ".join([mark] * len(chunk))
+        rows = conn.exec_driver_sql(
+            f"SELECT key, article_id FROM story_band WHERE key IN ({marks})", tuple(chunk)
+        )
+        for key, article_id in rows:
+            out.setdefault(key, []).append(article_id)
+    for ids in out.values():
+        ids.sort()
+    return out
+
+
+def _signatures(conn: Connection, ids: Iterable[int]) -> dict[int, tuple[float, np.ndarray]]:
+    """(time, signature) of stored articles (gone ones are left out)."""
+    wanted = sorted(ids)
+    out: dict[int, tuple[float, np.ndarray]] = {}
+    s = _signature.c
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        for article_id, at, sig in conn.execute(
+            select(s.article_id, s.at, s.sig).where(s.article_id.in_(chunk))
+        ):
+            out[article_id] = (at, S.decode(sig))
+    return out
+
+
+def _load(conn: Connection, ids: Iterable[int]) -> dict[int, _Known]:
+    """Shingles, time, title and story of stored articles, from their text."""
+    wanted = sorted(ids)
+    rows: list[Any] = []
+    c = _article.c
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        rows += conn.execute(
+            select(c.id, c.title, c.body, c.sorted_at, _member.c.story_id)
+            .outerjoin(_member, _member.c.article_id == c.id)
+            .where(c.id.in_(chunk))
+        ).all()
+    signed = S.sign([r.body for r in rows])
+    return {
+        rows[i].id: _Known(
+            rows[i].title,
+            timestamp(rows[i].sorted_at),
+            signed.shingles(n),
+            rows[i].story_id or rows[i].id,
+        )
+        for n, i in enumerate(signed.which)
+    }
+
+
+def _write(
+    conn: Connection,
+    docs: list[StoryDoc],
+    sigs: np.ndarray,
+    keys: np.ndarray,
+    joined: list[tuple[int, int]],
+    founders: set[int],
+) -> None:
+    mark = placeholder(conn)
+    ids = [d.id for d in docs]
+    conn.exec_driver_sql(
+        f"INSERT INTO story_signature (article_id, at, sig) VALUES ({mark}, {mark}, {mark})",
+        [(d.id, d.at, S.encode(sig)) for d, sig in zip(docs, sigs, strict=True)],
+    )
+    conn.exec_driver_sql(
+        f"INSERT INTO story_band (key, article_id) VALUES ({mark}, {mark}) ON CONFLICT DO NOTHING",
+        _band_rows(np.asarray(ids, dtype=np.int64), keys),
+    )
+    members = joined + [(f, f) for f in _without_row(conn, founders)]
+    if members:
+        conn.exec_driver_sql(
+            f"INSERT INTO story_member (article_id, story_id) VALUES ({mark}, {mark})", members
+        )
+
+
+def _band_rows(ids: np.ndarray, keys: np.ndarray) -> list[tuple[int, int]]:
+    """(key, article) rows, distinct, in key order (B-tree inserts in order)."""
+    flat_keys = keys.ravel()
+    flat_ids = np.repeat(ids, keys.shape[1])
+    order = np.lexsort((flat_ids, flat_keys))
+    flat_keys, flat_ids = flat_keys[order], flat_ids[order]
+    fresh = np.ones(len(flat_keys), dtype=bool)
+    fresh[1:] = (flat_keys[1:] != flat_keys[:-1]) | (flat_ids[1:] != flat_ids[:-1])
+    return list(zip(flat_keys[fresh].tolist(), flat_ids[fresh].tolist(), strict=True))
+
+
+def _without_row(conn: Connection, ids: set[int]) -> list[int]:
+    """Those of `ids` not yet a member of any story (founders of new groups)."""
+    have: set[int] = set()
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        have.update(
+            conn.execute(
+                select(_member.c.article_id).where(_member.c.article_id.in_(chunk))
+            ).scalars()
+        )
+    return [i for i in wanted if i not in have]
+
+
+def forget(conn: Connection, ids: Sequence[int]) -> None:
+    """Take articles out of the stories' tables (their text changed, or they go); a group
+    left with one member is no group any more."""
+    stories: set[int] = set()
+    for start in range(0, len(ids), CHUNK):
+        chunk = list(ids[start : start + CHUNK])
+        for article_id, sig in conn.execute(
+            select(_signature.c.article_id, _signature.c.sig).where(
+                _signature.c.article_id.in_(chunk)
+            )
+        ):
+            for key in set(S.band_keys(S.decode(sig)[None, :])[0].tolist()):
+                conn.execute(
+                    delete(_band).where(_band.c.key == key, _band.c.article_id == article_id)
+                )
+        stories.update(
+            conn.execute(
+                select(_member.c.story_id).where(_member.c.article_id.in_(chunk))
+            ).scalars()
+        )
+        conn.execute(delete(_signature).where(_signature.c.article_id.in_(chunk)))
+        conn.execute(delete(_member).where(_member.c.article_id.in_(chunk)))
+    lonely = [
+        story
+        for story, count in conn.execute(
+            select(_member.c.story_id, func.count())
+            .where(_member.c.story_id.in_(sorted(stories)))
+            .group_by(_member.c.story_id)
+        )
+        if count < 2
+    ]
+    if lonely:
+        conn.execute(delete(_member).where(_member.c.story_id.in_(lonely)))
+
+
+def clear(conn: Connection) -> None:
+    for table in (_member, _band, _signature):
+        conn.execute(delete(table))
+
+
+def rebuild(conn: Connection) -> int:
+    """Group every article again, in id order, inside the caller's transaction; returns
+    how many articles joined another's story."""
+    clear(conn)
+    joined = last = 0
+    c = _article.c
+    while True:
+        rows = conn.execute(
+            select(c.id, c.title, c.body, c.sorted_at)
+            .where(c.id > last)
+            .order_by(c.id)
+            .limit(REBUILD_BATCH)
+        ).all()
+        if not rows:
+            return joined
+        joined += group_new(
+            conn, [StoryDoc(r.id, r.title, r.body, timestamp(r.sorted_at)) for r in rows]
+        )
+        last = rows[-1].id

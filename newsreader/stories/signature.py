@@ -1,0 +1,234 @@
+"""Signatures of article bodies: MinHash over spot shingles, and LSH band keys.
+
+A shingle is three consecutive *content* words (stop words dropped first, as SpotSigs does):
+two unrelated articles on one topic share words and stop-word phrases ("said on the"), but
+almost never three content words in a row, while a lightly edited copy of one wire story
+keeps most of them. Word order inside a sentence matters, sentence order does not (a set).
+The title is left out: a re-published article often has a new one.
+
+Bounded: at most `MAX_WORDS` content words per body are shingled, and the work is numpy
+passes over a whole batch, `PERMS` passes of its shingles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+PERMS = 32
+"""Hash functions per signature: 16 bands of 2 rows (see `BANDS`)."""
+ROWS = 2
+BANDS = PERMS // ROWS
+"""16 bands of 2: a pair of Jaccard 0.4 shares a band 94% of the time, 0.6 in 99.8%; an
+unrelated pair (Jaccard ~0.001) almost never, so candidates stay few at any store size."""
+MAX_WORDS = 400
+"""Content words shingled per body: the first 400 (~700 words of text) say what it is."""
+MAX_CHARS = 20_000
+"""Characters of a body read at most (bounds the work before the word cap applies)."""
+MIN_SHINGLES = 8
+"""Fewer (a headline-only entry, an empty body) and a body says too little to match on."""
+
+STOP_WORDS = frozenset(
+    """a about after against all also an and any are as at be because been before being
+    between both but by can could did do does during each for from had has have he her here
+    him his how i if in into is it its just more most my no not now of off on once only or
+    other our out over own said says same she should so some such than that the their them
+    then there these they this those through to too under until up very was we were what
+    when where which while who whom why will with would you your mr mrs ms""".split()
+)
+
+_rng = np.random.default_rng(20261130)
+_MUL = _rng.integers(0, 2**31, PERMS, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+_ADD = _rng.integers(0, 2**32, PERMS, dtype=np.uint32)
+_K = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dtype=np.uint64)
+_BAND_MUL = np.uint64(0xFF51AFD7ED558CCD)
+
+
+_CLASS = np.full(256, 1, dtype=np.uint8)
+"""Byte classes: 0 space, 1 word (letters, digits, every non-ASCII byte), 2 sentence end."""
+_CLASS[:128] = 0
+for _c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789":
+    _CLASS[_c] = 1
+for _c in b".!?;:":
+    _CLASS[_c] = 2
+_LOWER = np.arange(256, dtype=np.uint8)
+_LOWER[ord("A") : ord("Z") + 1] += 32
+"""ASCII letters lower-cased byte by byte (other scripts keep their case: copies of one
+text agree on it anyway)."""
+_PUNCTUATION = (("\u2014", " "), ("\u2013", " "), ("\u201c", " "), ("\u201d", " "),
+    ("\u2018", " "), ("\u2019", ""), ("\u00ab", " "), ("\u00bb", " "), ("\u2026", "."),
+    ("\u00a0", " "))  # fmt: skip
+"""Non-ASCII punctuation common in news text, made what its ASCII kin is (an apostrophe,
+curly or straight, joins: `don't` is `dont`)."""
+_JOIN = 1
+"""The byte that joins texts in a buffer (a body's own are made spaces)."""
+CHUNK = 500
+"""Bodies tokenized per numpy pass: bounds the temporaries (~30 bytes a character)."""
+
+
+def _text(body: str) -> str:
+    text = body[:MAX_CHARS]
+    if not text.isascii():
+        for mark, instead in _PUNCTUATION:
+            if mark in text:
+                text = text.replace(mark, instead)
+    return text.replace("'", "").replace("\x01", " ")
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """A 64-bit finaliser (murmur3's): every input bit moves every output bit."""
+    x = x ^ (x >> np.uint64(33))
+    x *= np.uint64(0xFF51AFD7ED558CCD)
+    x ^= x >> np.uint64(33)
+    x *= np.uint64(0xC4CEB9FE1A85EC53)
+    x ^= x >> np.uint64(33)
+    return x
+
+
+def _word_hashes(buffer: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(hash, length, text number, sentence number) of each word of `buffer` (texts joined
+    by byte 1), in a few passes over the buffer. A word's hash mixes its length, its first
+    and its last eight bytes: two words would have to agree on all three, and so be at
+    least 17 bytes long, to share one."""
+    raw = _LOWER[np.frombuffer(buffer, dtype=np.uint8)]
+    word = _CLASS[raw] == 1
+    edges = np.diff(word.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    lengths = ends - starts
+    padded = np.concatenate((raw, np.zeros(8, dtype=np.uint8)))
+    first = np.zeros(len(starts), dtype=np.uint64)
+    last = np.zeros(len(starts), dtype=np.uint64)
+    long = np.flatnonzero(lengths > 8)
+    tails = ends[long] - 8
+    tail = np.zeros(len(long), dtype=np.uint64)
+    for i in range(8):
+        shift = np.uint64(8 * i)
+        first |= padded[starts + i].astype(np.uint64) << shift
+        tail |= padded[tails + i].astype(np.uint64) << shift
+    last[long] = tail
+    bits = np.minimum(lengths, 8).astype(np.uint64) * np.uint64(8)
+    whole = bits == np.uint64(64)
+    mask = (np.uint64(1) << np.where(whole, np.uint64(0), bits)) - np.uint64(1)
+    first &= np.where(whole, np.uint64(2**64 - 1), mask)
+    hashes = _mix(first ^ _mix(last ^ lengths.astype(np.uint64)))
+    # A sentence ends after a word that has an end mark next (or next but one: `word".`).
+    marks = (_CLASS[padded[ends]] == 2) | (_CLASS[padded[ends + 1]] == 2)
+    joins = np.searchsorted(np.flatnonzero(raw == _JOIN), starts)
+    sentences = np.concatenate(([0], np.cumsum(marks)[:-1])).astype(np.int64) + joins
+    return hashes, lengths, joins, sentences
+
+
+def _hash_of(word: str) -> int:
+    return int(_word_hashes(word.encode())[0][0])
+
+
+_STOP_HASHES = np.array(sorted({_hash_of(w) for w in STOP_WORDS}), dtype=np.uint64)
+_STOP_SLOTS = np.zeros(1 << 16, dtype=np.int16)
+"""Low 16 bits of a stop word's hash -> its index + 1 (no two collide: asserted)."""
+_STOP_SLOTS[(_STOP_HASHES & np.uint64(0xFFFF)).astype(np.int64)] = np.arange(
+    1, len(_STOP_HASHES) + 1
+)
+assert np.count_nonzero(_STOP_SLOTS) == len(_STOP_HASHES)
+
+
+def _is_stop(hashes: np.ndarray) -> np.ndarray:
+    slot = _STOP_SLOTS[(hashes & np.uint64(0xFFFF)).astype(np.int64)].astype(np.int64)
+    found: np.ndarray = (slot > 0) & (_STOP_HASHES[slot - 1] == hashes)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Signed:
+    """The bodies long enough to sign: their positions, signatures and shingles."""
+
+    which: list[int]
+    sigs: np.ndarray
+    """`(len(which), PERMS)` uint32 MinHash signatures."""
+    _shingles: np.ndarray
+    _offsets: np.ndarray
+
+    def shingles(self, n: int) -> np.ndarray:
+        """The distinct shingle hashes (uint64, sorted) of the `n`th signed body, for exact
+        checks: made only for the few bodies that have a candidate."""
+        return np.unique(self._shingles[self._offsets[n] : self._offsets[n + 1]])
+
+
+def _words(bodies: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(hash, sentence, body) of every content word of the bodies, in order."""
+    parts = []
+    base = 0
+    for at in range(0, len(bodies), CHUNK):
+        chunk = bodies[at : at + CHUNK]
+        hashes, lengths, doc, sentence = _word_hashes("\x01".join(map(_text, chunk)).encode())
+        content = lengths > 1
+        content[content] = ~_is_stop(hashes[content])
+        parts.append((hashes[content], sentence[content] + base, doc[content] + at))
+        base += int(sentence[-1]) + 1 if len(sentence) else 0
+    return (
+        np.concatenate([p[0] for p in parts]),
+        np.concatenate([p[1] for p in parts]),
+        np.concatenate([p[2] for p in parts]),
+    )
+
+
+def sign(bodies: Sequence[str]) -> Signed:
+    """Shingle and sign a batch of bodies in numpy passes over all of them at once: a
+    shingle is three content words in a row within one sentence; the first `MAX_WORDS`
+    content words of a body count."""
+    if not bodies:
+        empty = np.zeros(0, dtype=np.uint64)
+        return Signed([], np.zeros((0, PERMS), dtype=np.uint32), empty, np.zeros(1, np.int64))
+    words, sentence, doc = _words(bodies)
+    firsts = np.searchsorted(doc, np.arange(len(bodies)))
+    capped = np.arange(len(doc)) - firsts[doc] < MAX_WORDS
+    words, sentence, doc = words[capped], sentence[capped], doc[capped]
+    inside = sentence[:-2] == sentence[2:]
+    shingles = (words[:-2] * _K[0] + words[1:-1] * _K[1] + words[2:] * _K[2])[inside]
+    shingle_doc = doc[:-2][inside]
+    counts = np.bincount(shingle_doc, minlength=len(bodies))
+    which = np.flatnonzero(counts >= MIN_SHINGLES)
+    shingles = shingles[np.isin(shingle_doc, which)]
+    offsets = np.concatenate(([0], np.cumsum(counts[which])))
+    sigs = np.empty((len(which), PERMS), dtype=np.uint32)
+    if len(which):
+        short = (shingles >> np.uint64(32)).astype(np.uint32)
+        for p in range(PERMS):
+            mixed = short * _MUL[p]
+            mixed += _ADD[p]
+            mixed ^= mixed >> np.uint32(15)
+            sigs[:, p] = np.minimum.reduceat(mixed, offsets[:-1])
+    return Signed(which.tolist(), sigs, shingles, offsets)
+
+
+def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """(Jaccard, containment) of two sorted shingle sets: containment is the share of the
+    smaller one found in the other (a feed's excerpt of an article is contained in it)."""
+    common = len(np.intersect1d(a, b, assume_unique=True))
+    return common / (len(a) + len(b) - common), common / min(len(a), len(b))
+
+
+def band_keys(sigs: np.ndarray) -> np.ndarray:
+    """`(n, BANDS)` int64 keys: two signatures share a key when they agree on a whole band
+    (the band's number is mixed in, so bands never meet each other)."""
+    s = sigs.astype(np.uint64).reshape(len(sigs), BANDS, ROWS)
+    key = (s[:, :, 0] << np.uint64(32)) | s[:, :, 1]
+    key ^= np.arange(BANDS, dtype=np.uint64) * _K[0]
+    key *= _BAND_MUL
+    key ^= key >> np.uint64(29)
+    return (key >> np.uint64(1)).astype(np.int64)  # 63 bits: a signed SQL BIGINT
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """The estimated Jaccard similarity of two signatures' shingle sets."""
+    return float(np.count_nonzero(a == b)) / PERMS
+
+
+def encode(sig: np.ndarray) -> bytes:
+    return sig.astype("<u4").tobytes()
+
+
+def decode(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<u4").astype(np.uint32)
