@@ -12,7 +12,7 @@ import sys
 import click
 
 from newsreader import __version__
-from newsreader.cli import feeds, importing, maintenance, marking, reading, saved
+from newsreader.cli import feeds, importing, keeping, maintenance, marking, reading, saved
 from newsreader.cli.common import OneLineUsage, fail, one_line_errors, store_url
 
 
@@ -49,7 +49,7 @@ def main(ctx: click.Context, db: str | None) -> None:
             sys.exit(app.return_code)
 
 
-_GROUPS = (reading, feeds, importing, maintenance, saved, marking)
+_GROUPS = (reading, feeds, importing, maintenance, saved, marking, keeping)
 for _command in (c for group in _GROUPS for c in group.COMMANDS):
     main.add_command(_command)
 del _command

@@ -126,16 +126,14 @@ class NewsboatCache:
             )
         return out
 
-    def deleted(self, feed_url: str) -> int:
-        sql = "SELECT count(*) FROM rss_item WHERE feedurl = ? AND deleted != 0"
-        (count,) = next(iter(self._query(sql, feed_url)))
-        return count if isinstance(count, int) else 0
-
-    def items(self, feed_url: str, source: str) -> Iterator[CacheItem]:
-        """The feed's items that are not deleted, oldest first, as drafts with their state."""
+    def items(self, feed_url: str, source: str, *, deleted: bool = False) -> Iterator[CacheItem]:
+        """The feed's items, oldest first, as drafts with their state: those not deleted, or
+        (`deleted`) those deleted in newsboat, which the store remembers so that a refresh
+        does not bring them back."""
         sql = (
             "SELECT guid, title, author, url, pubDate, content, unread, enclosure_url, flags "
-            "FROM rss_item WHERE feedurl = ? AND deleted = 0 ORDER BY id"
+            f"FROM rss_item WHERE feedurl = ? AND deleted {'!=' if deleted else '='} 0 "
+            "ORDER BY id"
         )
         for row in self._query(sql, feed_url):
             try:

@@ -277,9 +277,28 @@ def _merge(conn: Connection, segment_ids: list[int]) -> None:
     )
     conn.execute(delete(_block).where(_block.c.segment_id.in_(segment_ids)))
     conn.execute(delete(_segment).where(_segment.c.id.in_(segment_ids)))
-    # Tombstones of deleted documents are spent once no older segment remains.
+    # Tombstones of updated documents are spent once no older segment remains.
     oldest = conn.execute(select(func.min(_segment.c.id))).scalar_one()
     conn.execute(delete(_tombstone).where(_tombstone.c.before_segment <= oldest))
+    _drop_spent_deletions(conn)
+
+
+def _drop_spent_deletions(conn: Connection) -> None:
+    """Tombstones of deleted documents are spent once no segment holds them (ids are never
+    reused): without this, every deletion ever made would be read with each segment."""
+    dead = conn.execute(
+        select(_tombstone.c.doc_id).where(_tombstone.c.before_segment == DELETED)
+    ).scalars()
+    doomed = np.fromiter(dead, dtype=np.int64)
+    if not len(doomed):
+        return
+    held = [np.frombuffer(d, "<u4") for d in conn.execute(select(_segment.c.docs)).scalars()]
+    if held:
+        doomed = doomed[~np.isin(doomed, np.concatenate(held))]
+    spent = doomed.tolist()
+    for start in range(0, len(spent), 500):
+        chunk = spent[start : start + 500]
+        conn.execute(delete(_tombstone).where(_tombstone.c.doc_id.in_(chunk)))
 
 
 def _slices(totals: np.ndarray) -> list[tuple[int, int]]:
