@@ -90,7 +90,7 @@ def _doomed(conn: Connection, keep_days: int | None, per_feed: int | None) -> li
     if keep_days is not None:
         cutoff = utcnow() - timedelta(days=keep_days)
         stmt = select(_c.id, _c.feed_id).where(*kept, _c.sorted_at < cutoff)
-        ids.update(conn.execute(stmt).tuples().all())
+        ids.update((row[0], row[1]) for row in conn.execute(stmt))
     if per_feed is not None:
         rank = (
             func.row_number()
@@ -99,7 +99,7 @@ def _doomed(conn: Connection, keep_days: int | None, per_feed: int | None) -> li
         )
         ranked = select(_c.id, _c.feed_id, rank).where(*kept).subquery()
         stmt = select(ranked.c.id, ranked.c.feed_id).where(ranked.c.rank > per_feed)
-        ids.update(conn.execute(stmt).tuples().all())
+        ids.update((row[0], row[1]) for row in conn.execute(stmt))
     return sorted(ids.items())
 
 
