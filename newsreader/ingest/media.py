@@ -56,7 +56,7 @@ def _unique(found: list[Medium]) -> list[Medium]:
     for kind, url in found:
         if url and (url not in seen or not seen[url]):
             seen[url] = kind
-    return list(seen.items())[:MAX_MEDIA]
+    return [(kind, url) for url, kind in seen.items()][:MAX_MEDIA]
 
 
 def with_media(body: str, media: list[Medium]) -> str:
