@@ -64,7 +64,11 @@ def with_media(body: str, media: list[Medium]) -> str:
     links to already keeps that number)."""
     links = numbered_links(body)
     known = set(links.values())
-    fresh = [(kind, url) for kind, url in media if url not in known]
+    fresh = []
+    for kind, url in media:
+        if url and url not in known:
+            known.add(url)
+            fresh.append((kind, url))
     if not fresh:
         return body
     number = max(links, default=0)
