@@ -159,7 +159,8 @@ def _import_cache(store: Store, path: Path, result: MoveIn) -> None:
 def _forget_deleted(store: Store, feed_id: int, items: Iterable[CacheItem]) -> int:
     """Items deleted in newsboat stay deleted here: their entries are remembered (so that a
     refresh skips them) and any article of theirs imported before goes, unless starred."""
-    from newsreader.store.retention import entry_key, forget_entries
+    from newsreader.store.removed import entry_key
+    from newsreader.store.retention import forget_entries
 
     keys = [entry_key(d.guid, d.fingerprint) for d in (storable(i.draft) for i in items)]
     forget_entries(store, feed_id, keys)

@@ -67,7 +67,8 @@ def refresh(
     retention by `keep_days`/`per_feed` (None: off), full texts of full-text feeds."""
     started = utcnow()
     outcomes = _refresh(store, targets, workers, max_bytes, timeout, on_done)
-    after_refresh(store, outcomes, started, keep_days=keep_days, per_feed=per_feed)
+    fed = [o.feed.id for o in outcomes if o.added and o.feed.full_text]
+    after_refresh(store, fed, started, keep_days=keep_days, per_feed=per_feed)
     return outcomes
 
 

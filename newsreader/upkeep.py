@@ -8,25 +8,24 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from newsreader.refresh import Outcome
     from newsreader.store.store import Store
 
 
 def after_refresh(
     store: Store,
-    outcomes: Sequence[Outcome],
+    fed: Sequence[int],
     since: datetime,
     *,
     keep_days: int | None = None,
     per_feed: int | None = None,
 ) -> list[str]:
-    """Clean up by the limits (None: off), then fetch full texts for the feeds that brought
-    new entries. Returns one line per page that failed (its article keeps its feed text)."""
+    """Clean up by the limits (None: off), then fetch full texts for the full-text feeds that
+    brought new entries (`fed`). Returns one line per page that failed (its article keeps
+    its feed text)."""
     if keep_days is not None or per_feed is not None:
         from newsreader.store.retention import cleanup
 
         cleanup(store, keep_days=keep_days, per_feed=per_feed)
-    fed = [o.feed.id for o in outcomes if o.added and o.feed.full_text]
     if not fed:
         return []
     from newsreader.fulltext import fetch_new_full_texts

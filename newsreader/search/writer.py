@@ -31,6 +31,8 @@ from newsreader.writer_lock import lock_writers
 
 MERGE_FACTOR = 10
 """Merge when this many segments share a size tier (powers of ten of documents)."""
+COMPACT_SHARE = 0.25
+"""`compact` merges everything once this share of the stored documents are dead."""
 MERGE_POSTINGS = 1 << 20
 """Postings a merge holds at once (a term's are never split): ~20 MB of arrays."""
 
@@ -192,6 +194,15 @@ def _tombstone_docs(conn: Connection, doc_ids: list[int], before_segment: int) -
         ),
         rows,
     )
+
+
+def compact(conn: Connection, *, live: int) -> None:
+    """Merge every segment once only `live` of the documents they store are alive and the
+    dead are `COMPACT_SHARE` of them or more (a big cleanup): their postings go, and the
+    index shrinks with the store. Tombstones alone hide them until then."""
+    stored = conn.execute(select(func.coalesce(func.sum(_segment.c.doc_count), 0))).scalar_one()
+    if stored and live <= stored * (1 - COMPACT_SHARE):
+        merge_segments(conn, force=True)
 
 
 def merge_segments(conn: Connection, *, force: bool = False) -> None:

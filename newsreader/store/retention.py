@@ -17,13 +17,12 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
-from newsreader.search.tables import SearchSegment, table_of
+from newsreader.search.tables import table_of
 from newsreader.store.errors import translated
-from newsreader.store.models import Article, Feed, RemovedEntry
+from newsreader.store.models import Article, Feed
+from newsreader.store.removed import entry_key, remember
 from newsreader.store.times import utcnow
 
 if TYPE_CHECKING:
@@ -31,16 +30,12 @@ if TYPE_CHECKING:
 
 BATCH = 5000
 """Articles removed per transaction."""
-COMPACT_SHARE = 0.25
-"""Merge the whole index once this share of the documents it stores are deleted ones."""
 VACUUM_SHARE = 0.25
 """`cleanup` gives SQLite's free pages back to the disk once they are this share of the file."""
 
 _article = table_of(Article)
 _c = _article.c
 _feed = table_of(Feed)
-_removed = table_of(RemovedEntry)
-_segment = table_of(SearchSegment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +47,6 @@ class Cleanup:
     removed: int
     dry_run: bool
     vacuumed: bool = False
-
-
-def entry_key(guid: str | None, fingerprint: str) -> str:
-    """How a removed feed entry is remembered: its guid, else its content."""
-    return guid or f"#{fingerprint}"
 
 
 def cleanup(
@@ -123,8 +113,11 @@ def remove_articles(store: Store, ids: Iterable[int]) -> int:
                 delete_documents(conn, gone)
             removed += len(gone)
         if removed:
+            from newsreader.search.writer import compact
+
             with translated(store.url), store.writing() as conn:
-                compact(conn)
+                articles = conn.execute(select(func.count()).select_from(_article)).scalar_one()
+                compact(conn, live=articles)
     finally:
         if removed:
             store._index_changed()
@@ -142,36 +135,6 @@ def _select_in(conn: Connection, ids: list[int]) -> list[Any]:
     return rows
 
 
-def remember(conn: Connection, entries: list[tuple[int | None, str]]) -> None:
-    """Remember removed feed entries (feed id, key); those of no feed are nobody's."""
-    rows = [{"feed_id": f, "key": k} for f, k in entries if f is not None]
-    if not rows:
-        return
-    insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
-    for at in range(0, len(rows), 500):
-        conn.execute(insert(_removed).on_conflict_do_nothing(), rows[at : at + 500])
-
-
-def removed_keys(conn: Connection, feed_id: int, keys: Iterable[str]) -> set[str]:
-    """Which of `keys` are entries of this feed removed before."""
-    keys = list(keys)
-    found: set[str] = set()
-    for at in range(0, len(keys), 500):
-        stmt = select(_removed.c.key).where(
-            _removed.c.feed_id == feed_id, _removed.c.key.in_(keys[at : at + 500])
-        )
-        found.update(conn.execute(stmt).scalars())
-    return found
-
-
-def drop_removed(conn: Connection, rows: dict[str, dict[str, Any]], feed_id: int) -> None:
-    """Take the entries removed before out of a batch about to be saved (keyed by
-    fingerprint), so that retention and newsboat's deletions stick."""
-    keys = {entry_key(row["guid"], fingerprint): fingerprint for fingerprint, row in rows.items()}
-    for key in removed_keys(conn, feed_id, keys):
-        del rows[keys[key]]
-
-
 def forget_entries(store: Store, feed_id: int, keys: list[str]) -> int:
     """Entries deleted elsewhere (newsboat): remembered, and their articles here removed
     unless starred. Returns how many articles went."""
@@ -187,17 +150,6 @@ def forget_entries(store: Store, feed_id: int, keys: list[str]) -> int:
                 stmt = select(_c.id).where(_c.feed_id == feed_id, column.in_(values[at : at + 500]))
                 ids.extend(conn.execute(stmt).scalars())
     return remove_articles(store, ids) if ids else 0
-
-
-def compact(conn: Connection) -> None:
-    """Merge the whole index once deleted documents are a large share of what it stores:
-    their postings go, and the index shrinks with the store."""
-    from newsreader.search.writer import merge_segments
-
-    stored = conn.execute(select(func.coalesce(func.sum(_segment.c.doc_count), 0))).scalar_one()
-    articles = conn.execute(select(func.count()).select_from(_article)).scalar_one()
-    if stored and articles < stored * (1 - COMPACT_SHARE):
-        merge_segments(conn, force=True)
 
 
 def _vacuum(store: Store) -> bool:

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from newsreader.ingest.draft import ArticleDraft
 from newsreader.search.tables import table_of
 from newsreader.store.models import Article
-from newsreader.store.retention import drop_removed
+from newsreader.store.removed import drop_removed
 from newsreader.store.times import timestamp, utcnow
 
 if TYPE_CHECKING:

@@ -62,7 +62,10 @@ def test_json_feed_attachments() -> None:
         ],
     }
     (entry,) = parse_feed(json.dumps(doc).encode(), "o").entries
-    assert entry.body == "Hi.\n\nLinks:\n[1] audio/x-m4a https://j.example/a.m4a\n[2] https://j.example/c"
+    assert (
+        entry.body
+        == "Hi.\n\nLinks:\n[1] audio/x-m4a https://j.example/a.m4a\n[2] https://j.example/c"
+    )
 
 
 def test_typed_references_that_are_no_web_links_stay_inert() -> None:

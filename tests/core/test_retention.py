@@ -29,8 +29,9 @@ def rss(items: list[tuple[str, int]]) -> bytes:
         f"</pubDate></item>"
         for guid, age in items
     )
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title>{entries}'.encode() + (
-        b"</channel></rss>"
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title>{entries}'.encode()
+        + (b"</channel></rss>")
     )
 
 

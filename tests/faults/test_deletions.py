@@ -26,8 +26,7 @@ def server() -> Iterator[FeedServer]:
 
 def feed(count: int) -> bytes:
     items = "".join(
-        f"<item><guid>g{n}</guid><title>Item {n}</title><description>Body {n}.</description>"
-        "</item>"
+        f"<item><guid>g{n}</guid><title>Item {n}</title><description>Body {n}.</description></item>"
         for n in range(count)
     )
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>H</title>{items}'.encode() + (
@@ -55,9 +54,7 @@ def titles(store: Store) -> set[str]:
     return {row.title for row in store.rows(store.ids()).values()}
 
 
-def test_an_item_deleted_in_newsboat_does_not_come_back(
-    server: FeedServer, tmp_path: Path
-) -> None:
+def test_an_item_deleted_in_newsboat_does_not_come_back(server: FeedServer, tmp_path: Path) -> None:
     server.serve("/named", feed(3))
     store = Store(f"sqlite:///{tmp_path}/s.db")
     path = cache(tmp_path / "cache.db", server.url("/named"), 3, {1})

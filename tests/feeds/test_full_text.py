@@ -50,9 +50,7 @@ def only(store: Store) -> int:
     return article_id
 
 
-def test_a_full_text_feed_fetches_pages_of_new_entries(
-    server: FeedServer, store: Store
-) -> None:
+def test_a_full_text_feed_fetches_pages_of_new_entries(server: FeedServer, store: Store) -> None:
     server.serve("/page", PAGE, **{"Content-Type": "text/html"})
     server.serve("/rss", feed(server.url("/page")))
     feed_id = add_feed(store, server.url("/rss"))
