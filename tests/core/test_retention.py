@@ -119,7 +119,7 @@ def test_unsubscribing_forgets_the_removed_entries(store: Store, tmp_path: Path)
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     ages=st.lists(st.tuples(st.integers(0, 60), st.booleans()), min_size=1, max_size=12),
@@ -153,3 +153,34 @@ def test_what_stays_is_what_the_limits_say(
             assert titles(store) == expected
         finally:
             store.close()
+
+
+def index_figures(store: Store) -> tuple[int, int]:
+    """(documents the index's segments store, tombstones)."""
+    with store.engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT sum(doc_count) FROM search_segment").scalar()
+        stones = conn.exec_driver_sql("SELECT count(*) FROM search_tombstone").scalar()
+    return int(stored or 0), int(stones or 0)
+
+
+def test_a_big_cleanup_compacts_the_index(store: Store, tmp_path: Path) -> None:
+    """Most of the index deleted: it is merged, so the dead postings and their tombstones
+    go and the index shrinks with the store; what is left is still found."""
+    subscribed(store, tmp_path, ITEMS)
+    cleanup(store, per_feed=1)
+    assert index_figures(store) == (1, 0)
+    assert len(store.search("pelican").ids) == 1
+
+
+def test_a_merge_drops_the_tombstones_of_deleted_documents(store: Store) -> None:
+    from newsreader.search.writer import merge_segments
+
+    feed_id = add_feed(store, "https://x.example/rss")
+    drafts = [ArticleDraft(f"T{n}", f"Body {n}.", "S", "o", guid=f"g{n}") for n in range(4)]
+    store.add(drafts[:2], feed_id=feed_id)
+    store.add(drafts[2:])
+    remove_feed(store, feed_id)
+    assert index_figures(store)[1] == 2
+    with store.writing() as conn:
+        merge_segments(conn, force=True)
+    assert index_figures(store) == (2, 0)

@@ -71,7 +71,7 @@ def test_an_item_deleted_in_newsboat_does_not_come_back(server: FeedServer, tmp_
     store.close()
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     count=st.integers(1, 6),
     deleted=st.sets(st.integers(0, 5)),
