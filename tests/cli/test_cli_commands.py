@@ -137,7 +137,7 @@ def test_errors_are_one_line_and_exit_non_zero(
 
     Store(f"sqlite:///{tmp_path / 'newer.db'}").close()
     conn = sqlite3.connect(tmp_path / "newer.db")
-    conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()
     args = [a.format(tmp=tmp_path) for a in args]
