@@ -140,10 +140,11 @@ def test_what_stays_is_what_the_limits_say(
                 if starred:
                     star(store, f"Item g{i}")
             unstarred = sorted(
-                (age + i / 100, i) for i, (age, starred) in enumerate(ages) if not starred
-            )  # newest first: the item further down the feed is older by a hair
+                (age, -i) for i, (age, starred) in enumerate(ages) if not starred
+            )  # newest first; of two as new, the one stored later (the store's tie-break)
             expected = {f"Item g{i}" for i, (_, starred) in enumerate(ages) if starred}
-            for rank, (age, i) in enumerate(unstarred):
+            for rank, (age, minus) in enumerate(unstarred):
+                i = -minus
                 young = keep_days is None or age < keep_days
                 if young and (per_feed is None or rank < per_feed):
                     expected.add(f"Item g{i}")
