@@ -177,7 +177,7 @@ PANE_BINDINGS: list[Binding] = [
         "screen.full_text",
         "Full text",
         show=False,
-        tooltip="Fetch the article's page: its full text",
+        tooltip="Fetch and show the full text",
         id="full_text",
     ),
     *LINK_DIGIT_BINDINGS,
