@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 _LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
 _NUMERIC = re.compile(r"0x[0-9a-f]*|[0-9]+")
 _SECTION = "\n\nLinks:\n"
-_REFERENCE = re.compile(r"\[(\d{1,4})\] (\S+)")
+# `[n] URL`, or `[n] TYPE URL` for an entry's media (`[3] audio/mpeg https://…`).
+_REFERENCE = re.compile(r"\[(\d{1,4})\] (?:[a-z0-9][\w!#$&^.+-]*/[\w!#$&^.+-]+ )?(\S+)")
 INERT = "(not-a-web-link)"
 """Stands in for a reference that is not a web link; one word, so the section still parses."""
 
@@ -109,7 +110,8 @@ def _valid_host(host: str, bracketed: bool) -> bool:
 def numbered_links(body: str) -> dict[int, str]:
     """`{n: url}` from the body's final `Links:` section (empty when it has none).
 
-    Feed and HTML bodies end with `[n] URL` lines (see `ingest/html.py:with_references`)."""
+    Feed and HTML bodies end with `[n] URL` lines (see `ingest/html.py:with_references`),
+    an entry's media with `[n] TYPE URL` (`ingest/media.py`)."""
     start = body.rfind(_SECTION)
     if start < 0:
         return {}
@@ -134,7 +136,7 @@ def only_web_references(body: str) -> str:
         match = _REFERENCE.fullmatch(line.strip())
         if match is None:
             break  # the same end of the section as `numbered_links`
-        if not is_web_link(match.group(2)):
-            at = line.index("] ") + 2
-            lines[index] = line[:at] + INERT + line[at + len(match.group(2)) :]
+        if not is_web_link(url := match.group(2)):
+            at = line.rindex(url)  # the last word: after a media type, if there is one
+            lines[index] = line[:at] + INERT + line[at + len(url) :]
     return body[:start] + "".join(lines)

@@ -143,15 +143,28 @@ def _import_cache(store: Store, path: Path, result: MoveIn) -> None:
             result.unchanged += added.unchanged + added.updated
             r, s = _carry_state(store, feed_id, states)
             read, starred = read + r, starred + s
-            deleted += cache.deleted(cached.url)
+            deleted += _forget_deleted(
+                store, feed_id, cache.items(cached.url, source, deleted=True)
+            )
         if cache.unreadable:
             result.notes.append(f"{cache.unreadable} items could not be read")
     if deleted:
-        result.notes.append(f"{deleted} deleted items skipped (as newsboat does)")
+        result.notes.append(f"{deleted} deleted items skipped, and kept out of later refreshes")
     result.done = (
         f"newsboat cache: {len(listed)} feeds ({result.subscribed} new), {result.added} "
         f"articles added, {read} marked read, {starred} starred"
     )
+
+
+def _forget_deleted(store: Store, feed_id: int, items: Iterable[CacheItem]) -> int:
+    """Items deleted in newsboat stay deleted here: their entries are remembered (so that a
+    refresh skips them) and any article of theirs imported before goes, unless starred."""
+    from newsreader.store.removed import entry_key
+    from newsreader.store.retention import forget_entries
+
+    keys = [entry_key(d.guid, d.fingerprint) for d in (storable(i.draft) for i in items)]
+    forget_entries(store, feed_id, keys)
+    return len(keys)
 
 
 def _subscribe(store: Store, url: str, title: str, result: MoveIn) -> int:

@@ -26,7 +26,8 @@ from newsreader.ingest.local import read_local
 from newsreader.links import is_web_link
 from newsreader.store.engine import StoreError
 from newsreader.store.feeds import FeedInfo, feeds, move_feed, record_fetch
-from newsreader.store.store import Store
+from newsreader.store.store import Store, utcnow
+from newsreader.upkeep import after_refresh
 
 WORKERS = 8
 MAX_FLOOR = timedelta(days=1)
@@ -68,10 +69,28 @@ def refresh(
     max_bytes: int = MAX_FEED_BYTES,
     timeout: float = DEADLINE_SECONDS,
     on_done: Callable[[Outcome], None] | None = None,
+    keep_days: int | None = None,
+    per_feed: int | None = None,
 ) -> list[Outcome]:
     """Refresh `targets` (every feed by default); `on_done` hears of each as it finishes.
 
-    `timeout` is each fetch's overall deadline, in seconds."""
+    `timeout` is each fetch's overall deadline, in seconds. Then `upkeep.after_refresh`:
+    retention by `keep_days`/`per_feed` (None: off), full texts of full-text feeds."""
+    started = utcnow()
+    outcomes = _refresh(store, targets, workers, max_bytes, timeout, on_done)
+    fed = [o.feed.id for o in outcomes if o.added and o.feed.full_text]
+    after_refresh(store, fed, started, keep_days=keep_days, per_feed=per_feed)
+    return outcomes
+
+
+def _refresh(
+    store: Store,
+    targets: list[FeedInfo] | None,
+    workers: int,
+    max_bytes: int,
+    timeout: float,
+    on_done: Callable[[Outcome], None] | None,
+) -> list[Outcome]:
     targets = feeds(store) if targets is None else targets
     outcomes: list[Outcome] = []
 

@@ -15,6 +15,7 @@ from newsreader import __version__
 from newsreader.cli import (
     feeds,
     importing,
+    keeping,
     maintenance,
     marking,
     reading,
@@ -58,7 +59,7 @@ def main(ctx: click.Context, db: str | None) -> None:
             sys.exit(app.return_code)
 
 
-_GROUPS = (reading, feeds, importing, maintenance, saved, marking, settings, stories)
+_GROUPS = (reading, feeds, importing, maintenance, saved, marking, settings, stories, keeping)
 for _command in (c for group in _GROUPS for c in group.COMMANDS):
     main.add_command(_command)
 del _command

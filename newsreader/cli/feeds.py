@@ -25,9 +25,12 @@ def feed() -> None:
 @click.argument("source", metavar="URL|PATH")
 @click.option("--name", default="", help="What to call the feed (default: its own title).")
 @click.option("--tag", "tags", multiple=True, metavar="TAG", help="Tag it (repeatable).")
+@click.option("--full-text", is_flag=True, help="Fetch each new entry's page for its full text.")
 @click.pass_context
 @one_line_errors
-def feed_add(ctx: click.Context, source: str, name: str, tags: tuple[str, ...]) -> None:
+def feed_add(
+    ctx: click.Context, source: str, name: str, tags: tuple[str, ...], full_text: bool
+) -> None:
     """Subscribe to a feed (an http/https URL or a local file) and fetch it now.
 
     A feed whose first fetch fails is not kept: the reason is printed instead.
@@ -49,12 +52,37 @@ def feed_add(ctx: click.Context, source: str, name: str, tags: tuple[str, ...]) 
     store = open_store(ctx)  # only now: a mistyped source makes no store
     feed_id = add_feed(store, source, name)
     change_feed_tags(store, feed_id, tags)  # before the fetch: its articles are tagged at once
+    if full_text:
+        from newsreader.store.feeds import set_full_text
+
+        set_full_text(store, feed_id, True)
     (outcome,) = refresh(store, [find_feed(store, str(feed_id))])
     if outcome.status == "error":
         remove_feed(store, feed_id)
         fail(f"{safe(source)}: {outcome.error}")
     added = find_feed(store, str(feed_id))
     click.echo(f"subscribed to {safe(added.name)}: {outcome.added} articles")
+
+
+@feed.command("edit")
+@click.argument("key", metavar="ID|URL|NAME")
+@click.option(
+    "--full-text/--no-full-text",
+    default=None,
+    help="Fetch (or stop fetching) each new entry's page for its full text during refresh.",
+)
+@click.pass_context
+@one_line_errors
+def feed_edit(ctx: click.Context, key: str, full_text: bool | None) -> None:
+    """Change how a feed is refreshed."""
+    from newsreader.store.feeds import find_feed, set_full_text
+
+    store = open_store(ctx)
+    info = find_feed(store, key)
+    if full_text is not None:
+        set_full_text(store, info.id, full_text)
+    on = info.full_text if full_text is None else full_text
+    click.echo(f"{safe(info.name)}: full text {'on' if on else 'off'}")
 
 
 @feed.command("list")
@@ -259,6 +287,7 @@ def _feed_json(info: FeedInfo) -> dict[str, Any]:
         "articles": info.articles,
         "unread": info.unread,
         "tags": list(info.tags),
+        "full_text": info.full_text,
     }
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from newsreader.ingest.draft import UNEXPECTED, ArticleDraft, IngestError, refusing, utc
 from newsreader.ingest.html import html_to_text, with_references
+from newsreader.ingest.media import entry_media, json_media, with_media
 from newsreader.ingest.sanitize import clean_line, strip_controls
 from newsreader.ingest.tags import tag_names
 from newsreader.links import web_link
@@ -155,7 +156,7 @@ def _entry_draft(entry: Any, source: str, origin: str) -> ArticleDraft:
     return _draft(
         tags=terms,
         title=_text(entry.get("title")),
-        body=_body(html, is_html, link),
+        body=with_media(_body(html, is_html, link), entry_media(entry)),
         source=source,
         origin=origin,
         author=_text(entry.get("author")),
@@ -200,7 +201,7 @@ def _json_item_draft(item: Any, source: str, origin: str) -> ArticleDraft:
     return _draft(
         tags=item.get("tags"),
         title=_text(item.get("title")),
-        body=body,
+        body=with_media(body, json_media(item)),
         source=source,
         origin=origin,
         author=", ".join(n for n in names if n),

@@ -22,6 +22,7 @@ from urllib.parse import quote
 from newsreader.ingest.draft import ArticleDraft, IngestError, utc
 from newsreader.ingest.feed import _draft
 from newsreader.ingest.html import html_to_text, with_references
+from newsreader.ingest.media import media_type, with_media
 from newsreader.ingest.sanitize import clean_line
 from newsreader.links import web_link
 
@@ -97,6 +98,8 @@ class NewsboatCache:
             raise IngestError("not a newsboat cache (it has no rss_feed and rss_item tables)")
         for table, needed in (("rss_feed", _FEED_COLUMNS), ("rss_item", _ITEM_COLUMNS)):
             columns = {str(row[1]) for row in self._query(f"PRAGMA table_info({table})")}
+            if table == "rss_item":  # newsboat's own column; a cache without it still reads
+                self._kind = "enclosure_type" if "enclosure_type" in columns else "''"
             if missing := needed - columns:
                 raise IngestError(
                     f"a newsboat cache of an unknown schema ({table} lacks "
@@ -126,16 +129,14 @@ class NewsboatCache:
             )
         return out
 
-    def deleted(self, feed_url: str) -> int:
-        sql = "SELECT count(*) FROM rss_item WHERE feedurl = ? AND deleted != 0"
-        (count,) = next(iter(self._query(sql, feed_url)))
-        return count if isinstance(count, int) else 0
-
-    def items(self, feed_url: str, source: str) -> Iterator[CacheItem]:
-        """The feed's items that are not deleted, oldest first, as drafts with their state."""
+    def items(self, feed_url: str, source: str, *, deleted: bool = False) -> Iterator[CacheItem]:
+        """The feed's items, oldest first, as drafts with their state: those not deleted, or
+        (`deleted`) those deleted in newsboat, which the store remembers so that a refresh
+        does not bring them back."""
+        which = "!=" if deleted else "="
         sql = (
-            "SELECT guid, title, author, url, pubDate, content, unread, enclosure_url, flags "
-            "FROM rss_item WHERE feedurl = ? AND deleted = 0 ORDER BY id"
+            "SELECT guid, title, author, url, pubDate, content, unread, enclosure_url, flags, "
+            f"{self._kind} FROM rss_item WHERE feedurl = ? AND deleted {which} 0 ORDER BY id"
         )
         for row in self._query(sql, feed_url):
             try:
@@ -145,15 +146,14 @@ class NewsboatCache:
 
 
 def _item(row: tuple[object, ...], feed_url: str, source: str) -> CacheItem:
-    guid, title, author, url, published, content, unread, enclosure, flags = row
+    guid, title, author, url, published, content, unread, enclosure, flags, kind = row
     link = _text(url)
     text, links = html_to_text(_text(content)[:MAX_CONTENT_CHARS], web_link(link))
-    attached = web_link(_text(enclosure))
-    if attached and attached not in links:
-        links.append(attached)  # the enclosure (a podcast's audio): a numbered link
+    attached = web_link(_text(enclosure))  # a podcast's audio: a numbered link, typed
+    media = [(media_type(kind), attached)] if attached else []
     draft = _draft(
         title=_text(title),
-        body=with_references(text, links),
+        body=with_media(with_references(text, links), media),
         source=source,
         origin=feed_url,
         author=_text(author),

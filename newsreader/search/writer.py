@@ -31,6 +31,8 @@ from newsreader.writer_lock import lock_writers
 
 MERGE_FACTOR = 10
 """Merge when this many segments share a size tier (powers of ten of documents)."""
+COMPACT_SHARE = 0.25
+"""`compact` merges everything once this share of the stored documents are dead."""
 MERGE_POSTINGS = 1 << 20
 """Postings a merge holds at once (a term's are never split): ~20 MB of arrays."""
 
@@ -194,6 +196,15 @@ def _tombstone_docs(conn: Connection, doc_ids: list[int], before_segment: int) -
     )
 
 
+def compact(conn: Connection, *, live: int) -> None:
+    """Merge every segment once only `live` of the documents they store are alive and the
+    dead are `COMPACT_SHARE` of them or more (a big cleanup): their postings go, and the
+    index shrinks with the store. Tombstones alone hide them until then."""
+    stored = conn.execute(select(func.coalesce(func.sum(_segment.c.doc_count), 0))).scalar_one()
+    if stored and live <= stored * (1 - COMPACT_SHARE):
+        merge_segments(conn, force=True)
+
+
 def merge_segments(conn: Connection, *, force: bool = False) -> None:
     """Merge a size tier that has `MERGE_FACTOR` segments (or everything, with `force`).
 
@@ -277,9 +288,28 @@ def _merge(conn: Connection, segment_ids: list[int]) -> None:
     )
     conn.execute(delete(_block).where(_block.c.segment_id.in_(segment_ids)))
     conn.execute(delete(_segment).where(_segment.c.id.in_(segment_ids)))
-    # Tombstones of deleted documents are spent once no older segment remains.
+    # Tombstones of updated documents are spent once no older segment remains.
     oldest = conn.execute(select(func.min(_segment.c.id))).scalar_one()
     conn.execute(delete(_tombstone).where(_tombstone.c.before_segment <= oldest))
+    _drop_spent_deletions(conn)
+
+
+def _drop_spent_deletions(conn: Connection) -> None:
+    """Tombstones of deleted documents are spent once no segment holds them (ids are never
+    reused): without this, every deletion ever made would be read with each segment."""
+    dead = conn.execute(
+        select(_tombstone.c.doc_id).where(_tombstone.c.before_segment == DELETED)
+    ).scalars()
+    doomed = np.fromiter(dead, dtype=np.int64)
+    if not len(doomed):
+        return
+    held = [np.frombuffer(d, "<u4") for d in conn.execute(select(_segment.c.docs)).scalars()]
+    if held:
+        doomed = doomed[~np.isin(doomed, np.concatenate(held))]
+    spent = doomed.tolist()
+    for start in range(0, len(spent), 500):
+        chunk = spent[start : start + 500]
+        conn.execute(delete(_tombstone).where(_tombstone.c.doc_id.in_(chunk)))
 
 
 def _slices(totals: np.ndarray) -> list[tuple[int, int]]:

@@ -52,6 +52,8 @@ class FeedInfo:
     not_before: datetime | None = None
     """Not fetched again before this (UTC): the server asked us to wait."""
     tags: tuple[str, ...] = ()
+    full_text: bool = False
+    """Refresh fetches each new entry's page for its full text (`fulltext`)."""
 
 
 def add_feed(store: Store, url: str, name: str = "") -> int:
@@ -109,6 +111,7 @@ def feeds(store: Store) -> list[FeedInfo]:
             unread=int(r.unread or 0),
             not_before=r.not_before,
             tags=tags.get(r.id, ()),
+            full_text=bool(r.full_text),
         )
         for r in rows
     ]
@@ -226,3 +229,9 @@ def set_feed_details(
                 .where(_feed.c.id == feed_id, _feed.c.fetched_at.is_(None))
                 .values(validators)
             )
+
+
+def set_full_text(store: Store, feed_id: int, on: bool) -> None:
+    """Whether refresh fetches the full text of this feed's new entries."""
+    with translated(store.url), store.writing() as conn:
+        conn.execute(update(_feed).where(_feed.c.id == feed_id).values(full_text=on))

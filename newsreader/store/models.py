@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, Text, false
 from sqlmodel import Field, SQLModel
 
 
@@ -29,6 +29,10 @@ class Feed(SQLModel, table=True):
     error: str | None = Field(default=None, sa_column=Column(Text))
     not_before: datetime | None = None
     """UTC; set when the server answered 429/503 with `Retry-After` (schema step 5)."""
+    full_text: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
+    """Fetch each new entry's page during refresh and keep its main text (schema step 8)."""
 
 
 class Article(SQLModel, table=True):
@@ -60,6 +64,8 @@ class Article(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("feed.id"), nullable=True, index=True)
     )
     guid: str | None = Field(default=None, sa_column=Column(Text))
+    feed_body: str | None = Field(default=None, sa_column=Column(Text))
+    """The feed's own text once `body` holds the page's full text (schema step 8)."""
 
 
 class Meta(SQLModel, table=True):
@@ -115,3 +121,20 @@ class SavedSearch(SQLModel, table=True):
     name: str = Field(sa_column=Column(Text, nullable=False))
     query: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime
+
+
+# -- retention (schema step 8) ---------------------------------------------------------------
+
+
+class RemovedEntry(SQLModel, table=True):
+    """A feed entry removed here (by retention, or deleted in newsboat): a refresh that meets
+    it again skips it. `key` is the entry's guid, else `#` and its fingerprint."""
+
+    __tablename__ = "removed_entry"
+
+    feed_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("feed.id", ondelete="CASCADE"), primary_key=True, nullable=False
+        )
+    )
+    key: str = Field(sa_column=Column(Text, primary_key=True, nullable=False))

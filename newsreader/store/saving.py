@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from newsreader.ingest.draft import ArticleDraft
 from newsreader.search.tables import table_of
 from newsreader.store.models import Article
+from newsreader.store.removed import drop_removed
 from newsreader.store.times import timestamp, utcnow
 
 if TYPE_CHECKING:
@@ -60,6 +61,8 @@ def save_batch(
             "feed_id": feed_id,
             "guid": d.guid if feed_id is not None else None,
         }
+    if feed_id is not None:
+        drop_removed(conn, rows, feed_id)  # removed here before: they stay removed
     changed = _update_entries(conn, rows, feed_id) if feed_id is not None else []
     inserted = _insert(conn, list(rows.values())) if rows else []
 
@@ -152,6 +155,7 @@ def _update_entries(
                 if k not in {"imported_at", "is_read", "is_starred", "feed_id", "guid"}
             }
             values["sorted_at"] = row["published_at"] or imported_at
+            values["feed_body"] = None  # a full text fetched for the old entry is gone
             conn.execute(update(_article).where(_c.id == article_id).values(values))
             changed.append((article_id, values))
     return changed

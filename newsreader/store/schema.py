@@ -16,7 +16,7 @@ from sqlmodel import SQLModel
 
 from newsreader.search.tables import SearchBlock, SearchSegment, table_of
 from newsreader.store.engine import StoreError
-from newsreader.store.models import ArticleTag, Feed, FeedTag, Meta, SavedSearch
+from newsreader.store.models import ArticleTag, Feed, FeedTag, Meta, RemovedEntry, SavedSearch
 from newsreader.stories.tables import StoryBand, StoryMember, StorySignature
 
 Step = Callable[[Connection], None]
@@ -75,6 +75,19 @@ def _add_tags_and_saved_searches(conn: Connection) -> None:
         table_of(model).create(conn, checkfirst=True)
 
 
+def _add_retention_and_full_text(conn: Connection) -> None:
+    """Version 8: feed entries removed here are remembered (so a refresh does not bring them
+    back), a feed may fetch its entries' full text, and an article keeps its feed's text
+    beside the full text. Only additions: nothing stored changes."""
+    table_of(RemovedEntry).create(conn, checkfirst=True)
+    columns = {column["name"] for column in inspect(conn).get_columns("feed")}
+    if "full_text" not in columns:
+        conn.exec_driver_sql("ALTER TABLE feed ADD COLUMN full_text BOOLEAN NOT NULL DEFAULT FALSE")
+    columns = {column["name"] for column in inspect(conn).get_columns("article")}
+    if "feed_body" not in columns:
+        conn.exec_driver_sql("ALTER TABLE article ADD COLUMN feed_body TEXT")
+
+
 def _add_stories(conn: Connection) -> None:
     """Version 9 (reserved for stories; appended here after 6 until the lead orders 7 and 8):
     the stories' narrow tables, and the articles already stored grouped (~30 s at 100k)."""
@@ -92,6 +105,7 @@ STEPS: list[Step] = [
     _index_in_blocks,
     _add_feed_not_before,
     _add_tags_and_saved_searches,
+    _add_retention_and_full_text,
     _add_stories,
 ]
 SCHEMA_VERSION = len(STEPS)

@@ -172,6 +172,14 @@ PANE_BINDINGS: list[Binding] = [
     Binding("G", "scroll_end", "Bottom", show=False, tooltip="End of the article", id="pane_end"),
     Binding("n", "screen.next_article", "Next", tooltip="Next article", id="next_article"),
     Binding("p", "screen.previous_article", "Previous", tooltip="Previous article", id="previous"),
+    Binding(
+        "f",
+        "screen.full_text",
+        "Full text",
+        show=False,
+        tooltip="Fetch and show the full text",
+        id="full_text",
+    ),
     *LINK_DIGIT_BINDINGS,
 ]
 """The article pane's keys, while reading."""

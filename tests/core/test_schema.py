@@ -242,3 +242,50 @@ def test_version_6_adds_tags_and_saved_searches_keeping_state(v1_path: Path) -> 
     finally:
         store.close()
     assert all(finding.ok for finding in check(f"sqlite:///{v1_path}"))
+
+
+def test_version_8_adds_retention_and_full_text_keeping_state(
+    v1_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store at version 6 (before the step named version 8; see its docstring) gains the
+    removed-entry table and the full-text columns, keeping state; a feed is then off."""
+    steps = list(schema.STEPS)
+    monkeypatch.setattr(schema, "STEPS", steps[:6])
+    Store(f"sqlite:///{v1_path}").close()
+    monkeypatch.setattr(schema, "STEPS", steps)
+    from newsreader.store.feeds import add_feed, feeds
+
+    store = Store(f"sqlite:///{v1_path}")
+    try:
+        with store.engine.connect() as conn:
+            assert schema.schema_version(conn) == len(steps)
+            assert "removed_entry" in inspect(conn).get_table_names()
+            assert "full_text" in {c["name"] for c in inspect(conn).get_columns("feed")}
+            assert "feed_body" in {c["name"] for c in inspect(conn).get_columns("article")}
+        assert _flags(store) == EXPECTED_FLAGS
+        add_feed(store, "https://x.example/rss")
+        assert [f.full_text for f in feeds(store)] == [False]
+    finally:
+        store.close()
+    assert all(finding.ok for finding in check(f"sqlite:///{v1_path}"))
+
+
+def test_the_retention_step_adds_its_columns_on_both_backends(store_url: str) -> None:
+    """Step 8's ALTERs, run for real on SQLite and PostgreSQL: a store as version 7 left it
+    (no removed entries, no full-text columns) is upgraded and keeps its articles."""
+    store = Store(store_url)
+    store.add([ArticleDraft("Kept", "Still here.", "S", "o")])
+    with store.writing() as conn:
+        conn.exec_driver_sql("DROP TABLE removed_entry")
+        conn.exec_driver_sql("ALTER TABLE feed DROP COLUMN full_text")
+        conn.exec_driver_sql("ALTER TABLE article DROP COLUMN feed_body")
+        schema.set_meta(conn, "schema_version", str(len(schema.STEPS) - 1))
+    store.close()
+    store = Store(store_url)
+    try:
+        with store.engine.connect() as conn:
+            assert schema.schema_version(conn) == len(schema.STEPS)
+            assert "full_text" in {c["name"] for c in inspect(conn).get_columns("feed")}
+        assert len(store.search("kept").ids) == 1
+    finally:
+        store.close()

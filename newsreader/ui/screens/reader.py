@@ -28,6 +28,7 @@ from newsreader.search.result import SearchCancelled, SearchResult
 from newsreader.store.views import Counts
 from newsreader.ui import messages
 from newsreader.ui.bindings import ARTICLE_BINDINGS, BACK_BINDINGS, VIEW_BINDINGS, typed_action
+from newsreader.ui.full_text import FullTextAction
 from newsreader.ui.marks import Marks
 from newsreader.ui.screens.stats import StatsScreen
 from newsreader.ui.settings import Settings
@@ -54,7 +55,7 @@ PANE_DELAY = 0.35
 WIDTH_STEP = 4
 
 
-class ReaderScreen(ViewActions, Screen[None]):
+class ReaderScreen(ViewActions, FullTextAction, Screen[None]):
     """The reading view: a search narrows the list, the list picks what the pane shows.
     What it does with the whole list (F, Ctrl+S, A) is `ViewActions`'."""
 
