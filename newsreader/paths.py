@@ -143,7 +143,11 @@ def _installed(name: str, module: str) -> None:
     from importlib.util import find_spec
 
     if find_spec(module) is None:
-        extra = " (pip install 'newsreader[postgres]')" if module == "psycopg" else ""
+        extra = (
+            " (install newsreader with its postgres extra: '.[postgres]')"
+            if module == "psycopg"
+            else ""
+        )
         raise StoreUrlError(f"{name} needs the {module} package, which is not installed{extra}")
 
 

@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from newsreader import __version__
+from newsreader import DIST_NAME, __version__
 from newsreader.cli import feeds, importing, maintenance, marking, reading, saved
 from newsreader.cli.common import OneLineUsage, fail, one_line_errors, store_url
 
@@ -27,7 +27,13 @@ from newsreader.cli.common import OneLineUsage, fail, one_line_errors, store_url
     envvar="NEWSREADER_DB",
     help="Store: a SQLite file path or a SQLAlchemy URL. [env: NEWSREADER_DB]",
 )
-@click.version_option(__version__, "--version", "-V", prog_name="newsreader")
+@click.version_option(
+    __version__,
+    "--version",
+    "-V",
+    message=f"newsreader ({DIST_NAME}) %(version)s",
+    help="Show the version (and the name it is installed by) and exit.",
+)
 @click.pass_context
 @one_line_errors
 def main(ctx: click.Context, db: str | None) -> None:
