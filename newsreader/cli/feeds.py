@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from newsreader.cli.common import fail, one_line_errors, open_store
 from newsreader.cli.output import dumps, safe
+from newsreader.cli.records import FEED, record
 
 if TYPE_CHECKING:
     from newsreader.refresh import Outcome
-    from newsreader.store.feeds import FeedInfo
 
 
 @click.group()
@@ -67,7 +67,7 @@ def feed_list(ctx: click.Context, as_json: bool) -> None:
 
     for info in feeds(open_store(ctx)):
         if as_json:
-            click.echo(dumps(_feed_json(info)))
+            click.echo(dumps(record(FEED, info)))
             continue
         fetched = info.fetched_at.strftime("%Y-%m-%d %H:%M") if info.fetched_at else "never"
         line = (
@@ -231,23 +231,6 @@ def _report(outcome: Outcome) -> None:
         click.echo(f"{name}: {safe(outcome.error or '')}", err=True)
     else:
         click.echo(f"{name}: {outcome.added} new, {outcome.updated} updated", err=True)
-
-
-def _feed_json(info: FeedInfo) -> dict[str, Any]:
-    from newsreader.links import web_link
-
-    return {
-        "id": info.id,
-        "name": info.name,
-        "url": info.url,
-        "site_url": web_link(info.site_url),
-        "fetched_at": info.fetched_at.isoformat() if info.fetched_at else None,
-        "status": info.status,
-        "error": info.error,
-        "articles": info.articles,
-        "unread": info.unread,
-        "tags": list(info.tags),
-    }
 
 
 COMMANDS = (feed, refresh, export)

@@ -6,10 +6,14 @@ at import time, and it never does unless the store is not SQLite.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import click
 
 from newsreader.cli.common import MAX_ID, MAX_LIMIT, fail, one_line_errors, open_store, store_url
-from newsreader.cli.output import article_json, date, dumps, row_json, safe
+from newsreader.cli.output import date, dumps, safe
+from newsreader.cli.records import ARTICLE, ARTICLE_ROW, SEARCH_HIT, Listed, record
 
 
 @click.command("list")
@@ -44,10 +48,11 @@ def list_(
     else:
         ids = store.filtered_ids(filters, limit=limit)
     rows = store.rows(ids)
+    details = _details(store, ids) if as_json else {}
     for article_id in ids:
         row = rows[article_id]
         if as_json:
-            click.echo(dumps(row_json(row)))
+            click.echo(dumps(record(ARTICLE_ROW, Listed(row, details.get(article_id)))))
         else:
             click.echo(
                 f"{row.id:>6}  {date(row.published_at):<10}  {safe(row.source)[:24]:<24}  "
@@ -69,7 +74,8 @@ def show(ctx: click.Context, article_id: int, as_json: bool) -> None:
     if article is None:
         fail(f"no article with id {article_id}")
     if as_json:
-        click.echo(dumps(article_json(article)))
+        listed = Listed(article, _details(store, [article_id]).get(article_id))
+        click.echo(dumps(record(ARTICLE, listed)))
         return
     click.echo(safe(article.title))
     dated = date(article.published_at) if article.published_at else ""
@@ -97,14 +103,13 @@ def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
     store = open_store(ctx)
     result = store.search(query, limit=limit)
     rows = store.rows(result.ids)
+    details = _details(store, result.ids) if as_json else {}
     for article_id, score in zip(result.ids, result.scores, strict=True):
         row = rows[article_id]
         if as_json:
-            record = row_json(row) | {
-                "score": score,
-                "title_spans": highlight_spans(row.title, result.terms),
-            }
-            click.echo(dumps(record))
+            spans = highlight_spans(row.title, result.terms)
+            hit = Listed(row, details.get(article_id), score, spans)
+            click.echo(dumps(record(SEARCH_HIT, hit)))
         else:
             click.echo(f"{row.id:>6}  {score:6.2f}  {safe(row.source)[:24]:<24}  {safe(row.title)}")
     if not result.ids and not as_json:
@@ -123,6 +128,12 @@ def unread_count(ctx: click.Context) -> None:
         click.echo(count(store_url(ctx)))
     except QuickError as error:
         fail(str(error))
+
+
+def _details(store: Any, ids: Sequence[int]) -> dict[int, Any]:
+    from newsreader.store.details import article_details
+
+    return article_details(store, ids)
 
 
 COMMANDS = (list_, show, search, unread_count)

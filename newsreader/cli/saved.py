@@ -6,6 +6,7 @@ import click
 
 from newsreader.cli.common import one_line_errors, open_store
 from newsreader.cli.output import dumps, safe
+from newsreader.cli.records import SAVED, record
 
 
 @click.group()
@@ -39,8 +40,7 @@ def saved_list(ctx: click.Context, as_json: bool) -> None:
     for info in saved_searches(store):
         counts = saved_counts(store, info.query)
         if as_json:
-            record = {"name": info.name, "query": info.query}
-            click.echo(dumps(record | {"total": counts.total, "unread": counts.unread}))
+            click.echo(dumps(record(SAVED, (info, counts))))
         else:
             click.echo(
                 f"{safe(info.name)[:24]:<24}  {counts.total:>7} articles  "
