@@ -12,6 +12,7 @@ unchanged feed costs one 304) and `Retry-After` kept when a server asks us to wa
 from __future__ import annotations
 
 import asyncio
+import logging
 import ssl
 import zlib
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ import httpx
 from newsreader import __version__
 from newsreader.ingest.feed import MAX_FEED_BYTES
 from newsreader.store.feeds import header_value
+
+log = logging.getLogger(__name__)
 
 USER_AGENT = f"newsreader/{__version__} (+terminal news reader)"
 DEADLINE_SECONDS = 30.0
@@ -69,14 +72,22 @@ def fetch(
     threads: a hung DNS look-up must not hold the caller past the deadline.
     """
     loop = asyncio.new_event_loop()
+    log.debug("GET %s (conditional: %s)", url, "yes" if etag or last_modified else "no")
     try:
-        return loop.run_until_complete(
+        got = loop.run_until_complete(
             _fetch_by_deadline(
                 url, header_value(etag), header_value(last_modified), max_bytes, timeout
             )
         )
+    except FetchError as error:
+        log.info("GET %s: %s", url, error)
+        raise
     finally:
         loop.close()
+    size = "not modified" if got.body is None else f"{len(got.body)} bytes"
+    moved = f" (from {got.url})" if got.url != url else ""
+    log.info("GET %s: %d, %s%s", url, got.status, size, moved)
+    return got
 
 
 async def _fetch_by_deadline(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from newsreader.store.store import BATCH, Store
 
 if TYPE_CHECKING:
     from newsreader.search.analysis import Analysed
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from newsreader.newsboat import Kind
@@ -188,6 +191,11 @@ def import_paths(
     if report.subscriptions:
         report.subscribed = subscribe(store, report.subscriptions)
     _import_newsboat(store, report)
+    for path, reason in report.notes:
+        log.info("import: %s: %s", path, reason)
+    for path, reason in report.skipped:
+        log.warning("import: skipped %s: %s", path, reason)
+    log.info("import: %s", report.summary())
     if on_skip:
         for path, reason in report.notes + report.skipped:
             on_skip(path, reason)
@@ -239,6 +247,7 @@ def subscribe(store: Store, subscriptions: Iterable[Subscription]) -> int:
         try:
             add_feed(store, sub.url, sub.title if sub.title != sub.url else "")
             added += 1
+            log.info("import: subscribed to %s", sub.url)
         except AlreadySubscribed:
             pass
         tag_feed_by_url(store, sub.url, sub.tags)  # its OPML folders (an old feed's too)

@@ -188,3 +188,14 @@ def config_dir() -> Path:
 
 def preferences_path() -> Path:
     return config_dir() / "preferences.toml"
+
+
+def log_dir() -> Path:
+    """Where the log is written (the platform's log folder; honours XDG_STATE_HOME)."""
+    from platformdirs import user_log_path
+
+    return user_log_path(APP_NAME, appauthor=False)
+
+
+def log_path() -> Path:
+    return log_dir() / "newsreader.log"

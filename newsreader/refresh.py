@@ -9,6 +9,7 @@ until then.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import suppress
@@ -26,6 +27,7 @@ from newsreader.store.feeds import FeedInfo, feeds, record_fetch
 from newsreader.store.store import Store
 
 WORKERS = 8
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,7 @@ def refresh(
     outcomes: list[Outcome] = []
 
     def done(outcome: Outcome) -> None:
+        _log_outcome(outcome)
         outcomes.append(outcome)
         if on_done is not None:
             on_done(outcome)
@@ -108,18 +111,24 @@ def _get(feed: FeedInfo, max_bytes: int, timeout: float) -> _Got:
             try:
                 body, etag, modified = read_local(Path(feed.url), max_bytes), None, None
             except IngestError as error:
-                return _Got("error", error=f"cannot read {feed.url}: {error}")
+                return _failed(feed, f"cannot read {feed.url}: {error}")
         # The reader's name for the feed, once it has one, is the articles' source.
         name = feed.name if feed.name != feed.url else None
         return _Got("ok", parse_feed(body, feed.url, name=name), etag, modified)
     except FetchError as error:
-        return _Got("error", error=str(error), not_before=error.not_before)
+        return _failed(feed, str(error), not_before=error.not_before)
     except IngestError as error:
-        return _Got("error", error=str(error))
+        return _failed(feed, str(error))
     except OSError as error:
-        return _Got("error", error=f"cannot read {feed.url}: {error.strerror or error}")
+        return _failed(feed, f"cannot read {feed.url}: {error.strerror or error}")
     except Exception as error:  # a bug or a case unforeseen: still this feed's alone
-        return _Got("error", error=_unforeseen("could not be fetched or read", error))
+        return _failed(feed, _unforeseen("could not be fetched or read", error))
+
+
+def _failed(feed: FeedInfo, reason: str, not_before: datetime | None = None) -> _Got:
+    """A feed's failure, logged with the traceback of the error being handled."""
+    log.warning("feed %s (%s): %s", feed.id, feed.url, reason, exc_info=True)
+    return _Got("error", error=reason, not_before=not_before)
 
 
 def _save(store: Store, feed: FeedInfo, got: _Got) -> Outcome:
@@ -147,12 +156,24 @@ def _save(store: Store, feed: FeedInfo, got: _Got) -> Outcome:
         )
         return Outcome(feed, "ok", result.added, result.updated)
     except StoreError as error:
+        log.warning("feed %s (%s): not saved: %s", feed.id, feed.url, error, exc_info=True)
         return Outcome(feed, "error", error=str(error))
     except Exception as error:  # a bug or a case unforeseen: still this feed's alone
         reason = _unforeseen("could not be saved", error)
+        log.error("feed %s (%s): %s", feed.id, feed.url, reason, exc_info=True)
         with suppress(Exception):  # the outcome says it even if the store cannot
             record_fetch(store, feed.id, status="error", error=reason)
         return Outcome(feed, "error", error=reason)
+
+
+def _log_outcome(outcome: Outcome) -> None:
+    feed = f"feed {outcome.feed.id} ({outcome.feed.url})"
+    if outcome.status == "ok":
+        log.info("%s: %d new, %d updated", feed, outcome.added, outcome.updated)
+    elif outcome.status == "error":
+        log.info("%s: failed: %s", feed, outcome.error)  # its traceback is logged above
+    else:
+        log.info("%s: %s%s", feed, outcome.status, f" ({outcome.error})" if outcome.error else "")
 
 
 def _unforeseen(what: str, error: Exception) -> str:

@@ -12,7 +12,7 @@ import sys
 import click
 
 from newsreader import DIST_NAME, __version__
-from newsreader.cli import feeds, importing, maintenance, marking, reading, saved
+from newsreader.cli import feeds, importing, logs, maintenance, marking, reading, saved
 from newsreader.cli.common import OneLineUsage, fail, one_line_errors, store_url
 
 
@@ -27,6 +27,7 @@ from newsreader.cli.common import OneLineUsage, fail, one_line_errors, store_url
     envvar="NEWSREADER_DB",
     help="Store: a SQLite file path or a SQLAlchemy URL. [env: NEWSREADER_DB]",
 )
+@click.option("-v", "--verbose", count=True, help=logs.VERBOSE_HELP)
 @click.version_option(
     __version__,
     "--version",
@@ -36,15 +37,18 @@ from newsreader.cli.common import OneLineUsage, fail, one_line_errors, store_url
 )
 @click.pass_context
 @one_line_errors
-def main(ctx: click.Context, db: str | None) -> None:
+def main(ctx: click.Context, db: str | None, verbose: int) -> None:
     """A terminal news reader with typo-tolerant search.
 
     Run without a command to open the reader.
     """
+    logs.configure(verbose)
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
     if ctx.invoked_subcommand is None:
         from newsreader.ui.app import make_app
+
+        logs.quiet_terminal()
 
         # The app opens (and seeds) the store itself, after its first frame.
         app = make_app(db_url=store_url(ctx))
@@ -59,5 +63,20 @@ _GROUPS = (reading, feeds, importing, maintenance, saved, marking)
 for _command in (c for group in _GROUPS for c in group.COMMANDS):
     main.add_command(_command)
 del _command
+
+
+def _every_command(group: click.Group) -> list[click.Command]:
+    found: list[click.Command] = []
+    for command in group.commands.values():
+        found.append(command)
+        if isinstance(command, click.Group):
+            found.extend(_every_command(command))
+    return found
+
+
+for _command in _every_command(main):  # -v on every command, after its own options
+    _short = not _command.context_settings.get("ignore_unknown_options")
+    _command.params.append(logs.verbose_option(short=_short))
+del _command, _short
 
 __all__ = ["main"]
