@@ -10,7 +10,6 @@ import click
 
 from newsreader.cli.common import fail, one_line_errors, open_store
 from newsreader.cli.output import dumps, safe
-from newsreader.cli.records import FEED, record
 
 if TYPE_CHECKING:
     from newsreader.refresh import Outcome
@@ -63,6 +62,7 @@ def feed_add(ctx: click.Context, source: str, name: str, tags: tuple[str, ...]) 
 @one_line_errors
 def feed_list(ctx: click.Context, as_json: bool) -> None:
     """Feeds with their health: last fetch, status, articles, last error."""
+    from newsreader.cli.records import FEED, record
     from newsreader.store.feeds import feeds
 
     for info in feeds(open_store(ctx)):

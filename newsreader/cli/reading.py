@@ -1,7 +1,7 @@
 """Reading commands for scripts: `list`, `show`, `search`, `unread-count`.
 
 `unread-count` must stay fast (status bars call it): nothing here imports the database stack
-at import time, and it never does unless the store is not SQLite.
+(nor the JSON records) at import time, and it never does unless the store is not SQLite.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import click
 
 from newsreader.cli.common import MAX_ID, MAX_LIMIT, fail, one_line_errors, open_store, store_url
 from newsreader.cli.output import date, dumps, safe
-from newsreader.cli.records import ARTICLE, ARTICLE_ROW, SEARCH_HIT, Listed, record
 
 
 @click.command("list")
@@ -49,6 +48,8 @@ def list_(
         ids = store.filtered_ids(filters, limit=limit)
     rows = store.rows(ids)
     details = _details(store, ids) if as_json else {}
+    from newsreader.cli.records import ARTICLE_ROW, Listed, record
+
     for article_id in ids:
         row = rows[article_id]
         if as_json:
@@ -74,6 +75,8 @@ def show(ctx: click.Context, article_id: int, as_json: bool) -> None:
     if article is None:
         fail(f"no article with id {article_id}")
     if as_json:
+        from newsreader.cli.records import ARTICLE, Listed, record
+
         listed = Listed(article, _details(store, [article_id]).get(article_id))
         click.echo(dumps(record(ARTICLE, listed)))
         return
@@ -104,6 +107,8 @@ def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
     result = store.search(query, limit=limit)
     rows = store.rows(result.ids)
     details = _details(store, result.ids) if as_json else {}
+    from newsreader.cli.records import SEARCH_HIT, Listed, record
+
     for article_id, score in zip(result.ids, result.scores, strict=True):
         row = rows[article_id]
         if as_json:

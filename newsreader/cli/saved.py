@@ -6,7 +6,6 @@ import click
 
 from newsreader.cli.common import one_line_errors, open_store
 from newsreader.cli.output import dumps, safe
-from newsreader.cli.records import SAVED, record
 
 
 @click.group()
@@ -34,6 +33,7 @@ def saved_add(ctx: click.Context, name: str, query: str) -> None:
 @one_line_errors
 def saved_list(ctx: click.Context, as_json: bool) -> None:
     """Saved searches with how many articles match now, and how many are unread."""
+    from newsreader.cli.records import SAVED, record
     from newsreader.store.saved import saved_counts, saved_searches
 
     store = open_store(ctx)
