@@ -13,13 +13,17 @@ import click
 
 from newsreader import DIST_NAME, __version__
 from newsreader.cli import feeds, importing, logs, maintenance, marking, reading, saved
-from newsreader.cli.common import OneLineUsage, fail, one_line_errors, store_url
+from newsreader.cli.common import OneLineUsage, examples, fail, one_line_errors, store_url
 
 
 @click.group(
     cls=OneLineUsage,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=examples(
+        "newsreader                      open the reader",
+        "newsreader --db ~/news.db list  a store of your choosing, for one command",
+    ),
 )
 @click.option(
     "--db",

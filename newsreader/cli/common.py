@@ -101,6 +101,11 @@ def _database_error() -> type[Exception]:
     return DatabaseError
 
 
+def examples(*lines: str) -> str:
+    """A command's `epilog`: its examples, kept as written (click rewraps other text)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """One line on stderr and exit `code`; the log has the line too, with the traceback of
     the error being handled, if any (a mistyped option needs none)."""

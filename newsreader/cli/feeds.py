@@ -8,19 +8,27 @@ from typing import TYPE_CHECKING
 
 import click
 
-from newsreader.cli.common import fail, one_line_errors, open_store
+from newsreader.cli.common import examples, fail, one_line_errors, open_store
 from newsreader.cli.output import dumps, safe
 
 if TYPE_CHECKING:
     from newsreader.refresh import Outcome
 
 
-@click.group()
+@click.group(
+    epilog=examples("newsreader feed add https://example.org/feed.xml", "newsreader feed list")
+)
 def feed() -> None:
     """Subscribe to RSS, Atom and JSON feeds, list them, unsubscribe."""
 
 
-@feed.command("add")
+@feed.command(
+    "add",
+    epilog=examples(
+        "newsreader feed add https://example.org/feed.xml --name Example --tag news",
+        "newsreader feed add ~/feeds/local.xml",
+    ),
+)
 @click.argument("source", metavar="URL|PATH")
 @click.option("--name", default="", help="What to call the feed (default: its own title).")
 @click.option("--tag", "tags", multiple=True, metavar="TAG", help="Tag it (repeatable).")
@@ -56,7 +64,12 @@ def feed_add(ctx: click.Context, source: str, name: str, tags: tuple[str, ...]) 
     click.echo(f"subscribed to {safe(added.name)}: {outcome.added} articles")
 
 
-@feed.command("list")
+@feed.command(
+    "list",
+    epilog=examples(
+        "newsreader feed list", "newsreader feed list --json | jq -r 'select(.error) | .name'"
+    ),
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per feed.")
 @click.pass_context
 @one_line_errors
@@ -82,7 +95,9 @@ def feed_list(ctx: click.Context, as_json: bool) -> None:
             click.echo("      tags: " + ", ".join(safe(t) for t in info.tags))
 
 
-@feed.command("remove")
+@feed.command(
+    "remove", epilog=examples("newsreader feed remove 3", "newsreader feed remove 'Le Monde'")
+)
 @click.argument("key", metavar="ID|URL|NAME")
 @click.pass_context
 @one_line_errors
@@ -98,7 +113,11 @@ def feed_remove(ctx: click.Context, key: str) -> None:
 
 
 @feed.command(
-    "tag", context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]}
+    "tag",
+    context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]},
+    epilog=examples(
+        "newsreader feed tag 'Le Monde' +news +france", "newsreader feed tag 3 -old +new"
+    ),
 )
 @click.argument("key", metavar="ID|URL|NAME")
 @click.argument("changes", nargs=-1, required=True, metavar="+TAG|-TAG...")
@@ -122,9 +141,15 @@ def feed_tag(ctx: click.Context, key: str, changes: tuple[str, ...]) -> None:
     click.echo(f"{safe(info.name)}: {shown}")
 
 
-@click.command()
+@click.command(epilog=examples("newsreader refresh", "newsreader refresh 'Le Monde' 3 -v"))
 @click.argument("keys", nargs=-1, metavar="[FEED]...")
-@click.option("--workers", type=click.IntRange(1, 32), default=8, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 32),
+    default=8,
+    show_default=True,
+    help="Feeds fetched at once.",
+)
 @click.pass_context
 @one_line_errors
 def refresh(ctx: click.Context, keys: tuple[str, ...], workers: int) -> None:
@@ -157,7 +182,9 @@ def refresh(ctx: click.Context, keys: tuple[str, ...], workers: int) -> None:
         sys.exit(1)
 
 
-@click.command()
+@click.command(
+    epilog=examples("newsreader export --opml feeds.opml", "newsreader export --opml | less")
+)
 @click.option("--opml", "as_opml", is_flag=True, required=True, help="Subscriptions as OPML.")
 @click.argument("output", type=click.Path(dir_okay=False, allow_dash=True), default="-")
 @click.pass_context

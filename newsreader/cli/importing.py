@@ -7,11 +7,17 @@ from pathlib import Path
 
 import click
 
-from newsreader.cli.common import fail, one_line_errors, open_store
+from newsreader.cli.common import examples, fail, one_line_errors, open_store
 from newsreader.cli.output import safe
 
 
-@click.command("import")
+@click.command(
+    "import",
+    epilog=examples(
+        "newsreader import ~/articles notes.md subscriptions.opml",
+        "curl -s https://example.org/feed.xml | newsreader import -",
+    ),
+)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.pass_context
 @one_line_errors

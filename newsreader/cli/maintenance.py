@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from newsreader.cli.common import fail, one_line_errors, store_url
+from newsreader.cli.common import examples, fail, one_line_errors, store_url
 from newsreader.cli.logs import log_location
 from newsreader.cli.output import safe
 
 
-@click.command()
+@click.command(epilog=examples("newsreader doctor", "newsreader doctor --rebuild"))
 @click.option(
     "--rebuild",
     is_flag=True,
@@ -46,12 +46,12 @@ def doctor(ctx: click.Context, rebuild: bool) -> None:
         fail("the store has a problem newsreader cannot repair (see above)")
 
 
-@click.group()
+@click.group(epilog=examples("newsreader config path"))
 def config() -> None:
     """Where newsreader keeps its preferences."""
 
 
-@config.command("path")
+@config.command("path", epilog=examples('"$EDITOR" "$(newsreader config path)"'))
 def config_path() -> None:
     """Print the preferences file's path (it may not exist yet)."""
     from newsreader import paths

@@ -11,11 +11,25 @@ from typing import Any
 
 import click
 
-from newsreader.cli.common import MAX_ID, MAX_LIMIT, fail, one_line_errors, open_store, store_url
+from newsreader.cli.common import (
+    MAX_ID,
+    MAX_LIMIT,
+    examples,
+    fail,
+    one_line_errors,
+    open_store,
+    store_url,
+)
 from newsreader.cli.output import date, dumps, safe
 
 
-@click.command("list")
+@click.command(
+    "list",
+    epilog=examples(
+        "newsreader list --unread --limit 20",
+        "newsreader list --saved boats --json | jq -r .url",
+    ),
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article.")
 @click.option("--limit", type=click.IntRange(1, MAX_LIMIT), help="At most this many articles.")
 @click.option("--unread", is_flag=True, help="Only unread articles.")
@@ -61,7 +75,9 @@ def list_(
             )
 
 
-@click.command()
+@click.command(
+    epilog=examples("newsreader show 42", "newsreader show 42 --json | jq -r .body"),
+)
 @click.argument("article_id", metavar="ID", type=click.IntRange(1, MAX_ID))
 @click.option("--json", "as_json", is_flag=True, help="The article as a JSON object.")
 @click.pass_context
@@ -91,14 +107,41 @@ def show(ctx: click.Context, article_id: int, as_json: bool) -> None:
     click.echo(safe(only_web_references(article.body), keep_lines=True))
 
 
-@click.command()
+class _SearchCommand(click.Command):
+    """`search --help` lists the qualifiers from the parser's own list (imported only when
+    help is asked for: the other commands do not pay for the query parser)."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from newsreader.search.query import QUALIFIER_HELP
+
+        with formatter.section("Qualifiers (narrow the words; combine freely)"):
+            formatter.write_dl(list(QUALIFIER_HELP.values()))
+        super().format_epilog(ctx, formatter)
+
+
+@click.command(
+    cls=_SearchCommand,
+    epilog=examples(
+        "newsreader search 'erdgan s400'              typos are forgiven",
+        "newsreader search 'ferry tag:coast is:unread after:7d' --json",
+    ),
+)
 @click.argument("query")
-@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=20, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, MAX_LIMIT),
+    default=20,
+    show_default=True,
+    help="At most this many hits.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
 @click.pass_context
 @one_line_errors
 def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
-    """Search titles, sources and bodies, typo-tolerant, best first."""
+    """Search titles, sources and bodies, typo-tolerant, best first.
+
+    Every word must match (fuzzily); "exact phrase" matches word for word; -word excludes.
+    Qualifiers alone list every article they allow."""
     from newsreader.search.query import parse_query
     from newsreader.search.tokens import highlight_spans
 
@@ -121,7 +164,10 @@ def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
         click.echo(f"newsreader: no articles match {safe(query)!r}", err=True)
 
 
-@click.command("unread-count")
+@click.command(
+    "unread-count",
+    epilog=examples("newsreader unread-count", "newsreader --db ~/work.db unread-count"),
+)
 @click.pass_context
 @one_line_errors
 def unread_count(ctx: click.Context) -> None:
