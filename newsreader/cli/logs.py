@@ -47,7 +47,8 @@ class _LogFile(logging.Handler):
                 from logging.handlers import RotatingFileHandler
 
                 path = self._where()
-                path.parent.mkdir(parents=True, exist_ok=True)
+                # Its own folder, the person's alone: feed URLs may carry tokens.
+                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                 self._file = RotatingFileHandler(
                     path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=False
                 )
