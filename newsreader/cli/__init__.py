@@ -1,8 +1,9 @@
 """The command line: bare `newsreader` opens the app; subcommands serve scripts.
 
 Imports point down only: this module registers the commands; each command module imports
-the shared helpers (`common`: the store and one-line errors; `output`: what is printed);
-the helpers import no command module and nothing here.
+the shared helpers (`common`: the store and one-line errors; `output`: what is printed;
+`records`: the JSON fields; `logs`: the log); the helpers import no command module and
+nothing here.
 """
 
 from __future__ import annotations
