@@ -14,6 +14,7 @@ redirect (301/308) says the feed now lives.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import ssl
 import zlib
@@ -28,6 +29,8 @@ import httpx
 from newsreader import __version__
 from newsreader.ingest.feed import MAX_FEED_BYTES
 from newsreader.store.feeds import header_value
+
+log = logging.getLogger(__name__)
 
 USER_AGENT = f"newsreader/{__version__} (+terminal news reader)"
 DEADLINE_SECONDS = 30.0
@@ -78,14 +81,22 @@ def fetch(
     threads: a hung DNS look-up must not hold the caller past the deadline.
     """
     loop = asyncio.new_event_loop()
+    log.debug("GET %s (conditional: %s)", url, "yes" if etag or last_modified else "no")
     try:
-        return loop.run_until_complete(
+        got = loop.run_until_complete(
             _fetch_by_deadline(
                 url, header_value(etag), header_value(last_modified), max_bytes, timeout
             )
         )
+    except FetchError as error:
+        log.info("GET %s: %s", url, error)
+        raise
     finally:
         loop.close()
+    size = "not modified" if got.body is None else f"{len(got.body)} bytes"
+    moved = f" (from {got.url})" if got.url != url else ""
+    log.info("GET %s: %d, %s%s", url, got.status, size, moved)
+    return got
 
 
 async def _fetch_by_deadline(

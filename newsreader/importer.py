@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from newsreader.store.store import BATCH, Store
 
 if TYPE_CHECKING:
     from newsreader.search.analysis import Analysed
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from newsreader.newsboat import Kind
@@ -143,17 +146,25 @@ def drafts_from(files: Iterable[Path], report: ImportReport) -> Iterator[Article
         yield from document.drafts
 
 
+STDIN = "-"
+"""How a report names standard input (as `import -` is typed)."""
+
+
 def import_paths(
     store: Store,
     paths_: Iterable[Path],
     on_skip: Callable[[str, str], None] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    stdin: bytes | None = None,
 ) -> ImportReport:
-    """Import files and folders. `on_progress(done, total)` hears of each file read; with it
-    the folders are walked first, so that the total is known."""
+    """Import files and folders, and `stdin` (standard input's bytes, one document or
+    feed) when given. `on_progress(done, total)` hears of each file read; with it the
+    folders are walked first, so that the total is known."""
     from newsreader.import_work import read_groups, rebatch
 
     report = ImportReport()
+    if stdin is not None:
+        _import_data(store, stdin, report)
     files: Iterable[Path] = documents(walk(paths_, report), report)
     total = 0
     if on_progress is not None:
@@ -175,14 +186,36 @@ def import_paths(
 
     batches = ((drafts, functools.partial(_given, a)) for drafts, a in rebatch(read(), BATCH))
     result = store.add_analysed(batches)
-    report.added, report.unchanged = result.added, result.unchanged
+    report.added += result.added
+    report.unchanged += result.unchanged
     if report.subscriptions:
         report.subscribed = subscribe(store, report.subscriptions)
     _import_newsboat(store, report)
+    for path, reason in report.notes:
+        log.info("import: %s: %s", path, reason)
+    for path, reason in report.skipped:
+        log.warning("import: skipped %s: %s", path, reason)
+    log.info("import: %s", report.summary())
     if on_skip:
         for path, reason in report.notes + report.skipped:
             on_skip(path, reason)
     return report
+
+
+def _import_data(store: Store, data: bytes, report: ImportReport) -> None:
+    """Standard input's document, sniffed as a file's is: too small a job for the workers."""
+    from newsreader.ingest.document import parse_data
+
+    try:
+        document = parse_data(data, "stdin")
+    except IngestError as error:
+        report.skipped.append((STDIN, str(error)))
+        return
+    report.skipped.extend((STDIN, reason) for reason in document.skipped)
+    report.subscriptions.extend(document.subscriptions)
+    result = store.add(document.drafts)
+    report.added += result.added
+    report.unchanged += result.unchanged
 
 
 def _import_newsboat(store: Store, report: ImportReport) -> None:
@@ -214,6 +247,7 @@ def subscribe(store: Store, subscriptions: Iterable[Subscription]) -> int:
         try:
             add_feed(store, sub.url, sub.title if sub.title != sub.url else "")
             added += 1
+            log.info("import: subscribed to %s", sub.url)
         except AlreadySubscribed:
             pass
         tag_feed_by_url(store, sub.url, sub.tags)  # its OPML folders (an old feed's too)

@@ -143,7 +143,11 @@ def _installed(name: str, module: str) -> None:
     from importlib.util import find_spec
 
     if find_spec(module) is None:
-        extra = " (pip install 'newsreader[postgres]')" if module == "psycopg" else ""
+        extra = (
+            " (install newsreader with its postgres extra: '.[postgres]')"
+            if module == "psycopg"
+            else ""
+        )
         raise StoreUrlError(f"{name} needs the {module} package, which is not installed{extra}")
 
 
@@ -199,3 +203,14 @@ def old_preferences_path() -> Path:
     """Where that state was kept before it had a file of its own: moved once, see
     `preferences.migrate`."""
     return config_dir() / "preferences.toml"
+
+
+def log_dir() -> Path:
+    """Where the log is written (the platform's log folder; honours XDG_STATE_HOME)."""
+    from platformdirs import user_log_path
+
+    return user_log_path(APP_NAME, appauthor=False)
+
+
+def log_path() -> Path:
+    return log_dir() / "newsreader.log"

@@ -8,6 +8,7 @@ read/starred state carried over. Whatever cannot be recovered is said, not gloss
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from pathlib import Path
 
@@ -17,9 +18,18 @@ from newsreader.store.errors import sqlite_path
 from newsreader.store.health import Finding, check, move_aside, salvage_state
 from newsreader.store.store import Store
 
+log = logging.getLogger(__name__)
+
 
 def rebuild(url: str, *, now: datetime | None = None) -> list[str]:
-    """Repair the store at `url`; returns what was done, a line each."""
+    """Repair the store at `url`; returns what was done, a line each (logged too)."""
+    lines = _repair(url, now)
+    for line in lines:
+        log.info("doctor --rebuild: %s", line)
+    return lines
+
+
+def _repair(url: str, now: datetime | None) -> list[str]:
     findings = check(url)
     problems = [f for f in findings if not f.ok]
     if not problems:

@@ -12,6 +12,7 @@ under its new URL from then on.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import suppress
@@ -33,6 +34,7 @@ WORKERS = 8
 MAX_FLOOR = timedelta(days=1)
 """The longest a feed's own floor keeps it resting: a feed asking for a week gets a day."""
 FLOOR_WHY = "the feed asked not to be fetched more often"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,7 @@ def _refresh(
     outcomes: list[Outcome] = []
 
     def done(outcome: Outcome) -> None:
+        _log_outcome(outcome)
         outcomes.append(outcome)
         if on_done is not None:
             on_done(outcome)
@@ -146,7 +149,7 @@ def _get(feed: FeedInfo, max_bytes: int, timeout: float) -> _Got:
             try:
                 body, etag, modified = read_local(Path(feed.url), max_bytes), None, None
             except IngestError as error:
-                return _Got("error", error=f"cannot read {feed.url}: {error}")
+                return _failed(feed, f"cannot read {feed.url}: {error}")
             moved, max_age = None, 0
         # The reader's name for the feed, once it has one, is the articles' source.
         name = feed.name if feed.name != feed.url else None
@@ -154,13 +157,19 @@ def _get(feed: FeedInfo, max_bytes: int, timeout: float) -> _Got:
         floor = max(max_age, parsed.min_interval or 0)
         return _Got("ok", parsed, etag, modified, floor=floor, moved_to=moved)
     except FetchError as error:
-        return _Got("error", error=str(error), not_before=error.not_before)
+        return _failed(feed, str(error), not_before=error.not_before)
     except IngestError as error:
-        return _Got("error", error=str(error))
+        return _failed(feed, str(error))
     except OSError as error:
-        return _Got("error", error=f"cannot read {feed.url}: {error.strerror or error}")
+        return _failed(feed, f"cannot read {feed.url}: {error.strerror or error}")
     except Exception as error:  # a bug or a case unforeseen: still this feed's alone
-        return _Got("error", error=_unforeseen("could not be fetched or read", error))
+        return _failed(feed, _unforeseen("could not be fetched or read", error))
+
+
+def _failed(feed: FeedInfo, reason: str, not_before: datetime | None = None) -> _Got:
+    """A feed's failure, logged with the traceback of the error being handled."""
+    log.warning("feed %s (%s): %s", feed.id, feed.url, reason, exc_info=True)
+    return _Got("error", error=reason, not_before=not_before)
 
 
 def _last_floor(feed: FeedInfo) -> int:
@@ -206,9 +215,11 @@ def _save(store: Store, feed: FeedInfo, got: _Got) -> Outcome:
             feed = replace(feed, name=got.parsed.title)
         return Outcome(feed, "ok", result.added, result.updated, note=note)
     except StoreError as error:
+        log.warning("feed %s (%s): not saved: %s", feed.id, feed.url, error, exc_info=True)
         return Outcome(feed, "error", error=str(error))
     except Exception as error:  # a bug or a case unforeseen: still this feed's alone
         reason = _unforeseen("could not be saved", error)
+        log.error("feed %s (%s): %s", feed.id, feed.url, reason, exc_info=True)
         with suppress(Exception):  # the outcome says it even if the store cannot
             record_fetch(store, feed.id, status="error", error=reason)
         return Outcome(feed, "error", error=reason)
@@ -222,6 +233,16 @@ def _move(store: Store, feed: FeedInfo, url: str) -> str | None:
     if other is not None:
         return f"moved permanently to {url}, which is already the feed {other!r}: not changed"
     return f"moved permanently: now {url}"
+
+
+def _log_outcome(outcome: Outcome) -> None:
+    feed = f"feed {outcome.feed.id} ({outcome.feed.url})"
+    if outcome.status == "ok":
+        log.info("%s: %d new, %d updated", feed, outcome.added, outcome.updated)
+    elif outcome.status == "error":
+        log.info("%s: failed: %s", feed, outcome.error)  # its traceback is logged above
+    else:
+        log.info("%s: %s%s", feed, outcome.status, f" ({outcome.error})" if outcome.error else "")
 
 
 def _unforeseen(what: str, error: Exception) -> str:

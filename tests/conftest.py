@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine, make_url
 
+from newsreader.cli import logs
 from newsreader.importer import seed
 from newsreader.ingest import ArticleDraft
 from newsreader.store.store import Store
@@ -31,12 +32,14 @@ BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("pg", id="pg")]
 @pytest.fixture(autouse=True)
 def _isolated_dirs(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> Iterator[None]:
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))  # the log
     monkeypatch.delenv("NEWSREADER_DB", raising=False)
+    yield
+    logs.detach()  # a command run in-process leaves its log handlers: not into the next test
 
 
 class PostgresServer:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import email
 import os
+import re
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+
+from newsreader import DIST_NAME, __version__
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,7 +36,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=True,
         capture_output=True,
     )
-    (built,) = out.glob("newsreader-*.whl")
+    (built,) = out.glob("newsreader_tui-*.whl")
     return built
 
 
@@ -41,6 +45,35 @@ def test_wheel_holds_styles_and_seeds(wheel: Path) -> None:
     assert "newsreader/_shipped/styles/newsreader.tcss" in names
     seeds = {n for n in names if n.startswith("newsreader/_shipped/seeds/")}
     assert {f"newsreader/_shipped/seeds/{p.name}" for p in (ROOT / "seeds").glob("*.txt")} <= seeds
+
+
+def test_wheel_is_named_for_pypi_and_installs_the_newsreader_command(wheel: Path) -> None:
+    """`newsreader` on PyPI is another project: ours goes by its own name, while the command
+    (and the package) keep theirs."""
+    archive = zipfile.ZipFile(wheel)
+    info = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+    metadata = email.message_from_bytes(archive.read(info))
+    assert metadata["Name"] == DIST_NAME == "newsreader-tui"
+    assert metadata["Version"] == __version__
+    assert metadata["Requires-Python"] == ">=3.11"
+    points = archive.read(info.replace("METADATA", "entry_points.txt")).decode()
+    scripts = points.split("[console_scripts]", 1)[1].split("[", 1)[0]
+    assert [line.split() for line in scripts.strip().splitlines()] == [
+        ["newsreader", "=", "newsreader.cli:main"]
+    ]
+
+
+def test_readme_installs_only_this_project() -> None:
+    """Every install line names the checkout (`.`, `'.[extra]'`), never a PyPI name: the one
+    that reads `newsreader` there installs someone else's program."""
+    text = (ROOT / "README.md").read_text()
+    code = "\n".join(re.findall(r"^```\w*\n(.*?)^```", text, re.S | re.M))
+    installs = re.findall(r"(?:pip|pipx|uv tool) install ([^&#\n]*)", code)
+    assert len(installs) >= 4, installs
+    for arguments in installs:
+        targets = [a for a in arguments.split() if not a.startswith("-")]
+        assert targets and all(t.strip("'\"").startswith(".") for t in targets), arguments
+    assert text.index("3.11") < text.index("pip install")
 
 
 def test_installed_copy_finds_its_resources_from_any_directory(wheel: Path, tmp_path: Path) -> None:

@@ -101,9 +101,25 @@ def _database_error() -> type[Exception]:
     return DatabaseError
 
 
+def examples(*lines: str) -> str:
+    """A command's `epilog`: its examples, kept as written (click rewraps other text)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
+    """One line on stderr and exit `code`; the log has the line too, with the traceback of
+    the error being handled, if any (a mistyped option needs none)."""
+    import logging
+
     from newsreader.ingest.sanitize import clean_line
 
+    error = sys.exc_info()[1]
+    logging.getLogger(__name__).error(
+        "%s",
+        message,
+        exc_info=None if error is None or isinstance(error, click.ClickException) else error,
+        extra={"on_screen": True},  # printed below: -v must not say it twice
+    )
     click.echo(f"newsreader: {clean_line(message)}", err=True)
     sys.exit(code)
 

@@ -4,24 +4,31 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
-from newsreader.cli.common import fail, one_line_errors, open_store
+from newsreader.cli.common import examples, fail, one_line_errors, open_store
 from newsreader.cli.output import dumps, safe
 
 if TYPE_CHECKING:
     from newsreader.refresh import Outcome
-    from newsreader.store.feeds import FeedInfo
 
 
-@click.group()
+@click.group(
+    epilog=examples("newsreader feed add https://example.org/feed.xml", "newsreader feed list")
+)
 def feed() -> None:
     """Subscribe to RSS, Atom and JSON feeds, list them, unsubscribe."""
 
 
-@feed.command("add")
+@feed.command(
+    "add",
+    epilog=examples(
+        "newsreader feed add https://example.org/feed.xml --name Example --tag news",
+        "newsreader feed add ~/feeds/local.xml",
+    ),
+)
 @click.argument("source", metavar="URL|PATH")
 @click.option("--name", default="", help="What to call the feed (default: its own title).")
 @click.option("--tag", "tags", multiple=True, metavar="TAG", help="Tag it (repeatable).")
@@ -64,7 +71,12 @@ def feed_add(
     click.echo(f"subscribed to {safe(added.name)}: {outcome.added} articles")
 
 
-@feed.command("edit")
+@feed.command(
+    "edit",
+    epilog=examples(
+        "newsreader feed edit 3 --full-text", "newsreader feed edit Ars --no-full-text"
+    ),
+)
 @click.argument("key", metavar="ID|URL|NAME")
 @click.option(
     "--full-text/--no-full-text",
@@ -85,17 +97,23 @@ def feed_edit(ctx: click.Context, key: str, full_text: bool | None) -> None:
     click.echo(f"{safe(info.name)}: full text {'on' if on else 'off'}")
 
 
-@feed.command("list")
+@feed.command(
+    "list",
+    epilog=examples(
+        "newsreader feed list", "newsreader feed list --json | jq -r 'select(.error) | .name'"
+    ),
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per feed.")
 @click.pass_context
 @one_line_errors
 def feed_list(ctx: click.Context, as_json: bool) -> None:
     """Feeds with their health: last fetch, status, articles, last error."""
+    from newsreader.cli.records import FEED, record
     from newsreader.store.feeds import feeds
 
     for info in feeds(open_store(ctx)):
         if as_json:
-            click.echo(dumps(_feed_json(info)))
+            click.echo(dumps(record(FEED, info)))
             continue
         fetched = info.fetched_at.strftime("%Y-%m-%d %H:%M") if info.fetched_at else "never"
         line = (
@@ -110,7 +128,9 @@ def feed_list(ctx: click.Context, as_json: bool) -> None:
             click.echo("      tags: " + ", ".join(safe(t) for t in info.tags))
 
 
-@feed.command("remove")
+@feed.command(
+    "remove", epilog=examples("newsreader feed remove 3", "newsreader feed remove 'Le Monde'")
+)
 @click.argument("key", metavar="ID|URL|NAME")
 @click.pass_context
 @one_line_errors
@@ -126,7 +146,11 @@ def feed_remove(ctx: click.Context, key: str) -> None:
 
 
 @feed.command(
-    "tag", context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]}
+    "tag",
+    context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]},
+    epilog=examples(
+        "newsreader feed tag 'Le Monde' +news +france", "newsreader feed tag 3 -old +new"
+    ),
 )
 @click.argument("key", metavar="ID|URL|NAME")
 @click.argument("changes", nargs=-1, required=True, metavar="+TAG|-TAG...")
@@ -150,9 +174,15 @@ def feed_tag(ctx: click.Context, key: str, changes: tuple[str, ...]) -> None:
     click.echo(f"{safe(info.name)}: {shown}")
 
 
-@click.command()
+@click.command(epilog=examples("newsreader refresh", "newsreader refresh 'Le Monde' 3 -v"))
 @click.argument("keys", nargs=-1, metavar="[FEED]...")
-@click.option("--workers", type=click.IntRange(1, 32), default=8, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 32),
+    default=8,
+    show_default=True,
+    help="Feeds fetched at once.",
+)
 @click.pass_context
 @one_line_errors
 def refresh(ctx: click.Context, keys: tuple[str, ...], workers: int) -> None:
@@ -197,7 +227,9 @@ def refresh(ctx: click.Context, keys: tuple[str, ...], workers: int) -> None:
         sys.exit(1)
 
 
-@click.command()
+@click.command(
+    epilog=examples("newsreader export --opml feeds.opml", "newsreader export --opml | less")
+)
 @click.option("--opml", "as_opml", is_flag=True, required=True, help="Subscriptions as OPML.")
 @click.argument("output", type=click.Path(dir_okay=False, allow_dash=True), default="-")
 @click.pass_context
@@ -271,24 +303,6 @@ def _report(outcome: Outcome) -> None:
         click.echo(f"{name}: {safe(outcome.error or '')}", err=True)
     else:
         click.echo(f"{name}: {outcome.added} new, {outcome.updated} updated", err=True)
-
-
-def _feed_json(info: FeedInfo) -> dict[str, Any]:
-    from newsreader.links import web_link
-
-    return {
-        "id": info.id,
-        "name": info.name,
-        "url": info.url,
-        "site_url": web_link(info.site_url),
-        "fetched_at": info.fetched_at.isoformat() if info.fetched_at else None,
-        "status": info.status,
-        "error": info.error,
-        "articles": info.articles,
-        "unread": info.unread,
-        "tags": list(info.tags),
-        "full_text": info.full_text,
-    }
 
 
 COMMANDS = (feed, refresh, export)

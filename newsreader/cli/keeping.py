@@ -6,13 +6,15 @@ import time
 
 import click
 
-from newsreader.cli.common import one_line_errors, open_store
+from newsreader.cli.common import examples, one_line_errors, open_store
 from newsreader.cli.output import safe
 
 _LIMIT = click.IntRange(min=1)
 
 
-@click.command()
+@click.command(
+    epilog=examples("newsreader cleanup --days 90 --dry-run", "newsreader cleanup --per-feed 500")
+)
 @click.option("--dry-run", is_flag=True, help="Only say how many would go, per feed.")
 @click.option("--days", type=_LIMIT, metavar="N", help="Remove feed articles older than N days.")
 @click.option(

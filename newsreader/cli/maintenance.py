@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import click
 
-from newsreader.cli.common import fail, one_line_errors, store_url
+from newsreader.cli.common import examples, fail, one_line_errors, store_url
+from newsreader.cli.logs import log_location
 from newsreader.cli.output import safe
 
 
-@click.command()
+@click.command(epilog=examples("newsreader doctor", "newsreader doctor --rebuild"))
 @click.option(
     "--rebuild",
     is_flag=True,
@@ -18,7 +19,8 @@ from newsreader.cli.output import safe
 @click.pass_context
 @one_line_errors
 def doctor(ctx: click.Context, rebuild: bool) -> None:
-    """Check the store: its file, integrity, schema version and search index."""
+    """Check the store: its file, integrity, schema version and search index; and say
+    where the log is."""
     from newsreader.store.health import check
 
     url = store_url(ctx)
@@ -26,6 +28,11 @@ def doctor(ctx: click.Context, rebuild: bool) -> None:
     for finding in findings:
         status = "ok" if finding.ok else "PROBLEM"
         click.echo(f"{status:<8}{finding.check}: {safe(finding.message)}")
+    log, unwritable = log_location()  # not the store's health: it changes no exit status
+    if unwritable:
+        click.echo(f"{'PROBLEM':<8}log: {safe(str(log))}: {safe(unwritable)} (commands go on)")
+    else:
+        click.echo(f"{'ok':<8}log: {safe(str(log))}")
     if rebuild:
         from newsreader.recovery import rebuild as repair
 

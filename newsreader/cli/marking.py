@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import click
 
-from newsreader.cli.common import one_line_errors, open_store
+from newsreader.cli.common import examples, one_line_errors, open_store
 
 
-@click.command("mark-read")
+@click.command(
+    "mark-read",
+    epilog=examples(
+        "newsreader mark-read 'feed:\"Le Monde\" before:7d'",
+        "newsreader mark-read is:unread --dry-run",
+    ),
+)
 @click.argument("query")
 @click.option("--dry-run", is_flag=True, help="Only say how many would be marked.")
 @click.pass_context

@@ -1,5 +1,5 @@
-"""What the commands print: article text made safe for a terminal, JSON lines, and links
-only when they are web links. Imports no other module of `newsreader.cli`."""
+"""What the commands print: article text made safe for a terminal, and JSON lines (their
+fields are declared in `records`). Imports no other module of `newsreader.cli`."""
 
 from __future__ import annotations
 
@@ -28,37 +28,3 @@ def dumps(record: dict[str, Any]) -> str:
 
 def date(moment: datetime | None) -> str:
     return moment.date().isoformat() if moment else "—"
-
-
-def row_json(row: Any, story: int | None = None) -> dict[str, Any]:
-    """`story`: the story the article is part of (`stories.groups.story_ids`); its own id
-    when it is a story of its own."""
-    return {
-        "id": row.id,
-        "story": row.id if story is None else story,
-        "title": row.title,
-        "source": row.source,
-        "published_at": row.published_at.isoformat() if row.published_at else None,
-        "is_read": row.is_read,
-        "is_starred": row.is_starred,
-    }
-
-
-def article_json(article: Any) -> dict[str, Any]:
-    from newsreader.links import only_web_references, web_link
-
-    return {
-        "id": article.id,
-        "title": article.title,
-        "source": article.source,
-        "author": article.author,
-        "url": web_link(article.url),
-        "published_at": article.published_at.isoformat() if article.published_at else None,
-        "imported_at": article.imported_at.isoformat(),
-        "word_count": article.word_count,
-        "reading_minutes": article.reading_minutes,
-        "is_read": article.is_read,
-        "is_starred": article.is_starred,
-        "origin": article.origin,
-        "body": only_web_references(article.body),
-    }

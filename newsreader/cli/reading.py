@@ -1,20 +1,35 @@
 """Reading commands for scripts: `list`, `show`, `search`, `unread-count`.
 
 `unread-count` must stay fast (status bars call it): nothing here imports the database stack
-at import time, and it never does unless the store is not SQLite.
+(nor the JSON records) at import time, and it never does unless the store is not SQLite.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import click
 
-from newsreader.cli.common import MAX_ID, MAX_LIMIT, fail, one_line_errors, open_store, store_url
-from newsreader.cli.output import article_json, date, dumps, row_json, safe
+from newsreader.cli.common import (
+    MAX_ID,
+    MAX_LIMIT,
+    examples,
+    fail,
+    one_line_errors,
+    open_store,
+    store_url,
+)
+from newsreader.cli.output import date, dumps, safe
 
 
-@click.command("list")
+@click.command(
+    "list",
+    epilog=examples(
+        "newsreader list --unread --limit 20",
+        "newsreader list --saved boats --json | jq -r .url",
+    ),
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article.")
 @click.option("--limit", type=click.IntRange(1, MAX_LIMIT), help="At most this many articles.")
 @click.option("--unread", is_flag=True, help="Only unread articles.")
@@ -47,10 +62,20 @@ def list_(
         ids = store.filtered_ids(filters, limit=limit)
     rows = store.rows(ids)
     stories = _stories(store, ids) if as_json else {}
+    details = _details(store, ids) if as_json else {}
+    from newsreader.cli.records import ARTICLE_ROW, Listed, record
+
     for article_id in ids:
         row = rows[article_id]
         if as_json:
-            click.echo(dumps(row_json(row, stories.get(article_id))))
+            click.echo(
+                dumps(
+                    record(
+                        ARTICLE_ROW,
+                        Listed(row, details.get(article_id), story=stories.get(article_id)),
+                    )
+                )
+            )
         else:
             click.echo(
                 f"{row.id:>6}  {date(row.published_at):<10}  {safe(row.source)[:24]:<24}  "
@@ -58,7 +83,9 @@ def list_(
             )
 
 
-@click.command()
+@click.command(
+    epilog=examples("newsreader show 42", "newsreader show 42 --json | jq -r .body"),
+)
 @click.argument("article_id", metavar="ID", type=click.IntRange(1, MAX_ID))
 @click.option("--json", "as_json", is_flag=True, help="The article as a JSON object.")
 @click.pass_context
@@ -72,7 +99,10 @@ def show(ctx: click.Context, article_id: int, as_json: bool) -> None:
     if article is None:
         fail(f"no article with id {article_id}")
     if as_json:
-        click.echo(dumps(article_json(article)))
+        from newsreader.cli.records import ARTICLE, Listed, record
+
+        listed = Listed(article, _details(store, [article_id]).get(article_id))
+        click.echo(dumps(record(ARTICLE, listed)))
         return
     click.echo(safe(article.title))
     dated = date(article.published_at) if article.published_at else ""
@@ -85,14 +115,41 @@ def show(ctx: click.Context, article_id: int, as_json: bool) -> None:
     click.echo(safe(only_web_references(article.body), keep_lines=True))
 
 
-@click.command()
+class _SearchCommand(click.Command):
+    """`search --help` lists the qualifiers from the parser's own list (imported only when
+    help is asked for: the other commands do not pay for the query parser)."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from newsreader.search.query import QUALIFIER_HELP
+
+        with formatter.section("Qualifiers (narrow the words; combine freely)"):
+            formatter.write_dl(list(QUALIFIER_HELP.values()))
+        super().format_epilog(ctx, formatter)
+
+
+@click.command(
+    cls=_SearchCommand,
+    epilog=examples(
+        "newsreader search 'erdgan s400'              typos are forgiven",
+        "newsreader search 'ferry tag:coast is:unread after:7d' --json",
+    ),
+)
 @click.argument("query")
-@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=20, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, MAX_LIMIT),
+    default=20,
+    show_default=True,
+    help="At most this many hits.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
 @click.pass_context
 @one_line_errors
 def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
-    """Search titles, sources and bodies, typo-tolerant, best first."""
+    """Search titles, sources and bodies, typo-tolerant, best first.
+
+    Every word must match (fuzzily); "exact phrase" matches word for word; -word excludes.
+    Qualifiers alone list every article they allow."""
     from newsreader.search.query import parse_query
     from newsreader.search.tokens import highlight_spans
 
@@ -101,14 +158,16 @@ def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
     result = store.search(query, limit=limit)
     rows = store.rows(result.ids)
     stories = _stories(store, result.ids) if as_json else {}
+    details = _details(store, result.ids) if as_json else {}
+    from newsreader.cli.records import SEARCH_HIT, Listed, record
+
     for article_id, score in zip(result.ids, result.scores, strict=True):
         row = rows[article_id]
         if as_json:
-            record = row_json(row, stories.get(article_id)) | {
-                "score": score,
-                "title_spans": highlight_spans(row.title, result.terms),
-            }
-            click.echo(dumps(record))
+            spans = highlight_spans(row.title, result.terms)
+            story = stories.get(article_id)
+            hit = Listed(row, details.get(article_id), score, spans, story)
+            click.echo(dumps(record(SEARCH_HIT, hit)))
         else:
             click.echo(f"{row.id:>6}  {score:6.2f}  {safe(row.source)[:24]:<24}  {safe(row.title)}")
     if not result.ids and not as_json:
@@ -121,7 +180,10 @@ def _stories(store: Any, ids: list[int]) -> dict[int, int]:
     return story_ids(store, ids)
 
 
-@click.command("unread-count")
+@click.command(
+    "unread-count",
+    epilog=examples("newsreader unread-count", "newsreader --db ~/work.db unread-count"),
+)
 @click.pass_context
 @one_line_errors
 def unread_count(ctx: click.Context) -> None:
@@ -133,6 +195,12 @@ def unread_count(ctx: click.Context) -> None:
         click.echo(count(store_url(ctx)))
     except QuickError as error:
         fail(str(error))
+
+
+def _details(store: Any, ids: Sequence[int]) -> dict[int, Any]:
+    from newsreader.store.details import article_details
+
+    return article_details(store, ids)
 
 
 COMMANDS = (list_, show, search, unread_count)

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import click
 
-from newsreader.cli.common import one_line_errors, open_store
+from newsreader.cli.common import examples, one_line_errors, open_store
 from newsreader.cli.output import dumps, safe
 
 
-@click.group()
+@click.group(
+    epilog=examples("newsreader saved add boats 'ferry tag:coast'", "newsreader list --saved boats")
+)
 def saved() -> None:
     """Saved searches: named queries that stay live (`newsreader list --saved NAME`)."""
 
 
-@saved.command("add")
+@saved.command(
+    "add",
+    epilog=examples(
+        "newsreader saved add boats 'ferry tag:coast'",
+        "newsreader saved add unread-tech 'tag:tech is:unread'",
+    ),
+)
 @click.argument("name")
 @click.argument("query")
 @click.pass_context
@@ -27,20 +35,20 @@ def saved_add(ctx: click.Context, name: str, query: str) -> None:
     click.echo(f"saved {safe(info.name)}: {safe(info.query)}")
 
 
-@saved.command("list")
+@saved.command("list", epilog=examples("newsreader saved list", "newsreader saved list --json"))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per saved search.")
 @click.pass_context
 @one_line_errors
 def saved_list(ctx: click.Context, as_json: bool) -> None:
     """Saved searches with how many articles match now, and how many are unread."""
+    from newsreader.cli.records import SAVED, record
     from newsreader.store.saved import saved_counts, saved_searches
 
     store = open_store(ctx)
     for info in saved_searches(store):
         counts = saved_counts(store, info.query)
         if as_json:
-            record = {"name": info.name, "query": info.query}
-            click.echo(dumps(record | {"total": counts.total, "unread": counts.unread}))
+            click.echo(dumps(record(SAVED, (info, counts))))
         else:
             click.echo(
                 f"{safe(info.name)[:24]:<24}  {counts.total:>7} articles  "
@@ -48,7 +56,7 @@ def saved_list(ctx: click.Context, as_json: bool) -> None:
             )
 
 
-@saved.command("remove")
+@saved.command("remove", epilog=examples("newsreader saved remove boats"))
 @click.argument("name")
 @click.pass_context
 @one_line_errors

@@ -6,16 +6,16 @@ import sys
 
 import click
 
-from newsreader.cli.common import one_line_errors
+from newsreader.cli.common import examples, one_line_errors
 from newsreader.cli.output import safe
 
 
-@click.group()
+@click.group(epilog=examples("newsreader config check", "newsreader config show"))
 def config() -> None:
     """Your settings (config.toml): where, what is in force, what is wrong."""
 
 
-@config.command("path")
+@config.command("path", epilog=examples('"$EDITOR" "$(newsreader config path)"'))
 @click.option("--state", is_flag=True, help="The file the app remembers its state in instead.")
 def config_path(state: bool) -> None:
     """Print the config file's path (it may not exist yet)."""
@@ -24,7 +24,7 @@ def config_path(state: bool) -> None:
     click.echo(safe(str(paths.state_path() if state else paths.config_path())))
 
 
-@config.command("show")
+@config.command("show", epilog=examples("newsreader config show"))
 @one_line_errors
 def config_show() -> None:
     """Every setting in force, with where it comes from (file or default)."""
@@ -52,7 +52,7 @@ def _row(key: str, value: str, source: str) -> None:
     click.echo(f"{safe(f'{key} = {value}'):<48}  # {source}")
 
 
-@config.command("check")
+@config.command("check", epilog=examples("newsreader config check && echo fine"))
 @one_line_errors
 def config_check() -> None:
     """Check config.toml: one line per problem (line, key, why); exits 1 if any."""

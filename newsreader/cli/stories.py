@@ -6,11 +6,15 @@ from datetime import datetime
 
 import click
 
-from newsreader.cli.common import MAX_LIMIT, one_line_errors, open_store
-from newsreader.cli.output import date, dumps, row_json, safe
+from newsreader.cli.common import MAX_LIMIT, examples, one_line_errors, open_store
+from newsreader.cli.output import date, dumps, safe
 
 
-@click.command()
+@click.command(
+    epilog=examples(
+        "newsreader stories --since 2026-11-01", "newsreader stories --json | jq .sources"
+    )
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per story.")
 @click.option(
     "--since",
@@ -30,6 +34,8 @@ def stories(
     rebuild: bool,
 ) -> None:
     """List stories told by several articles, latest coverage first, with their members."""
+    from newsreader.cli.records import ARTICLE_ROW, STORY, Listed, record
+    from newsreader.store.details import article_details
     from newsreader.stories.groups import list_stories, regroup
 
     store = open_store(ctx)
@@ -37,12 +43,15 @@ def stories(
         joined = regroup(store)
         click.echo(f"newsreader: regrouped; {joined} articles joined another's story", err=True)
     groups = list_stories(store, since=since, limit=limit)
-    rows = store.rows([i for group in groups for i in group.members])
+    ids = [i for group in groups for i in group.members]
+    rows = store.rows(ids)
+    details = article_details(store, ids) if as_json else {}
     for group in groups:
         members = [rows[i] for i in group.members if i in rows]
         if as_json:
-            record = {"story": group.story, "sources": list(group.sources)}
-            click.echo(dumps(record | {"members": [row_json(row) for row in members]}))
+            listed = [Listed(row, details.get(row.id), story=group.story) for row in members]
+            told = [record(ARTICLE_ROW, item) for item in listed]
+            click.echo(dumps(record(STORY, (group, told))))
             continue
         sources = ", ".join(safe(s) for s in group.sources)
         click.echo(f"story {group.story}: {len(members)} articles · {sources}")

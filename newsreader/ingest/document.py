@@ -30,14 +30,19 @@ class Document:
 @refusing
 def parse_document(path: Path) -> Document:
     """Read and parse one file; raises `IngestError` with a one-line reason."""
-    data = read_local(path, MAX_BYTES)
+    return parse_data(read_local(path, MAX_BYTES), str(path), path.parent.name)
+
+
+@refusing
+def parse_data(data: bytes, origin: str, default_source: str = "") -> Document:
+    """Parse a document's bytes (a file's, or standard input's), whatever they hold; the
+    origin's suffix only decides between a page and text when the bytes do not."""
     kind = sniff(data)
-    origin = str(path)
     if kind in {"feed", "json-feed"}:
         feed = parse_feed(data, origin)
         return Document(drafts=feed.entries, skipped=feed.skipped)
     if kind == "opml":
         return Document(subscriptions=parse_opml(data))
-    if kind == "html" or path.suffix.lower() in PAGE_SUFFIXES:
-        return Document(drafts=[parse_page(data, origin, default_source=path.parent.name)])
-    return Document(drafts=[parse_text(data, origin, default_source=path.parent.name)])
+    if kind == "html" or Path(origin).suffix.lower() in PAGE_SUFFIXES:
+        return Document(drafts=[parse_page(data, origin, default_source=default_source)])
+    return Document(drafts=[parse_text(data, origin, default_source=default_source)])

@@ -33,21 +33,43 @@ def read_local(path: Path, cap: int) -> bytes:
             raise IngestError(f"not a regular file ({_kind(info.st_mode)})")
         if info.st_size > cap:
             raise IngestError(f"too large (over the {_size(cap)} cap)")
-        chunks, left = [], cap + 1
-        # Ask for what fstat reported (+1 to notice growth), never the whole cap at once: a
-        # read allocates what it asks for, and most files are a few kilobytes.
-        want = info.st_size + 1
-        while left > 0:
-            chunk = os.read(fd, min(want, left))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-            want = 2**20
+        return _read_capped(fd, cap, first=info.st_size + 1)
     except OSError as error:
         raise IngestError(_os_reason(error, path)) from None
     finally:
         os.close(fd)
+
+
+STDIN_NAMES = frozenset({"-", "/dev/stdin", "/dev/fd/0"})
+"""What `import` takes as standard input (read once, whatever it is)."""
+
+
+def read_stdin(cap: int, fd: int = 0) -> bytes:
+    """Standard input (a pipe, a redirected file or device), at most `cap` bytes; otherwise
+    `IngestError`. A pipe has no size to check first, so the cap is what bounds the read;
+    a terminal is refused rather than waited on."""
+    try:
+        if os.isatty(fd):
+            raise IngestError("standard input is a terminal: pipe a document or a feed into it")
+        return _read_capped(fd, cap, first=64 * 1024)
+    except OSError as error:
+        raise IngestError(
+            f"cannot read standard input: {error.strerror or 'system error'}"
+        ) from None
+
+
+def _read_capped(fd: int, cap: int, first: int) -> bytes:
+    """At most `cap` bytes from `fd`, asking for `first` at first and then a megabyte at a
+    time, never the whole cap at once: a read allocates what it asks for, and most files are
+    a few kilobytes. `IngestError` when there is more than `cap`."""
+    chunks, left, want = [], cap + 1, first
+    while left > 0:
+        chunk = os.read(fd, min(want, left))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+        want = 2**20
     if left <= 0:
         raise IngestError(f"too large (over the {_size(cap)} cap)")
     return b"".join(chunks)

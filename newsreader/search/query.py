@@ -34,7 +34,20 @@ from newsreader.search.tokens import query_term
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|([A-Za-z]+):(?:"([^"]*)"?|(\S*))|(\S+)')
 
 STATES = ("unread", "read", "starred", "unstarred")
-QUALIFIERS = frozenset({"source", "feed", "tag", "is", "after", "before"})
+QUALIFIER_HELP = {
+    "source": ("source:NAME", 'the source contains NAME (any case; source:"two words")'),
+    "feed": ("feed:NAME", "the feed's name contains NAME"),
+    "tag": ("tag:NAME", "the article or its feed carries the tag NAME (any case)"),
+    "is": ("is:STATE", "STATE: " + ", ".join(STATES[:-1]) + " or " + STATES[-1]),
+    "after": (
+        "after:DATE",
+        "dated on or after DATE: YYYY-MM-DD, YYYY-MM, YYYY, or Nd (N days ago)",
+    ),
+    "before": ("before:DATE", "dated before DATE"),
+}
+"""Every qualifier, as help shows it (`newsreader search --help`): the one list, so that
+the help cannot drift from what the parser takes."""
+QUALIFIERS = frozenset(QUALIFIER_HELP)
 MAX_CHARS = 1000
 MAX_TERMS = 32
 MAX_QUALIFIERS = 16

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,8 @@ from newsreader.store.engine import StoreError
 from newsreader.store.errors import translated
 from newsreader.store.models import Article, Feed
 from newsreader.store.store import Store, utcnow
+
+log = logging.getLogger(__name__)
 
 
 class AlreadySubscribed(StoreError):
@@ -156,6 +159,12 @@ def remove_feed(store: Store, feed_id: int) -> tuple[int, int]:
         delete_documents(conn, doomed)
         conn.execute(delete(_feed).where(_feed.c.id == feed_id))
     store.index.invalidate()
+    log.info(
+        "feed %d removed: %d articles deleted, %d starred kept",
+        feed_id,
+        len(doomed),
+        kept - len(doomed),
+    )
     return len(doomed), kept - len(doomed)
 
 

@@ -8,6 +8,7 @@ step adds only what is missing: a fresh store runs them all and they find nothin
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from sqlalchemy import inspect, select
@@ -20,6 +21,7 @@ from newsreader.store.models import ArticleTag, Feed, FeedTag, Meta, RemovedEntr
 from newsreader.stories.tables import StoryBand, StoryMember, StorySignature
 
 Step = Callable[[Connection], None]
+log = logging.getLogger(__name__)
 
 
 def _create_v1(conn: Connection) -> None:
@@ -144,8 +146,13 @@ def upgrade(conn: Connection) -> int:
                 f"{', '.join(sorted(foreign)[:3])}); point --db at another file"
             )
     for version, step in enumerate(STEPS[found:], start=found + 1):
+        log.debug("store schema: step %d of %d (%s)", version, target, step.__name__.strip("_"))
         step(conn)
         set_meta(conn, "schema_version", str(version))
+    if found == 0:
+        log.info("store schema: created at version %d", target)
+    elif found < target:
+        log.info("store schema: upgraded from version %d to %d", found, target)
     return found
 
 

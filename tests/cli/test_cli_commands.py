@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from newsreader import __version__
+from newsreader import DIST_NAME, __version__
 from newsreader.cli import main
 from newsreader.ingest import ArticleDraft
 from newsreader.store.store import Store
@@ -60,7 +60,7 @@ def test_every_command_has_help() -> None:
 
 def test_version() -> None:
     result = cli("--version")
-    assert (result.exit_code, result.stdout) == (0, f"newsreader, version {__version__}\n")
+    assert (result.exit_code, result.stdout) == (0, f"newsreader ({DIST_NAME}) {__version__}\n")
 
 
 def test_import_list_show_search_in_process(tmp_path: Path, files: Path) -> None:
@@ -100,7 +100,7 @@ def test_the_real_program(tmp_path: Path, files: Path) -> None:
     assert json.loads(shown.stdout)["body"] == "The council approved the budget."
     found = proc(db, "search", "--json", "council")
     assert json.loads(found.stdout.splitlines()[0])["id"] == ids["Council budget"]
-    assert proc(db, "--version").stdout == f"newsreader, version {__version__}\n"
+    assert proc(db, "--version").stdout == f"newsreader ({DIST_NAME}) {__version__}\n"
     assert proc(db, "import", "--help").returncode == 0  # CliRunner covers the rest
     assert proc(db, "doctor").returncode == 0
 

@@ -104,6 +104,7 @@ def test_cli_saved_and_mark_read(tmp_path: Path) -> None:
     code, out, _ = run("saved", "list", "--json")
     assert code == 0
     assert json.loads(out) == {
+        "v": 1,
         "name": "Harbour",
         "query": "harbour is:unread",
         "total": 1,

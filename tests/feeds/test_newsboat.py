@@ -124,6 +124,7 @@ def test_moving_in_from_newsboat(newsboat_home: Path, tmp_path: Path, server: Fe
     )
     saved = json.loads(run("saved", "list", "--json")[1])
     assert saved == {
+        "v": 1,
         "name": "Unread tech",
         "query": 'is:unread tag:"tech"',
         "total": 1,
