@@ -52,7 +52,7 @@ def _row(key: str, value: str, source: str) -> None:
     click.echo(f"{safe(f'{key} = {value}'):<48}  # {source}")
 
 
-@config.command("check", epilog=examples("newsreader config check && echo fine"))
+@config.command("check", epilog=examples("newsreader config check"))
 @one_line_errors
 def config_check() -> None:
     """Check config.toml: one line per problem (line, key, why); exits 1 if any."""

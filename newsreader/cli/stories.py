@@ -11,9 +11,7 @@ from newsreader.cli.output import date, dumps, safe
 
 
 @click.command(
-    epilog=examples(
-        "newsreader stories --since 2026-11-01", "newsreader stories --json | jq .sources"
-    )
+    epilog=examples("newsreader stories --since 2026-11-01", "newsreader stories --json")
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per story.")
 @click.option(

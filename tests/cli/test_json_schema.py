@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 _ROW = [
     ("v", "integer"),
     ("id", "integer"),
+    ("story", "integer"),
     ("title", "string"),
     ("source", "string"),
     ("url", "string"),
@@ -57,6 +58,7 @@ PINNED = {
         ("articles", "integer"),
         ("unread", "integer"),
         ("tags", "array of strings"),
+        ("full_text", "boolean"),
     ],
     "saved list": [
         ("v", "integer"),
@@ -64,6 +66,12 @@ PINNED = {
         ("query", "string"),
         ("total", "integer"),
         ("unread", "integer"),
+    ],
+    "stories": [
+        ("v", "integer"),
+        ("story", "integer"),
+        ("sources", "array of strings"),
+        ("members", "array of article records (as `list`)"),
     ],
 }
 """Changing this is changing what scripts read: deliberate, in the README, maybe a new `v`."""
