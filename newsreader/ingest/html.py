@@ -169,8 +169,8 @@ def _parse(html: str) -> Any:
 
 
 def _prepare(root: Any) -> None:
-    """Drop what is never shown, cap list depth, and turn tables that would not align (or
-    would cost too much to) into `a | b` lines: one linear walk."""
+    """Drop what is never shown, sanitise the decoded text, cap list depth, and turn tables
+    that would not align (or would cost too much to) into `a | b` lines: one linear walk."""
     from lxml import etree
 
     etree.strip_elements(root, *_HIDDEN, with_tail=False)
@@ -180,6 +180,11 @@ def _prepare(root: Any) -> None:
     for event, element in etree.iterwalk(root, events=("start", "end")):
         tag = element.tag
         step = 1 if event == "start" else -1
+        if step == 1:  # a character reference can spell ESC, which would eat our ` [n]`
+            if element.text:
+                element.text = strip_controls(element.text)
+            if element.tail:
+                element.tail = strip_controls(element.tail)
         if tag in ("ul", "ol"):
             lists += step
             if step == 1 and lists > MAX_LIST_DEPTH:
