@@ -19,16 +19,12 @@ The text is sanitised again afterwards: a character reference can spell a contro
 
 from __future__ import annotations
 
-import functools
 import html as html_module
 import re
-from contextvars import ContextVar
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urljoin
 
-from newsreader.ingest.sanitize import clean_line, strip_controls
-from newsreader.links import web_link
+from newsreader.ingest.sanitize import strip_controls
 
 MAX_HTML_CHARS = 4 * 2**20
 """Characters of one entry's HTML read; the rest is dropped (feeds are capped at 20 MB)."""
@@ -49,106 +45,23 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 
-class _References:
-    """The links of one document, numbered in order of first use."""
-
-    def __init__(self, base_url: str | None) -> None:
-        self.base_url = base_url
-        self.numbers: dict[str, int] = {}
-        self.open: list[str | None] = []  # the hrefs of the links being written
-
-    def number(self, href: str | None) -> int | None:
-        """The reference number of `href` made absolute, or None when it is no web link."""
-        href = (href or "").strip()
-        try:
-            if href and self.base_url:
-                href = urljoin(self.base_url, href)
-        except ValueError:
-            return None
-        link = web_link(href)
-        return None if link is None else self.numbers.setdefault(link, len(self.numbers) + 1)
-
-
-_REFERENCES: ContextVar[_References] = ContextVar("newsreader_html_references")
-
-
-def _a_start(state: Any, attrs: dict[str, str]) -> None:
-    _REFERENCES.get().open.append(attrs.get("href"))
-
-
-def _a_end(state: Any) -> None:
-    references = _REFERENCES.get()
-    if references.open and (number := references.number(references.open.pop())):
-        state.tags[-1].write(f" [{number}]")
-
-
-def _img(state: Any, attrs: dict[str, str]) -> None:
-    """`[image: alt] [n]`, or `[image] [n]` without alt text; a 1-pixel tracker is left out."""
-    if attrs.get("width", "").strip() in {"0", "1"} or attrs.get("height", "").strip() in {
-        "0",
-        "1",
-    }:
-        return
-    references = _REFERENCES.get()
-    number = references.number(attrs.get("src")) or references.number(attrs.get("data-src"))
-    alt = clean_line(attrs.get("alt") or attrs.get("title") or "")[:300]
-    label = f"[image: {alt}]" if alt else "[image]"
-    state.tags[-1].write(f"{label} [{number}]" if number else label)
-
-
-def _ul_start(state: Any, attrs: dict[str, str]) -> None:
-    state.li_counter.append("• ")
-
-
-@functools.cache
-def _config() -> Any:
-    """inscriptis' strict CSS with our list and quote indents and our link and image
-    handlers; built once (inscriptis and lxml load only when HTML is first converted)."""
-    from inscriptis.css_profiles import CSS_PROFILES
-    from inscriptis.html_properties import Display
-    from inscriptis.model.config import ParserConfig
-    from inscriptis.model.html_element import HtmlElement
-    from inscriptis.model.tag import CustomHtmlTagHandlerMapping
-
-    css = dict(CSS_PROFILES["strict"])
-    css["ul"] = HtmlElement(display=Display.block, padding_inline=2)  # "• " at column 0
-    css["ol"] = HtmlElement(display=Display.block, padding_inline=3)  # "1. " at column 0
-    quote = HtmlElement(display=Display.block, margin_before=1, margin_after=1, padding_inline=2)
-    css["blockquote"] = quote
-    css["dd"] = HtmlElement(display=Display.block, padding_inline=2)
-    for tag in ("dl", "dt", "section", "details", "summary", "hr"):
-        css[tag] = HtmlElement(display=Display.block)
-    handlers = CustomHtmlTagHandlerMapping(
-        start_tag_mapping={"a": _a_start, "img": _img, "ul": _ul_start},
-        end_tag_mapping={"a": _a_end},
-    )
-    return ParserConfig(css=css, custom_html_tag_handler_mapping=handlers)
-
-
 def html_to_text(html: str, base_url: str | None = None) -> tuple[str, list[str]]:
     """(text, links): the text refers to `links[i]` as `[i+1]`."""
-    from inscriptis.html_engine import Inscriptis
+    from newsreader.ingest.html_render import render
 
-    html = strip_controls(html[:MAX_HTML_CHARS])
-    root = _parse(html)
+    root = _parse(strip_controls(html[:MAX_HTML_CHARS]))
     if root is None:
         return "", []
-    _prepare(root)
-    references = _References(base_url)
-    token = _REFERENCES.set(references)
-    try:
-        text = Inscriptis(root, _config()).get_text()
-    finally:
-        _REFERENCES.reset(token)
+    _prepare(root, charrefs="&#" in html)
+    text, links = render(root, base_url)
     text = _BLANK_LINES.sub("\n\n", _TRAILING_SPACE.sub("\n", strip_controls(text) + "\n"))
-    return text.strip("\n"), list(references.numbers)
+    return text.strip("\n"), links
 
 
 def _parse(html: str) -> Any:
     """The document's lxml tree (None when it has no content); a document nested past
     libxml2's limit, where lxml would stop reading, is parsed again without its nesting."""
     from lxml import etree
-    from lxml.html import HTMLParser as LxmlParser
 
     for attempt in (html, None):
         if attempt is None:
@@ -156,7 +69,7 @@ def _parse(html: str) -> Any:
             flat.feed(html)
             flat.close()
             attempt = "".join(flat.out)
-        parser = LxmlParser(
+        parser = etree.HTMLParser(
             encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True
         )
         try:
@@ -168,34 +81,30 @@ def _parse(html: str) -> Any:
     return root
 
 
-def _prepare(root: Any) -> None:
-    """Drop what is never shown, sanitise the decoded text, cap list depth, and turn tables
-    that would not align (or would cost too much to) into `a | b` lines: one linear walk."""
+def _prepare(root: Any, charrefs: bool) -> None:
+    """Drop what is never shown, cap list depth, turn tables that would not align (or
+    would cost too much to) into `a | b` lines, and, when the HTML has numeric character
+    references (which can spell ESC, and an ESC would eat the ` [n]` after it), sanitise
+    the decoded text. Searches run in lxml; an element is visited in Python only when it is
+    a list or a table (at most 256 ancestors each) or for that sanitising."""
     from lxml import etree
 
     etree.strip_elements(root, *_HIDDEN, with_tail=False)
-    lists, tables = 0, 0
-    too_deep: list[Any] = []
-    outer_tables: list[Any] = []
-    for event, element in etree.iterwalk(root, events=("start", "end")):
-        tag = element.tag
-        step = 1 if event == "start" else -1
-        if step == 1:  # a character reference can spell ESC, which would eat our ` [n]`
+    if charrefs:
+        for element in root.iter():
             if element.text:
                 element.text = strip_controls(element.text)
             if element.tail:
                 element.tail = strip_controls(element.tail)
-        if tag in ("ul", "ol"):
-            lists += step
-            if step == 1 and lists > MAX_LIST_DEPTH:
-                too_deep.append(element)
-        elif tag == "table":
-            tables += step
-            if step == 1 and tables == 1:
-                outer_tables.append(element)
+    too_deep = [
+        element
+        for element in root.iter("ul", "ol")
+        if sum(1 for _ in element.iterancestors("ul", "ol")) >= MAX_LIST_DEPTH
+    ]
     for element in too_deep:
         element.tag = "div"  # its items keep the bullets and indentation of the list above
-    for table in outer_tables:
+    outer = [t for t in root.iter("table") if next(t.iterancestors("table"), None) is None]
+    for table in outer:
         if not _aligns(table):
             _flatten(table)
 
@@ -213,7 +122,7 @@ def _aligns(table: Any) -> bool:
             continue
         rows += 1
         for column, cell in enumerate(row.iterchildren("td", "th")):
-            length = len(" ".join(cell.text_content().split()))
+            length = len(" ".join("".join(cell.itertext()).split()))
             text += length
             if column == len(widths):
                 widths.append(0)

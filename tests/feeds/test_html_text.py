@@ -99,3 +99,12 @@ def test_a_feed_entry_body_carries_the_new_layout() -> None:
 def test_character_references_cannot_spell_control_bytes() -> None:
     # ESC [31m goes whole; &#x9b; is `›` to an HTML parser (windows-1252), never CSI
     assert text("<p>a&#7;b&#27;[31mc&#x9b;d</p>") == "abc›d"
+
+
+def test_entities_are_decoded_once() -> None:
+    """inscriptis unescaped lxml's already decoded text again: `&amp;lt;` showed as `<` and
+    `&amp;#27;` became an ESC."""
+    assert (
+        text("<p>&amp;lt;b&amp;gt; &amp;#27;[2J &amp;amp; a&lt;b</p>")
+        == "&lt;b&gt; &#27;[2J &amp; a<b"
+    )
