@@ -15,6 +15,7 @@ from newsreader.store.engine import StoreError
 from newsreader.store.errors import translated
 from newsreader.store.models import Article, Feed
 from newsreader.store.store import Store, utcnow
+from newsreader.store.times import stored
 
 
 class AlreadySubscribed(StoreError):
@@ -173,7 +174,7 @@ def record_fetch(
         "fetched_at": utcnow(),
         "status": status,
         "error": error,
-        "not_before": not_before,
+        "not_before": stored(not_before),
     }
     if status != "error":
         values.update(etag=header_value(etag), last_modified=header_value(last_modified))
