@@ -6,7 +6,6 @@ Imported only when HTML is first converted (inscriptis and lxml take a while to 
 
 from __future__ import annotations
 
-import re
 from contextvars import ContextVar
 from typing import Any
 from urllib.parse import urljoin
@@ -22,8 +21,6 @@ from inscriptis.model.tag import CustomHtmlTagHandlerMapping
 
 from newsreader.ingest.sanitize import clean_line
 from newsreader.links import web_link
-
-_SPACES = re.compile(r"\s+")
 
 
 class LinearBlock(Block):  # type: ignore[misc]  # inscriptis has no type hints
@@ -44,7 +41,11 @@ class LinearBlock(Block):  # type: ignore[misc]  # inscriptis has no type hints
         self._parts: list[str] = []
 
     def merge_normal_text(self, text: str) -> None:
-        text = _SPACES.sub(" ", text)
+        words = " ".join(text.split())  # whitespace runs as one space (str.isspace, as before)
+        if words:
+            text = (" " if text[0].isspace() else "") + words + (" " if text[-1].isspace() else "")
+        else:
+            text = " " if text else ""
         if self.collapsable_whitespace and text.startswith(" "):
             text = text[1:]
         if text:
