@@ -38,7 +38,7 @@ def _paragraph(r: random.Random, n: int) -> str:
             k = r.randint(1, len(words) - 1)
             href = f"https://news.example.org/{n}/{r.randint(1, 99)}"
             words[0] = f'<a href="{href}">{words[0]}'
-            words[k] = f"</a>{words[k]}"
+            words[k - 1] = f"{words[k - 1]}</a>"
         elif roll < 0.4:
             words[1] = f"<em>{words[1]}</em>"
         elif roll < 0.5:
@@ -118,8 +118,9 @@ def main() -> None:
     after, new = _timed(html_to_text, docs)
     print(f"{len(docs)} entries, {size / 1e6:.2f} MB of HTML")
     print(f"before ({args.before}): {before:.3f} s   after: {after:.3f} s   {after / before:.2f}x")
-    picks = [i for i, doc in enumerate(docs) if "<table" in doc or "<ul><li>More" in doc]
-    for i in (picks + [0])[: args.samples]:
+    marks = ("<table", "<li>More<ul>", '.jpg"><figcaption>', "<br>")
+    picks = [next((i for i, doc in enumerate(docs) if mark in doc), 0) for mark in marks]
+    for i in picks[: args.samples]:
         print(f"\n=== entry {i}: before ===\n{old[i]}\n=== entry {i}: after ===\n{new[i]}")
 
 
