@@ -286,8 +286,9 @@ def retry_after(value: str | None, now: datetime | None = None) -> datetime | No
             when = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError, OverflowError):
             return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
+        # An HTTP date without a zone (`-0000`) is UTC; one with an offset is converted,
+        # never relabelled: the store and the notice (`waiting`) get the same instant.
+        when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
         when = min(when, now + MAX_WAIT)
     return when if when > now else None
 

@@ -51,7 +51,8 @@ def link_problem(url: str) -> str | None:
     """Why `url` is not a web link, in a few words (None when it is one)."""
     if not url:
         return "it is empty"
-    if any(ch.isspace() or unicodedata.category(ch) in _INVISIBLE for ch in url):
+    plain = url.isascii() and url.isprintable() and " " not in url  # the common case, at C speed
+    if not plain and any(ch.isspace() or unicodedata.category(ch) in _INVISIBLE for ch in url):
         return "it contains a space or an invisible character"
     if "\\" in url:
         return "it contains a backslash"  # browsers read `\` as `/`: the host would differ

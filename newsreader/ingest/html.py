@@ -1,139 +1,193 @@
-"""HTML to readable text: paragraphs and lists kept, links as numbered references.
+"""HTML to readable text by inscriptis (lxml underneath), with links as numbered references.
 
-Feed entries arrive as HTML. Readers want the words, the structure that carries meaning
-(paragraphs, list items, quotes) and the links, but never scripts, styles or anything that
-could act on their behalf: only http/https links are kept as references; `javascript:`,
-`data:` and `file:` links stay as inert text.
+Feed entries arrive as HTML. Readers want the words and the structure that carries meaning:
+paragraphs, line breaks, lists indented by level, tables as aligned rows, quotes, code. A
+maintained renderer does the layout; this module adds what is ours: only http/https links
+and images become numbered references (`javascript:`, `data:` and `file:` stay inert text),
+scripts and other hidden content are dropped, and the work stays linear in the input:
+
+- the input is capped (`MAX_HTML_CHARS`);
+- lxml stops at 256 levels of nesting, so a document nested deeper is read again without
+  its nesting (`_Flat`), keeping all its words;
+- lists deeper than `MAX_LIST_DEPTH` keep that depth's indentation;
+- a table is aligned only while its rows fit `MAX_TABLE_WIDTH` and its padding stays in
+  proportion to its text; any other table (and a table inside a table) becomes one
+  `cell | cell` line per row, as padding every row to one huge cell would be quadratic.
+
+The text is sanitised again afterwards: a character reference can spell a control byte.
 """
 
 from __future__ import annotations
 
+import html as html_module
+import re
 from html.parser import HTMLParser
-from urllib.parse import urljoin
+from typing import Any
 
-from newsreader.ingest.sanitize import normalise_spaces, strip_controls
-from newsreader.links import web_link
+from newsreader.ingest.sanitize import strip_controls
 
-_BLOCKS = frozenset(
-    "p div br hr h1 h2 h3 h4 h5 h6 ul ol li blockquote pre table tr section article header "
-    "footer figure figcaption aside main nav dl dt dd address details summary".split()
-)
-_DROPPED = frozenset(
-    "script style noscript template iframe object embed svg math head title".split()
-)
-_VOID = frozenset("br hr img input meta link area base col embed source track wbr".split())
-
-
-_MAX_INDENT = 8
+MAX_HTML_CHARS = 4 * 2**20
+"""Characters of one entry's HTML read; the rest is dropped (feeds are capped at 20 MB)."""
+MAX_LIST_DEPTH = 8
 """List levels shown by indentation; deeper ones stay at this depth, so the text grows with
 the input, not with the input times its depth."""
-
-
-class _Converter(HTMLParser):
-    def __init__(self, base_url: str | None) -> None:
-        super().__init__(convert_charrefs=True)
-        self.base_url = base_url
-        self.blocks: list[list[str]] = []  # each block's lines: list items share a block
-        self.line: list[str] = []
-        self.links: dict[str, int] = {}  # link -> its reference number, in order of use
-        self.skip_depth = 0
-        self.pre_depth = 0
-        self.lists: list[list[int]] = []  # per open list: [counter] (0 for bullets)
-        self.href_stack: list[str | None] = []
-        self.item = False  # the current line is a list item
-        self.last_was_item = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _DROPPED:
-            if tag not in _VOID:
-                self.skip_depth += 1
-            return
-        if self.skip_depth:
-            return
-        attr = dict(attrs)
-        if tag in _BLOCKS:
-            self._break()
-        if tag == "pre":
-            self.pre_depth += 1
-        elif tag in {"ul", "ol"}:
-            self.lists.append([1 if tag == "ol" else 0])
-            self.last_was_item = False
-        elif tag == "li":
-            marker = "•"
-            if self.lists and self.lists[-1][0]:
-                marker = f"{self.lists[-1][0]}."
-                self.lists[-1][0] += 1
-            depth = min(len(self.lists) - 1, _MAX_INDENT) if self.lists else 0
-            self.line.append(f"{'  ' * depth}{marker} ")
-            self.item = True
-        elif tag == "blockquote":
-            self.line.append("> ")
-        elif tag == "a":
-            self.href_stack.append(self._link(attr.get("href") or ""))
-        elif tag == "img" and attr.get("alt"):
-            self.line.append(f"[image: {attr['alt']}]")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _DROPPED:
-            if tag not in _VOID:
-                self.skip_depth = max(0, self.skip_depth - 1)
-            return
-        if self.skip_depth:
-            return
-        if tag == "a" and self.href_stack:
-            href = self.href_stack.pop()
-            if href:
-                number = self.links.setdefault(href, len(self.links) + 1)
-                self.line.append(f" [{number}]")
-        elif tag in {"ul", "ol"} and self.lists:
-            self.lists.pop()
-        if tag in _BLOCKS:
-            self._break()
-        if tag == "pre":
-            self.pre_depth = max(0, self.pre_depth - 1)
-
-    def handle_data(self, data: str) -> None:
-        if not self.skip_depth:
-            self.line.append(data if self.pre_depth else " ".join(data.split(" ")))
-
-    def _break(self) -> None:
-        text = "".join(self.line)
-        self.line = []
-        if self.pre_depth:
-            text = text.strip("\n")
-        else:
-            text = normalise_spaces(text.replace("\n", " "))
-        item, self.item = self.item, False
-        if not text or text in {"•", ">"}:
-            return
-        if item and self.last_was_item:
-            self.blocks[-1].append(text)  # list items stay together
-        else:
-            self.blocks.append([text])
-        self.last_was_item = item
-
-    def _link(self, href: str) -> str | None:
-        """The absolute http(s) link, or None for anything that must stay inert."""
-        href = href.strip()
-        try:
-            if href and self.base_url:
-                href = urljoin(self.base_url, href)
-        except ValueError:
-            return None
-        return web_link(href)
-
-    def result(self) -> tuple[str, list[str]]:
-        self._break()
-        return "\n\n".join("\n".join(lines) for lines in self.blocks), list(self.links)
+MAX_TABLE_WIDTH = 100
+"""Widest aligned table row; a wider table reads better (and costs less) as `a | b` lines."""
+_HIDDEN = tuple(
+    "script style noscript template iframe object embed svg math head title select button "
+    "input textarea".split()
+)
+_BREAKS = frozenset(
+    "p div br hr h1 h2 h3 h4 h5 h6 ul ol li blockquote pre table tr section article header "
+    "footer figure figcaption aside main nav dl dt dd address details summary td th".split()
+)
+_BLANK_LINES = re.compile(r"\n{3,}")
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 
 def html_to_text(html: str, base_url: str | None = None) -> tuple[str, list[str]]:
     """(text, links): the text refers to `links[i]` as `[i+1]`."""
-    converter = _Converter(base_url)
-    converter.feed(strip_controls(html))
-    converter.close()
-    text, links = converter.result()
-    return strip_controls(text), links
+    from newsreader.ingest.html_render import render
+
+    root = _parse(strip_controls(html[:MAX_HTML_CHARS]))
+    if root is None:
+        return "", []
+    _prepare(root, charrefs="&#" in html)
+    text, links = render(root, base_url)
+    text = _BLANK_LINES.sub("\n\n", _TRAILING_SPACE.sub("\n", strip_controls(text) + "\n"))
+    return text.strip("\n"), links
+
+
+def _parse(html: str) -> Any:
+    """The document's lxml tree (None when it has no content); a document nested past
+    libxml2's limit, where lxml would stop reading, is parsed again without its nesting."""
+    from lxml import etree
+
+    for attempt in (html, None):
+        if attempt is None:
+            flat = _Flat()
+            flat.feed(html)
+            flat.close()
+            attempt = "".join(flat.out)
+        parser = etree.HTMLParser(
+            encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True
+        )
+        try:
+            root = etree.fromstring(attempt.encode("utf-8", "replace"), parser)
+        except etree.LxmlError:
+            return None
+        if not any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+            return root
+    return root
+
+
+def _prepare(root: Any, charrefs: bool) -> None:
+    """Drop what is never shown, cap list depth, turn tables that would not align (or
+    would cost too much to) into `a | b` lines, and, when the HTML has numeric character
+    references (which can spell ESC, and an ESC would eat the ` [n]` after it), sanitise
+    the decoded text. Searches run in lxml; an element is visited in Python only when it is
+    a list or a table (at most 256 ancestors each) or for that sanitising."""
+    from lxml import etree
+
+    etree.strip_elements(root, *_HIDDEN, with_tail=False)
+    if charrefs:
+        for element in root.iter():
+            if element.text:
+                element.text = strip_controls(element.text)
+            if element.tail:
+                element.tail = strip_controls(element.tail)
+    too_deep = [
+        element
+        for element in root.iter("ul", "ol")
+        if sum(1 for _ in element.iterancestors("ul", "ol")) >= MAX_LIST_DEPTH
+    ]
+    for element in too_deep:
+        element.tag = "div"  # its items keep the bullets and indentation of the list above
+    outer = [t for t in root.iter("table") if next(t.iterancestors("table"), None) is None]
+    for table in outer:
+        if not _aligns(table):
+            _flatten(table)
+
+
+def _aligns(table: Any) -> bool:
+    """Whether `table` renders as aligned columns: no table inside it, rows within
+    `MAX_TABLE_WIDTH`, and padding in proportion to its text (an empty-celled grid of
+    many rows, or one huge cell over many rows, would be mostly spaces)."""
+    widths: list[int] = []
+    rows = text = 0
+    for row in table.iter("tr", "table"):
+        if row.tag == "table" and row is not table:
+            return False
+        if row.tag != "tr":
+            continue
+        rows += 1
+        for column, cell in enumerate(row.iterchildren("td", "th")):
+            length = len(" ".join("".join(cell.itertext()).split()))
+            text += length
+            if column == len(widths):
+                widths.append(0)
+            widths[column] = max(widths[column], length)
+            if sum(widths) + 2 * column > MAX_TABLE_WIDTH:
+                return False
+    return rows * (sum(widths) + 2 * len(widths)) <= 4 * text + 400
+
+
+def _flatten(table: Any) -> None:
+    """Each row of `table` (and of the tables inside it) as one `cell | cell` line."""
+    for element in list(table.iter("table", "tr", "td", "th", "thead", "tbody", "tfoot")):
+        if element.tag in ("td", "th"):
+            element.tag = "span"
+            if element.getprevious() is not None:
+                element.text = " | " + (element.text or "")
+        else:
+            element.tag = "div"
+
+
+class _Flat(HTMLParser):
+    """A document's text, line breaks, links and images without its nesting: what lxml
+    reads instead of a document nested past its limit. Links do not nest, the rest is
+    text, so depth is at most the body's and the link's."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.hidden = 0
+        self.in_link = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN:
+            self.hidden += tag not in ("input", "embed")  # void elements have no end tag
+        elif self.hidden:
+            return
+        elif tag == "img":
+            kept = {k: v for k, v in attrs if k in ("src", "data-src", "alt", "width", "height")}
+            self.out.append(f"<img{_attributes(kept)}>")
+        elif tag == "a" and not self.in_link:
+            self.in_link = True
+            self.out.append(f"<a{_attributes({'href': dict(attrs).get('href')})}>")
+        elif tag in _BREAKS:
+            self.out.append("<br>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN:
+            self.hidden = max(0, self.hidden - (tag not in ("input", "embed")))
+        elif self.hidden:
+            return
+        elif tag == "a" and self.in_link:
+            self.in_link = False
+            self.out.append("</a>")
+        elif tag in _BREAKS:
+            self.out.append("<br>")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.out.append(html_module.escape(data, quote=False))
+
+
+def _attributes(values: dict[str, str | None]) -> str:
+    return "".join(
+        f' {k}="{html_module.escape(v, quote=True)}"' for k, v in values.items() if v is not None
+    )
 
 
 def with_references(text: str, links: list[str]) -> str:

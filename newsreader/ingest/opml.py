@@ -1,11 +1,19 @@
-"""OPML subscription lists: the feeds they name."""
+"""OPML subscription lists: the feeds they name.
+
+Parsed by defusedxml: entity declarations (expansion bombs, external entities that read
+files or fetch URLs) are refused by the parser itself wherever they stand, not only by the
+check of the first bytes; expat never fetches an external DTD.
+"""
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
+from xml.etree.ElementTree import Element
 from xml.sax.saxutils import quoteattr
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
 
 from newsreader.ingest.draft import IngestError, refusing
 from newsreader.ingest.feed import check_size_and_entities
@@ -26,15 +34,19 @@ class Subscription:
 def parse_opml(data: bytes) -> list[Subscription]:
     check_size_and_entities(data, "OPML file")
     try:
-        root = ET.fromstring(data)
-    except ET.ParseError as error:
+        root = SafeET.fromstring(data)
+    except SafeET.ParseError as error:
         raise IngestError(f"not valid OPML: {error}") from None
+    except DefusedXmlException:
+        raise IngestError(
+            "OPML file declares XML entities (refused: entity expansion is unsafe)"
+        ) from None
     if root.tag.lower() != "opml":
         raise IngestError("not an OPML file (no <opml> root)")
     found: dict[str, Subscription] = {}
     # In document order, with a stack rather than recursion; each level knows its folders
     # (outlines without a feed), which become the tags of the feeds inside them.
-    stack: list[tuple[Iterator[ET.Element], tuple[str, ...]]] = [(iter(root), ())]
+    stack: list[tuple[Iterator[Element], tuple[str, ...]]] = [(iter(root), ())]
     while stack:
         children, folders = stack[-1]
         outline = next(children, None)

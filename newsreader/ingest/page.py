@@ -12,6 +12,10 @@ from newsreader.ingest.html import html_to_text
 from newsreader.ingest.sanitize import clean_line, strip_controls
 from newsreader.links import web_link
 
+_FULL_DATE = "%Y-%m-%dT%H:%M:%S%z"
+"""The date as the page gives it, time and offset included: trafilatura's default is the
+day alone, so `23:30-05:00` was stored as that day's midnight UTC, hours from the moment."""
+
 
 @refusing
 def parse_page(data: bytes, origin: str, default_source: str = "") -> ArticleDraft:
@@ -45,6 +49,9 @@ def parse_page(data: bytes, origin: str, default_source: str = "") -> ArticleDra
     )
 
 
+_DATE_PARAMS = {"original_date": True, "extensive_search": True, "outputformat": _FULL_DATE}
+
+
 def _extract(html: str) -> Any:
     """trafilatura's reading of the page, or None when it fails on it: then the page's own
     text (our converter, linear and iterative) is the article."""
@@ -52,13 +59,19 @@ def _extract(html: str) -> Any:
 
     try:
         return trafilatura.bare_extraction(
-            html, with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
+            html,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            favor_recall=True,
+            date_extraction_params=_DATE_PARAMS,
         )
     except Exception:  # a library's failure on hostile markup is no reason to lose the page
         return None
 
 
 def _date(value: object) -> datetime | None:
+    """The published moment in UTC: an offset is converted, a time without one is UTC."""
     if not isinstance(value, str) or len(value) > 64:
         return None
     try:

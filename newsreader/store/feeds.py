@@ -16,6 +16,7 @@ from newsreader.store.engine import StoreError
 from newsreader.store.errors import translated
 from newsreader.store.models import Article, Feed
 from newsreader.store.store import Store, utcnow
+from newsreader.store.times import stored
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +186,7 @@ def record_fetch(
         "fetched_at": utcnow(),
         "status": status,
         "error": error,
-        "not_before": not_before,
+        "not_before": stored(not_before),
     }
     if status != "error":
         values.update(etag=header_value(etag), last_modified=header_value(last_modified))

@@ -13,7 +13,7 @@ from newsreader.ingest.draft import ArticleDraft
 from newsreader.search.tables import table_of
 from newsreader.store.models import Article
 from newsreader.store.removed import drop_removed
-from newsreader.store.times import timestamp, utcnow
+from newsreader.store.times import stored, timestamp, utcnow
 
 if TYPE_CHECKING:
     from newsreader.search.analysis import Analysed
@@ -49,9 +49,9 @@ def save_batch(
             "source": d.source,
             "author": d.author,
             "url": d.url,
-            "published_at": d.published_at,
+            "published_at": stored(d.published_at),
             "imported_at": now,
-            "sorted_at": d.published_at or now,
+            "sorted_at": stored(d.published_at) or now,
             "body": d.body,
             "summary": d.summary,
             "word_count": word_count,
