@@ -135,16 +135,27 @@ def _short(value: Any) -> str:
 
 
 def fallback_reason(data: bytes) -> str:
-    from newsreader.ingest import fast_feed
+    """Why `fast_parse` said no: its checks, in its order."""
+    from newsreader.ingest import fast_feed as ff
 
-    if not fast_feed._plain_utf8(data):
+    if b"xml:base" in data:
+        return "xml:base (feedparser resolves links against it)"
+    if not ff._plain_utf8(data):
         return "not plain UTF-8"
+    if ff._C1_RAW.search(data) or ff._C1_REF.search(data):
+        return "C1 control characters"
+    if not ff._plain_xml(data):
+        return "expat: not well-formed, or markup inside a text field"
     import feedparser_rs
 
     parsed = feedparser_rs.parse_with_limits(data, sanitize_html=False, resolve_relative_uris=False)
     if parsed.bozo:
-        return f"ill-formed: {str(parsed.get('bozo_exception'))[:70]}"
-    return "unknown format" if not parsed.version else "no entries"
+        return f"fast parser: ill-formed: {str(parsed.get('bozo_exception'))[:70]}"
+    if not parsed.version:
+        return "fast parser: unknown format"
+    if not parsed.entries:
+        return "fast parser: no entries"
+    return "Atom author as bare text"
 
 
 def compare(docs: dict[bytes, str]) -> int:
