@@ -106,8 +106,11 @@ def _text(value: object) -> object:
 
 
 def _link(value: object, join: Callable[[str, str], str]) -> object:
-    """A link (or id) as feedparser tidies it (`https:///x` is `https://x`)."""
+    """A link (or id) as feedparser tidies it (`https:///x` is `https://x`); one holding
+    what looks like an entity (`&x;`) feedparser reads its own way."""
     value = _text(value)
+    if isinstance(value, str) and _ENTITY_LIKE.search(value):
+        raise _Untrusted
     return join("", value) if isinstance(value, str) and value else value
 
 
@@ -115,8 +118,9 @@ def _date(value: object, parse_date: Callable[[str], Any]) -> Any:
     return parse_date(value) if isinstance(value, str) and value else None
 
 
-class _Markup(Exception):
-    """An element inside a text field: where the fast parser keeps only the words."""
+class _Untrusted(Exception):
+    """Something the fast parser reads otherwise than feedparser: the document is
+    feedparser's."""
 
 
 # Fields whose value is text: an element inside one (`<title><b>x</b></title>`, raw XHTML in
@@ -127,6 +131,7 @@ _TEXT_FIELDS = frozenset(
     "updated published date creator subject rights subtitle author".split()
 )
 _AUTHOR_FIELDS = frozenset({"name", "email", "uri"})
+_ENTITY_LIKE = re.compile(r"&[^&;\s]*;")
 
 
 def _plain_xml(data: bytes) -> bool:
@@ -143,14 +148,14 @@ def _plain_xml(data: bytes) -> bool:
         local = name.rpartition(" ")[2]
         field = open_[-1] if open_ else ""
         if field in _TEXT_FIELDS and not (field == "author" and local in _AUTHOR_FIELDS):
-            raise _Markup
+            raise _Untrusted
         open_.append(local)
 
     parser.StartElementHandler = start
     parser.EndElementHandler = lambda name: open_.pop()
     try:
         parser.Parse(data, True)
-    except (expat.ExpatError, _Markup):
+    except (expat.ExpatError, _Untrusted):
         return False
     return True
 

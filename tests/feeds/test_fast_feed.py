@@ -73,6 +73,7 @@ FALLBACKS = {
     "truncated": _rss("<item><title>Half</title><description>cu")[:-25],
     "no entries": _rss(""),
     "xml:base": XML_BASE,
+    "entity-like text in a link": _rss("<item><title>t</title><link>&amp;0;</link></item>"),
     "html page": b"<html><body><p>hi</p></body></html>",
 }
 
