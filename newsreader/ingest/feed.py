@@ -1,6 +1,6 @@
-"""RSS 0.9x/1.0/2.0 and Atom (via feedparser) and JSON Feed 1.x, into drafts.
+"""RSS 0.9x/1.0/2.0 and Atom (feedparser-rs, else feedparser) and JSON Feed 1.x, into drafts.
 
-We hand feedparser bytes we fetched or read ourselves (it never touches the network), and
+We hand the parsers bytes we fetched or read ourselves (they never touch the network), and
 refuse what no honest feed needs: DTD entity declarations (entity-expansion bombs, external
 entities) and bodies past the size cap.
 """
@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsreader.ingest.draft import UNEXPECTED, ArticleDraft, IngestError, refusing, utc
+from newsreader.ingest.fast_feed import fast_parse
 from newsreader.ingest.html import html_to_text, with_references
 from newsreader.ingest.media import entry_media, json_media, with_media
 from newsreader.ingest.sanitize import clean_line, strip_controls
@@ -88,29 +89,15 @@ def parse_feed(data: bytes, origin: str, name: str | None = None) -> ParsedFeed:
     check_size_and_entities(data)
     if sniff(data) == "json-feed":
         return _parse_json_feed(data, origin, name)
-    import feedparser  # ~20 ms, and only needed here
-    from defusedxml import DefusedXmlException
-
-    # Its strict parser is defusedxml's expat reader: entity declarations anywhere (the
-    # check above reads only the first 64 KB) are refused by the parser itself.
-    feedparser.api.PREFERRED_XML_PARSERS = ["newsreader.ingest.xml_reader"]
-    # Our own converter makes entry HTML inert text and resolves links against the entry's
-    # own; feedparser's sanitiser and resolver would be two more passes over every entry's
-    # HTML, which made a 20 MB feed cost minutes.
-    try:
-        parsed = feedparser.parse(
-            _CHARREF.sub(_charref_in_range, data), sanitize_html=False, resolve_relative_uris=False
-        )
-    except DefusedXmlException:
-        raise IngestError(_ENTITIES_REFUSED.format(what="feed")) from None
-    if not parsed.get("version") and not parsed.entries:
+    parsed = parse_xml(_CHARREF.sub(_charref_in_range, data))
+    if not parsed.get("version") and not parsed["entries"]:
         reason = parsed.get("bozo_exception")
         detail = f": {clean_line(str(reason))[:120]}" if reason else ""
         raise IngestError(f"not a feed (no RSS, Atom or JSON Feed found{detail})")
-    feed = parsed.feed
+    feed = parsed["feed"]
     title = clean_line(name or _text(feed.get("title"))) or origin
     link = _text(feed.get("link"))
-    entries, skipped = _drafts(parsed.entries, _entry_draft, title, origin)
+    entries, skipped = _drafts(parsed["entries"], _entry_draft, title, origin)
     return ParsedFeed(title, web_link(link), entries, skipped, _min_interval(feed))
 
 
@@ -131,6 +118,28 @@ def _min_interval(feed: Any) -> int | None:
         if frequency.isdigit() and frequency.isascii() and 0 < len(frequency) <= 7:
             found.append(period // max(1, int(frequency)))
     return max(found) if found and max(found) > 0 else None
+
+
+def parse_xml(data: bytes) -> Any:
+    """RSS or Atom as feedparser's result: the fast parser's where it can be trusted with
+    the document (see `fast_feed`), else feedparser's own, document by document."""
+    return fast_parse(data) or parse_slow(data)
+
+
+def parse_slow(data: bytes) -> Any:
+    """feedparser, the parser of record. Our own converter makes entry HTML inert text and
+    resolves links against the entry's own; feedparser's sanitiser and resolver would be two
+    more passes over every entry's HTML, which made a 20 MB feed cost minutes."""
+    import feedparser  # ~20 ms, and only needed here
+    from defusedxml import DefusedXmlException
+
+    # Its strict parser is defusedxml's expat reader: entity declarations anywhere (the
+    # size-and-entities check reads only the first 64 KB) are refused by the parser itself.
+    feedparser.api.PREFERRED_XML_PARSERS = ["newsreader.ingest.xml_reader"]
+    try:
+        return feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    except DefusedXmlException:
+        raise IngestError(_ENTITIES_REFUSED.format(what="feed")) from None
 
 
 def _drafts(
