@@ -1,16 +1,16 @@
 """The reading view: search bar, virtual article list, article pane; the store only in workers.
 
-Every store call (ids, rows, search, article loads, flag writes) runs in a thread worker and
-comes back as a message, so the event loop only ever renders and handles keys. The list is
-shown as soon as the ids arrive; the search vocabulary is warmed after that first paint.
-A keystroke's path is one pass: bar changed → search worker → `SearchFinished` → list and
-header shown, drawn in one frame.
+Every store call (ids, rows, search, article loads, flag writes) runs off the event loop, so
+it only renders and handles keys. The list is shown as soon as the ids arrive; the search
+vocabulary is warmed after that first paint. A keystroke's search is shown by its own handler
+when it answers within a frame, else by a worker (`ui.keystroke`): one frame either way.
 """
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -23,11 +23,10 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from newsreader.preferences import SORTS
-from newsreader.search.query import QueryError
-from newsreader.search.result import SearchCancelled, SearchResult
 from newsreader.store.views import Counts
 from newsreader.ui import messages
 from newsreader.ui.bindings import ARTICLE_BINDINGS, BACK_BINDINGS, VIEW_BINDINGS, typed_action
+from newsreader.ui.keystroke import Answer, Request, Searches
 from newsreader.ui.marks import Marks
 from newsreader.ui.screens.stats import StatsScreen
 from newsreader.ui.settings import Settings
@@ -75,6 +74,7 @@ class ReaderScreen(ViewActions, Screen[None]):
         self._ended = False
         self._pane_timer: Timer | None = None
         self._echo = EchoHold(self)
+        self._searches = Searches()
         self.marks = Marks(self, describe, lambda: self.store)
         self._problem: str | None = None
         """Why the query in the bar cannot run, said in the header while it stands."""
@@ -179,33 +179,36 @@ class ReaderScreen(ViewActions, Screen[None]):
             gc.freeze()
 
     def on_unmount(self) -> None:
+        self._searches.close()
         self._echo.release()
         self._ended = True  # a warm-up still running must not freeze what is garbage now
         gc.unfreeze()  # what the app held is garbage now (in tests, before the next app)
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str) -> None:
-        worker = get_current_worker()
-        key = self._key
-        problem = None
+        """Search now: shown in this handler if the search answers within a frame
+        (`keystroke.Searches.quick`), else by a worker when it answers."""
+        screenful = self.article_list.screenful
+        request = Request(query, self._key, VIEW_FILTERS[self.view], self.sort, screenful)
+        future = self._searches.submit(self.store, request)
         try:
-            result = self.store.search(
-                query,
-                cancelled=lambda: worker.is_cancelled,
-                within=VIEW_FILTERS[self.view],
-                order=self.sort,
-            )
-        except SearchCancelled:
+            answer = self._searches.quick(future)
+        except Exception as error:  # as a failed worker is reported
+            self._echo.release()
+            self.notify(f"search failed: {self._describe(error)}", severity="error", markup=False)
             return
-        except QueryError as error:  # said in the header, quietly: it is often half-typed
-            problem = str(error)
-            result = SearchResult(query, [], [])
-        if worker.is_cancelled:
-            return
-        # Only a screenful: 200 rows cost 2.3 ms of a keystroke at 100k, 40 rows 0.5 ms.
-        rows = self.store.rows(result.ids[: self.article_list.screenful])
-        if not worker.is_cancelled:
-            self.post_message(messages.SearchFinished(query, result, rows, key, problem))
+        if answer is not None:
+            self.workers.cancel_group(self, "search")  # an older, slower answer waits there
+            self._show_answer(answer)
+            self._echo.release()
+        elif not future.done():
+            self._echo.hold()
+            self._await_search(future)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _await_search(self, future: Future[Answer | None]) -> None:
+        answer = future.result()
+        if answer is not None and not get_current_worker().is_cancelled:
+            self.post_message(messages.SearchFinished(answer))
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def load_article(self, article_id: int) -> None:
@@ -268,10 +271,11 @@ class ReaderScreen(ViewActions, Screen[None]):
         if self._store is None:
             return  # searched once the store is open
         if event.value.strip():
-            self._echo.hold()
             self.run_search(event.value)
         else:
+            self._searches.cancel()
             self.workers.cancel_group(self, "search")
+            self._echo.release()
             self._show_all()
 
     @on(SearchBar.Submitted, "#search")
@@ -280,15 +284,17 @@ class ReaderScreen(ViewActions, Screen[None]):
 
     @on(messages.SearchFinished)
     async def _search_finished(self, message: messages.SearchFinished) -> None:
-        if message.query != self.search_bar.value or message.key != self._key:
-            return  # superseded by a newer keystroke, view or order
-        self._problem = message.problem
-        result = message.result
-        self.article_list.show(
-            result.ids, query=message.query, terms=result.terms, rows=message.rows
-        )
-        self._list_shown(message.query)  # now, not a message later: in the list's frame
+        self._show_answer(message.answer)
         await self._echo.release_soon()
+
+    def _show_answer(self, answer: Answer) -> None:
+        newest = self._searches.is_newest(answer) and answer.key == self._key
+        if not newest or answer.query != self.search_bar.value:
+            return  # superseded by a newer keystroke, view or order
+        self._problem = answer.problem
+        result = answer.result
+        self.article_list.show(result.ids, query=answer.query, terms=result.terms, rows=answer.rows)
+        self._list_shown(answer.query)  # now, not a message later: in the list's frame
 
     def _show_all(self) -> None:
         self._problem = None

@@ -7,6 +7,8 @@ from contextlib import AbstractContextManager
 from typing import ClassVar
 
 from textual.binding import BindingType
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
@@ -21,6 +23,11 @@ class SearchBar(Input):
     """Typo-tolerant search over titles, sources and bodies; Down or Enter go to the list."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(SEARCH_BINDINGS)
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), repaint=True)
+    """The typed text's width, which Input sets on every keystroke: declared with layout, it
+    laid out the whole screen per key (article pane and all), the keystroke's dearest part.
+    The bar's own size is fixed by the stylesheet; scrolling reads this directly."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
