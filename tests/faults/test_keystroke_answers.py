@@ -214,3 +214,37 @@ def test_whatever_answers_last_the_list_is_the_last_texts(
             store_50.__dict__.pop("search", None)
 
     asyncio.run(run())
+
+
+async def test_each_key_paints_the_list_once_with_its_echo(store_50: Store) -> None:
+    """Echo, list and header go out in one frame, with no layout of the screen; nothing of
+    the list is painted again for the same key (a second frame waited for the next key)."""
+    app = make_app(store_50)
+    frames: list[set[str]] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "s", "t")  # then every result fills the list: no layout
+        app.reader.search_bar.cursor_blink = False
+        app.reader._searches.wait = 30.0  # the handler's path, whatever the machine's load
+        await settle(pilot)
+        screen = app.reader
+        paint, layout = screen._compositor_refresh, screen._refresh_layout
+
+        def painted() -> None:
+            frames.append({type(w).__name__ for w in screen._dirty_widgets})
+            paint()
+
+        def laid_out(*args: Any, **kwargs: Any) -> None:
+            frames.append({"layout"})
+            layout(*args, **kwargs)
+
+        screen._compositor_refresh = painted  # type: ignore[method-assign]
+        screen._refresh_layout = laid_out  # type: ignore[method-assign]
+        for key in ("o", "r", "y"):
+            frames.clear()
+            await pilot.press(key)
+            await pilot.pause(0.05)
+            keyed = [f for f in frames if f & {"ArticleList", "SearchBar", "ScrollBar"}]
+            assert len(keyed) == 1, frames  # not the echo alone, nor the scrollbar after
+            assert {"ArticleList", "SearchBar", "Static"} <= keyed[0], frames
+            assert {"layout"} not in frames, frames

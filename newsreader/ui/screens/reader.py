@@ -99,7 +99,7 @@ class ReaderScreen(ViewActions, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield AppHeader("loading…", id="header")
-        yield SearchBar(id="search")
+        yield SearchBar(id="search", on_edit=self._echo.hold)
         with Horizontal(id="main"):
             yield ArticleList(lambda ids: self.store.rows(ids), id="articles")
             yield ArticlePane(id="article")
@@ -184,25 +184,23 @@ class ReaderScreen(ViewActions, Screen[None]):
         self._ended = True  # a warm-up still running must not freeze what is garbage now
         gc.unfreeze()  # what the app held is garbage now (in tests, before the next app)
 
-    def run_search(self, query: str) -> None:
-        """Search now: shown in this handler if the search answers within a frame
-        (`keystroke.Searches.quick`), else by a worker when it answers."""
+    def run_search(self, query: str) -> bool:
+        """Search now: shown here if the search answers within a frame (`Searches.quick`);
+        True while a worker waits for a slower answer."""
         screenful = self.article_list.screenful
         request = Request(query, self._key, VIEW_FILTERS[self.view], self.sort, screenful)
         future = self._searches.submit(self.store, request)
         try:
             answer = self._searches.quick(future)
         except Exception as error:  # as a failed worker is reported
-            self._echo.release()
             self.notify(f"search failed: {self._describe(error)}", severity="error", markup=False)
-            return
+            return False
         if answer is not None:
             self.workers.cancel_group(self, "search")  # an older, slower answer waits there
             self._show_answer(answer)
-            self._echo.release()
         elif not future.done():
-            self._echo.hold()
             self._await_search(future)
+        return answer is None
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _await_search(self, future: Future[Answer | None]) -> None:
@@ -267,16 +265,20 @@ class ReaderScreen(ViewActions, Screen[None]):
             self.call_after_refresh(self.warm_index)
 
     @on(SearchBar.Changed, "#search")
-    def _search_changed(self, event: SearchBar.Changed) -> None:
+    async def _search_changed(self, event: SearchBar.Changed) -> None:
+        """The bar's edit held repaints (`EchoHold`): they resume once the list is shown,
+        here or by the worker, so echo, list and header go out in one frame."""
         if self._store is None:
+            self._echo.release()
             return  # searched once the store is open
         if event.value.strip():
-            self.run_search(event.value)
+            if self.run_search(event.value):
+                return  # its worker shows the list and resumes the repaints
         else:
             self._searches.cancel()
             self.workers.cancel_group(self, "search")
-            self._echo.release()
             self._show_all()
+        await self._echo.release_soon()
 
     @on(SearchBar.Submitted, "#search")
     def _search_submitted(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import ClassVar
 
@@ -29,12 +30,21 @@ class SearchBar(Input):
     laid out the whole screen per key (article pane and all), the keystroke's dearest part.
     The bar's own size is fixed by the stylesheet; scrolling reads this directly."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, on_edit: Callable[[], None] | None = None) -> None:
         super().__init__(
             placeholder="Search articles — typos are fine   ( / )",
             id=id,
             select_on_focus=False,
         )
+        self._on_edit = on_edit
+
+    def _watch_value(self, value: str) -> None:
+        """`on_edit` runs before `Changed` is posted: a hold of the screen's repaints taken
+        only when the screen handles `Changed` came too late if the screen idled first,
+        and the echo went out alone, a frame before its list."""
+        if self._on_edit is not None:
+            self._on_edit()
+        super()._watch_value(value)
 
 
 class EchoHold:
