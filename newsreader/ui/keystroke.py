@@ -11,7 +11,7 @@ an answer that is not the newest is never shown.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as WaitTimeout
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -103,6 +103,14 @@ class Searches:
         try:
             return future.result(timeout=self.wait)
         except WaitTimeout:
+            return None
+
+    def wait_for(self, future: Future[Answer | None]) -> Answer | None:
+        """The answer, in a worker, however long it takes; None once the screen went (the pool
+        is shut down and the search never ran)."""
+        try:
+            return future.result()
+        except CancelledError:
             return None
 
     def is_newest(self, answer: Answer) -> bool:

@@ -16,11 +16,12 @@ from hypothesis import strategies as st
 from textual.message import Message
 
 from newsreader.importer import seed
-from newsreader.search.result import SearchResult
+from newsreader.search.query import Filters
+from newsreader.search.result import SearchCancelled, SearchResult
 from newsreader.store.store import Store
 from newsreader.ui import messages
 from newsreader.ui.app import NewsReaderApp, make_app
-from newsreader.ui.keystroke import Answer
+from newsreader.ui.keystroke import Answer, Request, Searches
 from tests.ui.helpers import numbered_drafts, settle
 
 SIZE = (120, 40)
@@ -248,3 +249,42 @@ async def test_each_key_paints_the_list_once_with_its_echo(store_50: Store) -> N
             assert len(keyed) == 1, frames  # not the echo alone, nor the scrollbar after
             assert {"ArticleList", "SearchBar", "Static"} <= keyed[0], frames
             assert {"layout"} not in frames, frames
+
+
+class GatedStore:
+    """A store whose searches wait at a gate, then answer as a cancelled search does."""
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+
+    def search(self, query: str, *, cancelled: Any, **kwargs: Any) -> SearchResult:
+        self.gate.wait(30)
+        if cancelled():
+            raise SearchCancelled
+        return SearchResult(query, [1], [])
+
+    def rows(self, ids: Any) -> dict[int, Any]:
+        return {}
+
+
+def test_a_newer_search_cancels_the_older_and_the_pool_ends_with_the_screen() -> None:
+    request = Request("q", ("all", "newest"), Filters(), "newest", 10)
+    searches = Searches(wait=0.0)
+    slow = GatedStore()
+    first = searches.submit(slow, request)  # type: ignore[arg-type]
+    assert searches.quick(first) is None and not first.done()  # handed to a worker
+    fast = GatedStore()
+    fast.gate.set()
+    searches.wait = 30.0
+    second = searches.quick(searches.submit(fast, request))  # type: ignore[arg-type]
+    assert second is not None and searches.is_newest(second)
+    slow.gate.set()
+    assert searches.wait_for(first) is None  # stopped: a newer one was asked for
+    held = GatedStore()
+    running = [searches.submit(held, request) for _ in range(2)]  # type: ignore[arg-type]
+    queued = searches.submit(held, request)  # type: ignore[arg-type]
+    searches.close()
+    held.gate.set()
+    assert searches.wait_for(queued) is None  # never ran: the screen went
+    assert all(searches.wait_for(f) is None for f in running)
+    assert not searches.is_newest(second)

@@ -204,7 +204,7 @@ class ReaderScreen(ViewActions, Screen[None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _await_search(self, future: Future[Answer | None]) -> None:
-        answer = future.result()
+        answer = self._searches.wait_for(future)
         if answer is not None and not get_current_worker().is_cancelled:
             self.post_message(messages.SearchFinished(answer))
 
