@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from newsreader.search.result import SearchResult
 from newsreader.store.views import ArticleRow, ArticleView, Counts
 from newsreader.ui.flags import Saved
+from newsreader.ui.keystroke import Answer
 
 
 @dataclass
@@ -26,14 +26,9 @@ class IdsLoaded(Message):
 
 @dataclass
 class SearchFinished(Message):
-    """A search result, with its first page of rows so the list paints at once;
-    `problem` says why the query cannot run (the result is then empty)."""
+    """A search that answered after its keystroke's frame (see `ui.keystroke`)."""
 
-    query: str
-    result: SearchResult
-    rows: Mapping[int, ArticleRow]
-    key: tuple[str, str]
-    problem: str | None = None
+    answer: Answer
 
 
 @dataclass

@@ -1,16 +1,16 @@
 """The reading view: search bar, virtual article list, article pane; the store only in workers.
 
-Every store call (ids, rows, search, article loads, flag writes) runs in a thread worker and
-comes back as a message, so the event loop only ever renders and handles keys. The list is
-shown as soon as the ids arrive; the search vocabulary is warmed after that first paint.
-A keystroke's path is one pass: bar changed → search worker → `SearchFinished` → list and
-header shown, drawn in one frame.
+Every store call (ids, rows, search, article loads, flag writes) runs off the event loop, so
+it only renders and handles keys. The list is shown as soon as the ids arrive; the search
+vocabulary is warmed after that first paint. A keystroke's search is shown by its own handler
+when it answers within a frame, else by a worker (`ui.keystroke`): one frame either way.
 """
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -22,19 +22,17 @@ from textual.timer import Timer
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from newsreader.preferences import SORTS
-from newsreader.search.query import QueryError
-from newsreader.search.result import SearchCancelled, SearchResult
 from newsreader.store.views import Counts
 from newsreader.ui import messages
 from newsreader.ui.bindings import ARTICLE_BINDINGS, BACK_BINDINGS, VIEW_BINDINGS, typed_action
 from newsreader.ui.full_text import FullTextAction
+from newsreader.ui.keystroke import Answer, Request, Searches
+from newsreader.ui.list_actions import ListActions
 from newsreader.ui.marks import Marks
 from newsreader.ui.screens.stats import StatsScreen
 from newsreader.ui.settings import Settings
 from newsreader.ui.status import (
     EMPTY_LINES,
-    SORT_LABELS,
     VIEW_FILTERS,
     View,
     list_title,
@@ -52,10 +50,9 @@ if TYPE_CHECKING:
 
 PANE_DELAY = 0.35
 """Seconds of typing pause before the pane follows the list (a typist's gaps: 0.15-0.25 s)."""
-WIDTH_STEP = 4
 
 
-class ReaderScreen(ViewActions, FullTextAction, Screen[None]):
+class ReaderScreen(ViewActions, ListActions, FullTextAction, Screen[None]):
     """The reading view: a search narrows the list, the list picks what the pane shows.
     What it does with the whole list (F, Ctrl+S, A) is `ViewActions`'."""
 
@@ -76,6 +73,7 @@ class ReaderScreen(ViewActions, FullTextAction, Screen[None]):
         self._ended = False
         self._pane_timer: Timer | None = None
         self._echo = EchoHold(self)
+        self._searches = Searches()
         self.marks = Marks(self, describe, lambda: self.store)
         self._problem: str | None = None
         """Why the query in the bar cannot run, said in the header while it stands."""
@@ -100,7 +98,7 @@ class ReaderScreen(ViewActions, FullTextAction, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield AppHeader("loading…", id="header")
-        yield SearchBar(id="search")
+        yield SearchBar(id="search", on_edit=self._echo.hold)
         with Horizontal(id="main"):
             yield ArticleList(lambda ids: self.store.rows(ids), id="articles")
             yield ArticlePane(id="article")
@@ -180,33 +178,34 @@ class ReaderScreen(ViewActions, FullTextAction, Screen[None]):
             gc.freeze()
 
     def on_unmount(self) -> None:
+        self._searches.close()
         self._echo.release()
         self._ended = True  # a warm-up still running must not freeze what is garbage now
         gc.unfreeze()  # what the app held is garbage now (in tests, before the next app)
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def run_search(self, query: str) -> None:
-        worker = get_current_worker()
-        key = self._key
-        problem = None
+    def run_search(self, query: str) -> bool:
+        """Search now: shown here if the search answers within a frame (`Searches.quick`);
+        True while a worker waits for a slower answer."""
+        screenful = self.article_list.screenful
+        request = Request(query, self._key, VIEW_FILTERS[self.view], self.sort, screenful)
+        future = self._searches.submit(self.store, request)
         try:
-            result = self.store.search(
-                query,
-                cancelled=lambda: worker.is_cancelled,
-                within=VIEW_FILTERS[self.view],
-                order=self.sort,
-            )
-        except SearchCancelled:
-            return
-        except QueryError as error:  # said in the header, quietly: it is often half-typed
-            problem = str(error)
-            result = SearchResult(query, [], [])
-        if worker.is_cancelled:
-            return
-        # Only a screenful: 200 rows cost 2.3 ms of a keystroke at 100k, 40 rows 0.5 ms.
-        rows = self.store.rows(result.ids[: self.article_list.screenful])
-        if not worker.is_cancelled:
-            self.post_message(messages.SearchFinished(query, result, rows, key, problem))
+            answer = self._searches.quick(future)
+        except Exception as error:  # as a failed worker is reported
+            self.notify(f"search failed: {self._describe(error)}", severity="error", markup=False)
+            return False
+        if answer is not None:
+            self.workers.cancel_group(self, "search")  # an older, slower answer waits there
+            self._show_answer(answer)
+        elif not future.done():
+            self._await_search(future)
+        return answer is None
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _await_search(self, future: Future[Answer | None]) -> None:
+        answer = self._searches.wait_for(future)
+        if answer is not None and not get_current_worker().is_cancelled:
+            self.post_message(messages.SearchFinished(answer))
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def load_article(self, article_id: int) -> None:
@@ -266,15 +265,20 @@ class ReaderScreen(ViewActions, FullTextAction, Screen[None]):
             self.query_one(RefreshBar).begin(self.store)  # refresh.on_start, .interval
 
     @on(SearchBar.Changed, "#search")
-    def _search_changed(self, event: SearchBar.Changed) -> None:
+    async def _search_changed(self, event: SearchBar.Changed) -> None:
+        """The bar's edit held repaints (`EchoHold`): they resume once the list is shown,
+        here or by the worker, so echo, list and header go out in one frame."""
         if self._store is None:
+            self._echo.release()
             return  # searched once the store is open
         if event.value.strip():
-            self._echo.hold()
-            self.run_search(event.value)
+            if self.run_search(event.value):
+                return  # its worker shows the list and resumes the repaints
         else:
+            self._searches.cancel()
             self.workers.cancel_group(self, "search")
             self._show_all()
+        await self._echo.release_soon()
 
     @on(SearchBar.Submitted, "#search")
     def _search_submitted(self) -> None:
@@ -282,15 +286,17 @@ class ReaderScreen(ViewActions, FullTextAction, Screen[None]):
 
     @on(messages.SearchFinished)
     async def _search_finished(self, message: messages.SearchFinished) -> None:
-        if message.query != self.search_bar.value or message.key != self._key:
-            return  # superseded by a newer keystroke, view or order
-        self._problem = message.problem
-        result = message.result
-        self.article_list.show(
-            result.ids, query=message.query, terms=result.terms, rows=message.rows
-        )
-        self._list_shown(message.query)  # now, not a message later: in the list's frame
+        self._show_answer(message.answer)
         await self._echo.release_soon()
+
+    def _show_answer(self, answer: Answer) -> None:
+        newest = self._searches.is_newest(answer) and answer.key == self._key
+        if not newest or answer.query != self.search_bar.value:
+            return  # superseded by a newer keystroke, view or order
+        self._problem = answer.problem
+        result = answer.result
+        self.article_list.show(result.ids, query=answer.query, terms=result.terms, rows=answer.rows)
+        self._list_shown(answer.query)  # now, not a message later: in the list's frame
 
     def _show_all(self) -> None:
         self._problem = None
@@ -433,41 +439,10 @@ class ReaderScreen(ViewActions, FullTextAction, Screen[None]):
             self.view = "all"
             self._reload()
 
-    def action_sort(self, sort: str) -> None:
-        if sort in SORTS and sort != self.sort:
-            self.settings.change(sort=sort)
-            self._reload()
-            self.notify(f"Order: {SORT_LABELS[sort]}", timeout=2)
-
-    def action_next_sort(self) -> None:
-        self.action_sort(SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)])
-
-    def action_toggle_read_on_open(self) -> None:
-        on = not self.settings.prefs.read_on_open
-        self.settings.change(read_on_open=on)
-        self.notify(f"Opening an article marks it read: {'on' if on else 'off'}", timeout=3)
-
     def _reload(self) -> None:
         self._title_list()
         if self._store is not None:
             self.load_ids(keep=self.article_list.highlighted_id)
-
-    def _apply_width(self) -> None:
-        self.article_list.set_width(self.settings.prefs.list_width)
-
-    def _resize_list(self, delta: int) -> None:
-        width = self.article_list.resized(self.settings.prefs.list_width, delta)
-        if width == self.settings.prefs.list_width:
-            self.app.bell()
-        else:
-            self.settings.change(list_width=width)
-            self._apply_width()
-
-    def action_narrower_list(self) -> None:
-        self._resize_list(-WIDTH_STEP)
-
-    def action_wider_list(self) -> None:
-        self._resize_list(+WIDTH_STEP)
 
     # -- other screens -----------------------------------------------------------------
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import ClassVar
 
 from textual.binding import BindingType
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
@@ -22,12 +25,26 @@ class SearchBar(Input):
 
     BINDINGS: ClassVar[list[BindingType]] = list(SEARCH_BINDINGS)
 
-    def __init__(self, *, id: str | None = None) -> None:
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), repaint=True)
+    """The typed text's width, which Input sets on every keystroke: declared with layout, it
+    laid out the whole screen per key (article pane and all), the keystroke's dearest part.
+    The bar's own size is fixed by the stylesheet; scrolling reads this directly."""
+
+    def __init__(self, *, id: str | None = None, on_edit: Callable[[], None] | None = None) -> None:
         super().__init__(
             placeholder="Search articles — typos are fine   ( / )",
             id=id,
             select_on_focus=False,
         )
+        self._on_edit = on_edit
+
+    def _watch_value(self, value: str) -> None:
+        """`on_edit` runs before `Changed` is posted: a hold of the screen's repaints taken
+        only when the screen handles `Changed` came too late if the screen idled first,
+        and the echo went out alone, a frame before its list."""
+        if self._on_edit is not None:
+            self._on_edit()
+        super()._watch_value(value)
 
 
 class EchoHold:
