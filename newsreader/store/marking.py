@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from newsreader.search.query import Filters, QueryError, parse_query
 from newsreader.search.tables import table_of
 from newsreader.store.errors import translated
 from newsreader.store.filters import conditions
 from newsreader.store.models import Article
+from newsreader.store.state import set_where
 from newsreader.store.store import Store
 
-_article = table_of(Article)
-_c = _article.c
+_c = table_of(Article).c
 _UNREAD = Filters(states=frozenset({"unread"}))
 CHUNK = 500
 
@@ -29,12 +29,12 @@ def mark_read(store: Store, query: str, *, dry_run: bool = False) -> int:
             "`is:unread` means all of them)"
         )
     if parsed.lists_only and not parsed.excluded:
-        # Qualifiers only: one UPDATE by their SQL, whatever the number of articles.
-        where = conditions(parsed.filters.merged(_UNREAD))
+        # Qualifiers only: one INSERT by their SQL, whatever the number of articles.
         with translated(store.url), store.writing() as conn:
             if dry_run:
+                where = conditions(parsed.filters.merged(_UNREAD))
                 return int(conn.execute(select(func.count()).where(*where)).scalar_one())
-            count = conn.execute(update(_article).where(*where).values(is_read=True)).rowcount
+            count = set_where(conn, "is_read", True, *conditions(parsed.filters))
     else:
         ids = store.search(query, within=_UNREAD).ids
         if dry_run:
@@ -42,8 +42,6 @@ def mark_read(store: Store, query: str, *, dry_run: bool = False) -> int:
         count = 0
         with translated(store.url), store.writing() as conn:
             for start in range(0, len(ids), CHUNK):
-                chunk = ids[start : start + CHUNK]
-                stmt = update(_article).where(_c.id.in_(chunk), _c.is_read.is_(False))
-                count += conn.execute(stmt.values(is_read=True)).rowcount
+                count += set_where(conn, "is_read", True, _c.id.in_(ids[start : start + CHUNK]))
     store._state_changed()
     return int(count)

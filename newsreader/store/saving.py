@@ -54,8 +54,6 @@ def save_batch(
             "summary": d.summary,
             "word_count": word_count,
             "origin": d.origin,
-            "is_read": False,
-            "is_starred": False,
             "feed_id": feed_id,
             "guid": d.guid if feed_id is not None else None,
         }
@@ -82,8 +80,7 @@ def save_batch(
 
 _COLUMNS = (
     "fingerprint", "title", "source", "author", "url", "published_at", "imported_at",
-    "sorted_at", "body", "summary", "word_count", "origin", "is_read", "is_starred",
-    "feed_id", "guid",
+    "sorted_at", "body", "summary", "word_count", "origin", "feed_id", "guid",
 )  # fmt: skip
 
 
@@ -138,11 +135,7 @@ def _update_entries(
             taken = conn.execute(select(_c.id).where(_c.fingerprint == row["fingerprint"])).first()
             if taken is not None:
                 continue  # the new text is another article's already: nothing to add
-            values = {
-                k: v
-                for k, v in row.items()
-                if k not in {"imported_at", "is_read", "is_starred", "feed_id", "guid"}
-            }
+            values = {k: v for k, v in row.items() if k not in {"imported_at", "feed_id", "guid"}}
             values["sorted_at"] = row["published_at"] or imported_at
             conn.execute(update(_article).where(_c.id == article_id).values(values))
             changed.append((article_id, values))
