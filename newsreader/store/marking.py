@@ -12,7 +12,8 @@ from newsreader.store.models import Article
 from newsreader.store.state import set_where
 from newsreader.store.store import Store
 
-_c = table_of(Article).c
+_article = table_of(Article)
+_c = _article.c
 _UNREAD = Filters(states=frozenset({"unread"}))
 CHUNK = 500
 
@@ -33,7 +34,8 @@ def mark_read(store: Store, query: str, *, dry_run: bool = False) -> int:
         with translated(store.url), store.writing() as conn:
             if dry_run:
                 where = conditions(parsed.filters.merged(_UNREAD))
-                return int(conn.execute(select(func.count()).where(*where)).scalar_one())
+                stmt = select(func.count()).select_from(_article).where(*where)
+                return int(conn.execute(stmt).scalar_one())
             count = set_where(conn, "is_read", True, *conditions(parsed.filters))
     else:
         ids = store.search(query, within=_UNREAD).ids

@@ -30,7 +30,8 @@ TABLES: dict[Flag, Table] = {
 
 
 def has(flag: Flag) -> ColumnElement[bool]:
-    """SQL: the article (a row of `article` in the statement) has `flag`."""
+    """SQL: the article (a row of `article` in the statement) has `flag`. The statement
+    must select from `article` itself: alone, this names no article (it is no column)."""
     table = TABLES[flag]
     return exists().where(table.c.article_id == _article.c.id)
 

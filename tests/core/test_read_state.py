@@ -218,6 +218,11 @@ def test_every_reader_of_the_state_agrees_with_what_was_written(
             assert store.filter_ids(Filters(states=frozenset({"read"}))) == set(ids) - unread
             counts = store.counts()
             assert (counts.unread, counts.starred) == (len(unread), len(starred))
+            assert mark_read(store, "is:unread", dry_run=True) == len(unread)
+            assert mark_read(store, "is:starred", dry_run=True) == len(starred & unread)
+            assert mark_read(store, "tram is:starred", dry_run=True) == sum(
+                1 for i in starred & unread if titles[i].startswith("Tram")
+            )
             assert unread_count(url) == len(unread)
             per_source = {s.source: (s.unread, s.starred) for s in store.source_stats()}
             for source in per_source:
