@@ -29,6 +29,7 @@ from newsreader.store.views import Counts
 from newsreader.ui import messages
 from newsreader.ui.bindings import ARTICLE_BINDINGS, BACK_BINDINGS, VIEW_BINDINGS, typed_action
 from newsreader.ui.marks import Marks
+from newsreader.ui.scope import listed
 from newsreader.ui.screens.stats import StatsScreen
 from newsreader.ui.settings import Settings
 from newsreader.ui.status import (
@@ -148,18 +149,15 @@ class ReaderScreen(ViewActions, Screen[None]):
     # -- workers -----------------------------------------------------------------------
 
     @property
-    def _key(self) -> tuple[str, str]:
-        return (self.view, self.sort)
+    def _key(self) -> tuple[str, ...]:
+        return (self.view, self.sort, self.scope.query)
 
     @work(thread=True, exclusive=True, group="ids", exit_on_error=False)
     def load_ids(self, keep: int | None = None) -> None:
-        key, view, sort = self._key, self.view, self.sort
+        chosen, key, view, sort = self.scope.chosen, self._key, self.view, self.sort
         if keep is None and not self.restored:
             keep = self.settings.prefs.last_article or None  # where the reader left off
-        if view == "all":
-            ids = self.store.ids(sort)
-        else:
-            ids = self.store.filtered_ids(VIEW_FILTERS[view], sort)
+        ids = listed(self.store, chosen, view, sort)
         counts = self.store.counts()
         self.post_message(
             messages.IdsLoaded(ids, self.store.rows(ids[:PAGE_SIZE]), counts, key, keep)
@@ -195,6 +193,7 @@ class ReaderScreen(ViewActions, Screen[None]):
                 within=VIEW_FILTERS[self.view],
                 order=self.sort,
             )
+            result = self.scope.narrow(self.store, result, self.view)  # within F's choice
         except SearchCancelled:
             return
         except QueryError as error:  # said in the header, quietly: it is often half-typed
@@ -254,6 +253,7 @@ class ReaderScreen(ViewActions, Screen[None]):
         first = not self.restored
         self.restored = True
         self.all_ids = message.ids
+        self.scope.loaded(self.view, message.ids)
         self.counts = message.counts
         self._title_list()
         if query := self.search_bar.value.strip():
@@ -313,8 +313,8 @@ class ReaderScreen(ViewActions, Screen[None]):
         articles = self.article_list
         ranked = bool(articles.search_query) and bool(articles.terms)
         size = len(self.all_ids) if self.all_ids is not None else None
-        articles.set_title(list_title(self.view, size, ranked, self.sort))
-        articles.empty_lines = EMPTY_LINES[self.view]
+        articles.set_title(list_title(self.view, size, ranked, self.sort, self.scope.label))
+        articles.empty_lines = self.scope.empty_lines(EMPTY_LINES[self.view])
 
     @on(ArticleList.Highlighted)
     def _highlighted(self, message: ArticleList.Highlighted) -> None:
@@ -375,12 +375,15 @@ class ReaderScreen(ViewActions, Screen[None]):
         self.search_bar.value = ""
 
     def action_step_back(self) -> None:
-        """Esc: clear the search if there is one; otherwise step back to the list."""
+        """Esc: clear the search if there is one, else leave the feed, tag or saved search
+        shown; otherwise step back to the list."""
         focused = self.focused
         if focused is self.article_pane:
             self.article_list.focus()
         elif self.search_bar.value:
             self.action_clear_search()
+        elif self.scope.chosen is not None:
+            self.leave_scope()
         elif focused is self.search_bar:
             self.article_list.focus()
 
