@@ -54,7 +54,7 @@ BACK_BINDINGS: list[Binding] = [
         "step_back",
         "Back",
         show=False,
-        tooltip="Clear search, then the feed/tag/saved shown / back to list",
+        tooltip="Clear search, feed/tag/saved",
         id="back",
     ),
 ]
