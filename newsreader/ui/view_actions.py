@@ -85,10 +85,20 @@ class ViewActions(Screen[None]):
             self.app.push_screen(FeedsScreen(store, self._describe), self._show_chosen)
 
     def _show_chosen(self, chosen: Chosen | None) -> None:
-        """The list shows what was picked; the words in the search bar search within it."""
-        if chosen is not None:
-            self._narrow(chosen)
-            self.article_list.focus()
+        """The list shows what was picked; the words in the search bar search within it. A
+        saved search that cannot run changes nothing (the header names only what is shown)."""
+        from newsreader.search.query import QueryError
+        from newsreader.store.saved import check_query
+
+        if chosen is None:
+            return
+        try:
+            check_query(chosen.query)
+        except QueryError as error:
+            self.notify(f"Cannot show {chosen.label}: {error}", severity="warning", markup=False)
+            return
+        self._narrow(chosen)
+        self.article_list.focus()
 
     def _narrow(self, chosen: Chosen | None) -> None:
         self.scope.choose(chosen)

@@ -6,11 +6,13 @@ words and searches within it, any qualifier typed narrows it further (never wide
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import text
 
 from newsreader.search.query import parse_query
 from newsreader.search.result import SearchResult
@@ -179,6 +181,25 @@ async def test_a_scope_name_is_shown_literally_in_the_border(tagged: Store) -> N
         await settle(pilot)
         await choose(app, pilot, "[bold]Hot[/] news")
         assert "Saved: [bold]Hot[/] news" in border(app)
+
+
+async def test_a_saved_search_that_cannot_run_changes_nothing_and_says_why(
+    tagged: Store,
+) -> None:
+    with tagged.writing() as conn:  # saved by an older version that let it through
+        conn.execute(
+            text("INSERT INTO saved_search VALUES ('stormless', 'Stormless', '-storm', :t)"),
+            {"t": datetime(2024, 1, 1)},
+        )
+    app = make_app(tagged)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await choose(app, pilot, "local")
+        await choose(app, pilot, "Stormless")
+        assert header_title(app) == "Tag: local"
+        assert titles(tagged, shown_ids(app)) == LOCAL
+        said = [n for n in notices(app) if n.startswith("Cannot show Saved: Stormless: ")]
+        assert len(said) == 1 and "needs words or qualifiers" in said[0]
 
 
 QUALIFIERS = st.sampled_from(
