@@ -4,6 +4,7 @@ articles read does not rewrite the articles."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -19,9 +20,10 @@ from newsreader.search.query import Filters
 from newsreader.store import schema
 from newsreader.store.engine import make_engine
 from newsreader.store.feeds import add_feed, feeds, remove_feed
+from newsreader.store.health import salvage_state
 from newsreader.store.marking import mark_read
 from newsreader.store.store import Store
-from tests.fixtures.make_store_v1 import ARTICLES
+from tests.fixtures.make_store_v1 import ARTICLES, fingerprint
 from tests.pg.test_shared_store import _create_v1
 
 UNREAD = Filters(states=frozenset({"unread"}))
@@ -235,3 +237,19 @@ def test_every_reader_of_the_state_agrees_with_what_was_written(
             assert coast.unread == sum(1 for i in unread if titles[i].startswith("Ferry"))
         finally:
             store.close()
+
+
+def test_salvage_reads_state_from_either_schema(tmp_path: Path) -> None:
+    """`doctor --rebuild` carries state over from a damaged store of any version: the
+    flags of a store from before step 7, the tables of one after it."""
+    old = tmp_path / "old.db"
+    shutil.copyfile(Path(__file__).parents[1] / "fixtures" / "store_v1.db", old)
+    by_print = {fingerprint(title, body): (read, star) for title, body, _, read, star in ARTICLES}
+    rows, stopped = salvage_state(old)
+    assert stopped is None and {f: (r, s) for _, f, r, s in rows} == by_print
+    new = tmp_path / "new.db"
+    shutil.copyfile(old, new)
+    store = Store(f"sqlite:///{new}")  # upgraded: the flags move to their tables
+    store.close()
+    rows, stopped = salvage_state(new)
+    assert stopped is None and {f: (r, s) for _, f, r, s in rows} == by_print
