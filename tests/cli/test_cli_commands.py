@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 from newsreader import __version__
 from newsreader.cli import main
 from newsreader.ingest import ArticleDraft
+from newsreader.store import schema
 from newsreader.store.store import Store
 
 COMMANDS = sorted(main.commands)  # type: ignore[attr-defined]
@@ -137,7 +138,8 @@ def test_errors_are_one_line_and_exit_non_zero(
 
     Store(f"sqlite:///{tmp_path / 'newer.db'}").close()
     conn = sqlite3.connect(tmp_path / "newer.db")
-    conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    newer = str(schema.latest_version() + 1)  # whatever this version's latest is
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (newer,))
     conn.commit()
     conn.close()
     args = [a.format(tmp=tmp_path) for a in args]
