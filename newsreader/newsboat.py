@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import update
-
 from newsreader.ingest.document import DOCUMENT_SUFFIXES
 from newsreader.ingest.draft import ArticleDraft, IngestError, storable
 from newsreader.ingest.local import read_local
@@ -32,11 +30,11 @@ from newsreader.store.feed_tags import tag_feed_by_url
 from newsreader.store.feeds import AlreadySubscribed, add_feed, feeds, set_feed_details
 from newsreader.store.models import Article
 from newsreader.store.saved import AlreadySaved, find_saved, save_search
+from newsreader.store.state import Flag, set_where
 from newsreader.store.store import Store
 
 Kind = Literal["urls", "cache"]
-_article = table_of(Article)
-_c = _article.c
+_c = table_of(Article).c
 _FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
 
 
@@ -187,19 +185,18 @@ def _carry_state(store: Store, feed_id: int, items: list[CacheItem]) -> tuple[in
     flagged = [storable(i.draft) for i in items if i.flagged]
     counts = []
     with translated(store.url), store.writing() as conn:
-        for drafts, column in ((read, _c.is_read), (flagged, _c.is_starred)):
+        pairs: tuple[tuple[list[ArticleDraft], Flag], ...] = (
+            (read, "is_read"),
+            (flagged, "is_starred"),
+        )
+        for drafts, flag in pairs:
             changed = 0
             guids = [d.guid for d in drafts if d.guid]
             prints = [d.fingerprint for d in drafts if not d.guid]
-            for keys, where in ((guids, _c.guid), (prints, _c.fingerprint)):
+            for keys, column in ((guids, _c.guid), (prints, _c.fingerprint)):
                 for start in range(0, len(keys), 500):
-                    stmt = (
-                        update(_article)
-                        .where(_c.feed_id == feed_id, where.in_(keys[start : start + 500]))
-                        .where(column.is_(False))
-                        .values({column.name: True})
-                    )
-                    changed += conn.execute(stmt).rowcount
+                    chunk = column.in_(keys[start : start + 500])
+                    changed += set_where(conn, flag, True, _c.feed_id == feed_id, chunk)
             counts.append(changed)
     store._state_changed()
     return counts[0], counts[1]

@@ -12,6 +12,8 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 _SQLITE_PREFIXES = ("sqlite:///", "sqlite+pysqlite:///")
+_UNREAD = "SELECT (SELECT count(*) FROM article) - (SELECT count(*) FROM article_read)"
+"""Every article less the read ones: two counts of a table each (store/state.py)."""
 
 
 class QuickError(Exception):
@@ -40,7 +42,13 @@ def unread_count(url: str) -> int:
     except sqlite3.Error as error:
         raise QuickError(f"cannot open {path}: {error}") from None
     try:
-        row = conn.execute("SELECT count(*) FROM article WHERE NOT is_read").fetchone()
+        try:
+            row = conn.execute(_UNREAD).fetchone()
+        except sqlite3.OperationalError as error:
+            if "no such table: article_read" not in str(error):
+                raise
+            # A store no newer version has opened yet (schema < 7): flags in `article`.
+            row = conn.execute("SELECT count(*) FROM article WHERE NOT is_read").fetchone()
     except sqlite3.DatabaseError as error:
         if "no such table" in str(error):
             raise QuickError(f"{path} is not a newsreader store") from None

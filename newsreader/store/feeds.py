@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -15,6 +15,7 @@ from newsreader.search.tables import table_of
 from newsreader.store.engine import StoreError
 from newsreader.store.errors import translated
 from newsreader.store.models import Article, Feed
+from newsreader.store.state import TABLES, has
 from newsreader.store.store import Store, utcnow
 from newsreader.store.times import stored
 
@@ -81,12 +82,14 @@ def add_feed(store: Store, url: str, name: str = "") -> int:
 
 
 def feeds(store: Store) -> list[FeedInfo]:
+    read = TABLES["is_read"]
     counts = (
         select(
             _article.c.feed_id,
             func.count().label("articles"),
-            func.sum(case((_article.c.is_read.is_(False), 1), else_=0)).label("unread"),
+            (func.count() - func.count(read.c.article_id)).label("unread"),
         )
+        .select_from(_article.outerjoin(read, read.c.article_id == _article.c.id))
         .group_by(_article.c.feed_id)
         .subquery()
     )
@@ -146,9 +149,7 @@ def remove_feed(store: Store, feed_id: int) -> tuple[int, int]:
     with translated(store.url), store.writing() as conn:
         doomed = list(
             conn.execute(
-                select(_article.c.id).where(
-                    _article.c.feed_id == feed_id, _article.c.is_starred.is_(False)
-                )
+                select(_article.c.id).where(_article.c.feed_id == feed_id, ~has("is_starred"))
             ).scalars()
         )
         kept = conn.execute(

@@ -6,12 +6,13 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import false, func, or_, select, true
+from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
 
 from newsreader.search.tables import table_of
 from newsreader.store.errors import translated
 from newsreader.store.models import Article, Feed
+from newsreader.store.state import has
 from newsreader.store.tags import tagged
 from newsreader.store.times import midnight
 
@@ -97,8 +98,8 @@ def _conditions(filters: Filters) -> list[Any]:
     if filters.tags:
         conditions.append(tagged(filters.tags))
     for state in filters.states:
-        column = _c.is_read if state in ("read", "unread") else _c.is_starred
-        conditions.append(column == (true() if state in ("read", "starred") else false()))
+        flagged = has("is_read" if state in ("read", "unread") else "is_starred")
+        conditions.append(flagged if state in ("read", "starred") else ~flagged)
     if filters.after is not None:
         conditions.append(_c.sorted_at >= midnight(filters.after))
     if filters.before is not None:

@@ -112,21 +112,42 @@ def move_aside(path: Path, moment: datetime) -> Path:
 
 def salvage_state(path: Path) -> tuple[list[tuple[str, str, bool, bool]], str | None]:
     """What can still be read of a damaged store: (origin, fingerprint, is_read, is_starred)
-    per article, and why reading stopped early (None if it did not)."""
+    per article, and why reading stopped early (None if it did not). The state tables are
+    read first, each on its own, so a damaged one loses only its own state; a store from
+    before schema 7 keeps the flags in `article`."""
     rows: list[tuple[str, str, bool, bool]] = []
     try:
         conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
     except sqlite3.Error as error:
         return rows, str(error)
+    stopped: str | None = None
     try:
-        cursor = conn.execute("SELECT origin, fingerprint, is_read, is_starred FROM article")
-        for origin, fingerprint, is_read, is_starred in cursor:
-            rows.append((str(origin or ""), str(fingerprint), bool(is_read), bool(is_starred)))
+        flagged: list[set[int]] = []
+        for table in ("article_read", "article_starred"):
+            ids: set[int] = set()
+            try:
+                ids.update(i for (i,) in conn.execute(f"SELECT article_id FROM {table}"))
+            except sqlite3.Error as error:
+                if "no such table" not in str(error):
+                    stopped = str(error)
+            flagged.append(ids)
+        read, starred = flagged
+        try:
+            cursor = conn.execute(
+                "SELECT id, origin, fingerprint, is_read, is_starred FROM article"
+            )
+        except sqlite3.OperationalError as error:
+            if "no such column" not in str(error):
+                raise
+            cursor = conn.execute("SELECT id, origin, fingerprint, 0, 0 FROM article")
+        for i, origin, fingerprint, is_read, is_starred in cursor:
+            state = (bool(is_read) or i in read, bool(is_starred) or i in starred)
+            rows.append((str(origin or ""), str(fingerprint), *state))
     except sqlite3.Error as error:
         return rows, str(error)
     finally:
         conn.close()
-    return rows, None
+    return rows, stopped
 
 
 @contextmanager

@@ -58,8 +58,6 @@ class Article(SQLModel, table=True):
     summary: str = Field(sa_column=Column(Text, nullable=False))
     word_count: int = 0
     origin: str = Field(default="", sa_column=Column(Text, nullable=False))
-    is_read: bool = Field(default=False, index=True)
-    is_starred: bool = Field(default=False, index=True)
     feed_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("feed.id"), nullable=True, index=True)
     )
@@ -121,6 +119,41 @@ class SavedSearch(SQLModel, table=True):
     name: str = Field(sa_column=Column(Text, nullable=False))
     query: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime
+
+
+# -- read and starred state (schema step 7) --------------------------------------------------
+
+
+class ArticleRead(SQLModel, table=True):
+    """An article that has been read: a row per read article, none for unread ones. Narrow
+    rows, not a flag in the wide `article` row, so marking 50k read writes ~100 pages, not
+    50k (store/state.py)."""
+
+    __tablename__ = "article_read"
+
+    article_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("article.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+
+
+class ArticleStarred(SQLModel, table=True):
+    """A starred article: a row per starred article, as `ArticleRead`."""
+
+    __tablename__ = "article_starred"
+
+    article_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("article.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
 
 
 # -- retention (schema step 8) ---------------------------------------------------------------

@@ -23,6 +23,7 @@ from newsreader.search.tables import table_of
 from newsreader.store.errors import translated
 from newsreader.store.models import Article, Feed
 from newsreader.store.removed import entry_key, remember
+from newsreader.store.state import has
 from newsreader.store.times import utcnow
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ def cleanup(
 
 def _doomed(conn: Connection, keep_days: int | None, per_feed: int | None) -> list[tuple[int, int]]:
     """(id, feed id) of each article a limit removes, in id order."""
-    kept = (_c.feed_id.is_not(None), _c.is_starred.is_(False))
+    kept = (_c.feed_id.is_not(None), ~has("is_starred"))
     ids: dict[int, int] = {}
     if keep_days is not None:
         cutoff = utcnow() - timedelta(days=keep_days)
@@ -129,7 +130,7 @@ def _select_in(conn: Connection, ids: list[int]) -> list[Any]:
     rows: list[Any] = []
     for at in range(0, len(ids), 500):
         stmt = select(_c.id, _c.feed_id, _c.guid, _c.fingerprint).where(
-            _c.id.in_(ids[at : at + 500]), _c.is_starred.is_(False)
+            _c.id.in_(ids[at : at + 500]), ~has("is_starred")
         )
         rows.extend(conn.execute(stmt).all())
     return rows

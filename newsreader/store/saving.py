@@ -58,8 +58,6 @@ def save_batch(
             "summary": d.summary,
             "word_count": word_count,
             "origin": d.origin,
-            "is_read": False,
-            "is_starred": False,
             "feed_id": feed_id,
             "guid": d.guid if feed_id is not None else None,
         }
@@ -95,8 +93,7 @@ def save_batch(
 
 _COLUMNS = (
     "fingerprint", "title", "source", "author", "url", "published_at", "imported_at",
-    "sorted_at", "body", "summary", "word_count", "origin", "is_read", "is_starred",
-    "feed_id", "guid",
+    "sorted_at", "body", "summary", "word_count", "origin", "feed_id", "guid",
 )  # fmt: skip
 
 
@@ -168,11 +165,7 @@ def _update_entries(
             taken = conn.execute(select(_c.id).where(_c.fingerprint == row["fingerprint"])).first()
             if taken is not None:
                 continue  # the new text is another article's already: nothing to add
-            values = {
-                k: v
-                for k, v in row.items()
-                if k not in {"imported_at", "is_read", "is_starred", "feed_id", "guid"}
-            }
+            values = {k: v for k, v in row.items() if k not in {"imported_at", "feed_id", "guid"}}
             values["sorted_at"] = row["published_at"] or imported_at
             values["feed_body"] = None  # a full text fetched for the old entry is gone
             conn.execute(update(_article).where(_c.id == article_id).values(values))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from newsreader.search.tables import table_of
 from newsreader.store.models import Article
+from newsreader.store.state import TABLES, flagged_count
 from newsreader.store.times import midnight
 from newsreader.store.views import Counts, DayCount, SourceStats
 
@@ -18,26 +18,29 @@ _c = _article.c
 
 
 def counts(conn: Connection) -> Counts:
-    """Articles, unread, starred: one statement of three counts that the is_read and
-    is_starred indexes answer alone (a CASE sum scanned every row: 100 ms at 100k)."""
-
-    def count(*where: Any) -> Any:
-        return select(func.count()).select_from(_article).where(*where).scalar_subquery()
-
-    stmt = select(count(), count(_c.is_read.is_(False)), count(_c.is_starred.is_(True)))
-    total, unread, starred = conn.execute(stmt).one()
-    return Counts(int(total), int(unread), int(starred))
+    """Articles, unread, starred: one statement of three counts, each of one table (the
+    state tables are narrow: a few ms at 100k)."""
+    total = select(func.count()).select_from(_article).scalar_subquery()
+    stmt = select(total, flagged_count("is_read"), flagged_count("is_starred"))
+    total, read, starred = conn.execute(stmt).one()
+    return Counts(int(total), int(total) - int(read), int(starred))
 
 
 def source_stats(conn: Connection) -> list[SourceStats]:
     """Articles, unread and starred per source, the biggest source first."""
     total = func.count()
+    read, starred = TABLES["is_read"], TABLES["is_starred"]
     stmt = (
         select(
             _c.source,
             total,
-            func.sum(case((_c.is_read == False, 1), else_=0)),  # noqa: E712
-            func.sum(case((_c.is_starred == True, 1), else_=0)),  # noqa: E712
+            total - func.count(read.c.article_id),
+            func.count(starred.c.article_id),
+        )
+        .select_from(
+            _article.outerjoin(read, read.c.article_id == _c.id).outerjoin(
+                starred, starred.c.article_id == _c.id
+            )
         )
         .group_by(_c.source)
         .order_by(total.desc(), _c.source)

@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
 
@@ -25,6 +25,7 @@ from newsreader.store.models import Article
 from newsreader.store.saving import save_batch
 from newsreader.store.schema import get_meta, latest_version, schema_version, set_meta, upgrade
 from newsreader.store.searching import ArticleSearch
+from newsreader.store.state import Flag, flag_columns, set_where
 from newsreader.store.times import utcnow as utcnow
 from newsreader.store.views import ArticleRow, ArticleView, Counts, DayCount, SourceStats
 
@@ -42,7 +43,7 @@ BATCH = 5000
 OPEN_RETRY_SECONDS = 2.0
 _article = table_of(Article)
 _c = _article.c
-_ROW_COLUMNS = (_c.id, _c.title, _c.source, _c.published_at, _c.is_read, _c.is_starred)
+_ROW_COLUMNS = (_c.id, _c.title, _c.source, _c.published_at, *flag_columns())
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,11 +195,9 @@ class Store:
                 self._index_changed()
         return AddResult(added, unchanged, updated)
 
-    def set_flag(
-        self, article_id: int, flag: Literal["is_read", "is_starred"], value: bool
-    ) -> None:
+    def set_flag(self, article_id: int, flag: Flag, value: bool) -> None:
         with translated(self.url), self.writing() as conn:
-            conn.execute(update(_article).where(_c.id == article_id).values({flag: value}))
+            set_where(conn, flag, value, _c.id == article_id)
         self._state_changed()
 
     def seed_once(self, drafts: Iterable[ArticleDraft]) -> AddResult | None:
@@ -212,16 +211,17 @@ class Store:
         return result
 
     def restore_state(self, states: Iterable[tuple[str, bool, bool]]) -> int:
-        """Set read/starred by fingerprint (`doctor --rebuild` carrying state over)."""
+        """Set read/starred by fingerprint (`doctor --rebuild` carrying state over);
+        returns how many of the fingerprints name an article here."""
         changed = 0
         with translated(self.url), self.writing() as conn:
             for fingerprint, is_read, is_starred in states:
-                result = conn.execute(
-                    update(_article)
-                    .where(_c.fingerprint == fingerprint)
-                    .values(is_read=is_read, is_starred=is_starred)
-                )
-                changed += result.rowcount
+                where = _c.fingerprint == fingerprint
+                if conn.execute(select(_c.id).where(where)).first() is None:
+                    continue
+                set_where(conn, "is_read", is_read, where)
+                set_where(conn, "is_starred", is_starred, where)
+                changed += 1
         self._state_changed()
         return changed
 
@@ -261,7 +261,7 @@ class Store:
 
     def article(self, article_id: int) -> ArticleView | None:
         with translated(self.url), self.engine.connect() as conn:
-            row = conn.execute(select(_article).where(_c.id == article_id)).first()
+            row = conn.execute(select(_article, *flag_columns()).where(_c.id == article_id)).first()
         if row is None:
             return None
         return ArticleView(

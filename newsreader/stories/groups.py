@@ -14,12 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from newsreader.search.tables import table_of
 from newsreader.store.errors import translated
 from newsreader.store.models import Article
+from newsreader.store.state import set_where
 from newsreader.store.store import Store
 from newsreader.stories.tables import StoryMember
 
@@ -178,11 +179,7 @@ def mark_story_read(store: Store, story: int, read: bool = True) -> int:
     transaction; returns how many changed. The list's "mark group read" key."""
     ids = story_members(store, story)
     with translated(store.url), store.writing() as conn:
-        changed = conn.execute(
-            update(_article)
-            .where(_article.c.id.in_(ids), _article.c.is_read.is_(not read))
-            .values(is_read=read)
-        ).rowcount
+        changed = set_where(conn, "is_read", read, _article.c.id.in_(ids))
     store._state_changed()
     return int(changed)
 

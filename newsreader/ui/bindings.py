@@ -50,7 +50,12 @@ GLOBAL_BINDINGS: list[Binding] = [
 
 BACK_BINDINGS: list[Binding] = [
     Binding(
-        "escape", "step_back", "Back", show=False, tooltip="Clear search / back to list", id="back"
+        "escape",
+        "step_back",
+        "Back",
+        show=False,
+        tooltip="Clear search, feed/tag/saved",
+        id="back",
     ),
 ]
 

@@ -38,7 +38,7 @@ class Answer:
     query: str
     result: SearchResult
     rows: Mapping[int, ArticleRow]
-    key: tuple[str, str]
+    key: tuple[str, ...]
     """(view, sort) it was searched for: a stale answer is dropped."""
     generation: int
     problem: str | None = None
@@ -49,10 +49,12 @@ class Request:
     """What to search for, read on the event loop (the thread reads no widget)."""
 
     query: str
-    key: tuple[str, str]
+    key: tuple[str, ...]
     within: Filters
     order: Order
     screenful: int
+    narrow: Callable[[Store, SearchResult], SearchResult] | None = None
+    """Keeps only what the screen's scope (a feed, tag or saved search chosen) holds."""
 
 
 def answer(
@@ -64,6 +66,8 @@ def answer(
         result = store.search(
             request.query, cancelled=cancelled, within=request.within, order=request.order
         )
+        if request.narrow is not None:
+            result = request.narrow(store, result)
     except SearchCancelled:
         return None
     except QueryError as error:  # said in the header, quietly: it is often half-typed

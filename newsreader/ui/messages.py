@@ -19,8 +19,8 @@ class IdsLoaded(Message):
     ids: list[int]
     rows: Mapping[int, ArticleRow]
     counts: Counts
-    key: tuple[str, str]
-    """(view, sort) it was loaded for: a stale answer is dropped."""
+    key: tuple[str, ...]
+    """(view, sort, scope) it was loaded for: a stale answer is dropped."""
     keep: int | None
 
 

@@ -49,10 +49,13 @@ def status_line(query: str, count: int, counts: Counts | None, problem: str | No
     return f"{count:,} of {counts.total:,} · “{shown}”"
 
 
-def list_title(view: View, view_size: int | None, ranked: bool, sort: str) -> str:
-    """The list's border: which view and order it shows, `Unread · 56 · by title`."""
+def list_title(view: View, view_size: int | None, ranked: bool, sort: str, scope: str = "") -> str:
+    """The list's border: which scope, view and order it shows, `Unread · 56 · by title`,
+    `Tag: rust · Unread · 3`."""
     parts = [{"all": "Articles", "unread": "Unread", "starred": "Starred"}[view]]
-    if view != "all" and view_size is not None:
+    if scope:
+        parts = [scope] if view == "all" else [scope, *parts]
+    if (view != "all" or scope) and view_size is not None:
         parts.append(f"{view_size:,}")
     if ranked:
         parts.append("best match first")

@@ -1,9 +1,9 @@
 """What the reading view does with the whole of what it shows: pick a feed, tag or saved
 search (`F`), save the search shown (`Ctrl+S`), mark every article shown read (`A`).
 
-"What is shown" is one query: the view's qualifier (`is:unread`, `is:starred`) and the
-search bar's text, so these keys act on exactly the list on screen. A mixin of
-`ReaderScreen`, kept apart from its keystroke path.
+"What is shown" is the view's qualifier (`is:unread`, `is:starred`) and the search bar's
+text, within the scope picked in `F` (ui/scope.py), so these keys act on exactly the list on
+screen. A mixin of `ReaderScreen`, kept apart from its keystroke path.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from textual.message import Message
 from textual.screen import Screen
 
 from newsreader.store.views import ArticleRow
+from newsreader.ui.scope import Scope, compose
 from newsreader.ui.screens.dialogs import ConfirmScreen, SaveSearchScreen
 from newsreader.ui.screens.feeds import Chosen, FeedsScreen
 from newsreader.ui.text import count_label
 from newsreader.ui.widgets.app_header import AppHeader
-from newsreader.ui.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
     from newsreader.store.saved import SavedInfo
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from newsreader.ui.status import View
     from newsreader.ui.widgets.article_list import ArticleList
     from newsreader.ui.widgets.article_view import ArticlePane
+    from newsreader.ui.widgets.search_bar import SearchBar
 
 
 def shown_query(view: str, typed: str) -> str:
@@ -55,15 +56,17 @@ class ViewActions(Screen[None]):
         def _store_or_say(self) -> Store | None: ...
         def _reload(self) -> None: ...
 
-    _chosen: Chosen | None = None
-    """The feed, tag or saved search last picked, named in the header while the search bar
-    still starts with its query."""
+    def __init__(self) -> None:
+        super().__init__()
+        self.scope = Scope()
+        """The feed, tag or saved search the list is narrowed to (named in the header)."""
 
     @dataclass
     class Counted(Message):
-        """How many unread articles `A` would mark read (`problem`: why it cannot)."""
+        """How many unread articles `A` would mark read (`problem`: why it cannot); the
+        target is a query, or the ids shown when the list is narrowed to a scope."""
 
-        query: str
+        target: str | tuple[int, ...]
         count: int
         problem: str | None = None
 
@@ -82,22 +85,29 @@ class ViewActions(Screen[None]):
             self.app.push_screen(FeedsScreen(store, self._describe), self._show_chosen)
 
     def _show_chosen(self, chosen: Chosen | None) -> None:
-        if chosen is not None:
-            self._chosen = chosen
-            self.search_bar.value = chosen.query
-            self._name_shown()
-            self.article_list.focus()
+        """The list shows what was picked; the words in the search bar search within it. A
+        saved search that cannot run changes nothing (the header names only what is shown)."""
+        from newsreader.search.query import QueryError
+        from newsreader.store.saved import check_query
 
-    def _name_shown(self) -> None:
-        chosen = self._chosen
-        if chosen is not None and not self.search_bar.value.strip().startswith(chosen.query):
-            chosen = self._chosen = None
-        self.query_one("#header", AppHeader).shown = chosen.label if chosen else ""
+        if chosen is None:
+            return
+        try:
+            check_query(chosen.query)
+        except QueryError as error:
+            self.notify(f"Cannot show {chosen.label}: {error}", severity="warning", markup=False)
+            return
+        self._narrow(chosen)
+        self.article_list.focus()
 
-    @on(SearchBar.Changed, "#search")
-    def _bar_changed(self) -> None:
-        if self._chosen is not None:
-            self._name_shown()
+    def _narrow(self, chosen: Chosen | None) -> None:
+        self.scope.choose(chosen)
+        self.query_one("#header", AppHeader).shown = self.scope.label
+        self._reload()
+
+    def leave_scope(self) -> None:
+        """Esc with an empty search bar: the whole view again."""
+        self._narrow(None)
 
     # -- Ctrl+S: save the search shown -------------------------------------------------
 
@@ -108,6 +118,17 @@ class ViewActions(Screen[None]):
         if (store := self._store_or_say()) is None:
             return
         query = shown_query(self.view, self.search_bar.value)
+        if self.scope.chosen is not None:
+            composed = compose(self.scope.query, query)
+            if composed is None:
+                self.notify(
+                    f"Not saved: no one query says {self.scope.label} and “{query}” both "
+                    "(both name sources, feeds or tags)",
+                    severity="warning",
+                    markup=False,
+                )
+                return
+            query = composed
         if not query:
             self.notify("Nothing to save: search for something first.", timeout=3)
             return
@@ -121,25 +142,35 @@ class ViewActions(Screen[None]):
     def _search_saved(self, saved: SavedInfo | None) -> None:
         if saved is not None:
             self.notify(f"Saved search “{saved.name}”: {saved.query}", markup=False, timeout=4)
-            if typed := self.search_bar.value.strip():  # named while the bar holds it
-                self._chosen = Chosen("saved", saved.name, typed)
-                self._name_shown()
+            # What was shown is the saved search now: the list is narrowed to it.
+            self.search_bar.value = ""
+            self._narrow(Chosen("saved", saved.name, saved.query))
 
     # -- A: mark every article shown read ----------------------------------------------
 
     def action_mark_all_read(self) -> None:
         if (store := self._store_or_say()) is not None:
-            query = shown_query(self.view, self.search_bar.value) or "is:unread"
-            self._count_unread(store, query)
+            target: str | tuple[int, ...] = (
+                shown_query(self.view, self.search_bar.value) or "is:unread"
+                if self.scope.chosen is None
+                else tuple(self.article_list.ids)
+            )
+            self._count_unread(store, target)
+
+    @staticmethod
+    def _mark(store: Store, target: str | tuple[int, ...], dry_run: bool = False) -> int:
+        from newsreader.store.marking import mark_ids_read, mark_read
+
+        if isinstance(target, str):
+            return mark_read(store, target, dry_run=dry_run)
+        return mark_ids_read(store, target, dry_run=dry_run)
 
     @work(thread=True, exclusive=True, group="mark_all", exit_on_error=False)
-    def _count_unread(self, store: Store, query: str) -> None:
-        from newsreader.store.marking import mark_read
-
+    def _count_unread(self, store: Store, target: str | tuple[int, ...]) -> None:
         try:
-            self.post_message(self.Counted(query, mark_read(store, query, dry_run=True)))
+            self.post_message(self.Counted(target, self._mark(store, target, dry_run=True)))
         except Exception as error:  # a query that cannot run, a busy store: in words
-            self.post_message(self.Counted(query, 0, self._describe(error)))
+            self.post_message(self.Counted(target, 0, self._describe(error)))
 
     @on(Counted)
     def _counted(self, message: Counted) -> None:
@@ -152,7 +183,7 @@ class ViewActions(Screen[None]):
 
             def answered(yes: bool | None) -> None:
                 if yes and (store := self._store_or_say()) is not None:
-                    self._mark_all(store, message.query, self._unread_rows())
+                    self._mark_all(store, message.target, self._unread_rows())
 
             self.app.push_screen(ConfirmScreen(question), answered)
 
@@ -162,11 +193,9 @@ class ViewActions(Screen[None]):
         return [i for i in articles.ids if (row := articles.row(i)) and not row.is_read]
 
     @work(thread=True, exclusive=True, group="mark_all", exit_on_error=False)
-    def _mark_all(self, store: Store, query: str, cached: list[int]) -> None:
-        from newsreader.store.marking import mark_read
-
+    def _mark_all(self, store: Store, target: str | tuple[int, ...], cached: list[int]) -> None:
         try:
-            count = mark_read(store, query)
+            count = self._mark(store, target)
         except Exception as error:  # nothing was written: nothing changes on screen
             self.post_message(self.MarkedRead(0, {}, self._describe(error)))
             return

@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 from newsreader import DIST_NAME, __version__
 from newsreader.cli import main
 from newsreader.ingest import ArticleDraft
+from newsreader.store import schema
 from newsreader.store.store import Store
 
 COMMANDS = sorted(main.commands)  # type: ignore[attr-defined]
@@ -137,9 +138,7 @@ def test_errors_are_one_line_and_exit_non_zero(
 
     Store(f"sqlite:///{tmp_path / 'newer.db'}").close()
     conn = sqlite3.connect(tmp_path / "newer.db")
-    from newsreader.store.schema import latest_version
-
-    newer = str(latest_version() + 1)  # whatever steps this version has
+    newer = str(schema.latest_version() + 1)  # whatever this version's latest is
     conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (newer,))
     conn.commit()
     conn.close()

@@ -18,7 +18,8 @@ from newsreader.store.store import Store
 
 COLUMNS = (
     "id, fingerprint, title, source, author, url, published_at, body, summary, word_count, "
-    "origin, feed_id, guid, is_read, is_starred, length(imported_at)"
+    "origin, feed_id, guid, length(imported_at), "
+    "id IN (SELECT article_id FROM article_read), id IN (SELECT article_id FROM article_starred)"
 )
 RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>
 <item><title>Feed one</title><link>https://example.com/1</link><description>&lt;p&gt;First

@@ -155,13 +155,17 @@ async def test_enter_on_a_tag_shows_its_articles_and_the_bar_narrows_within(
         }
         assert len(local) == 4 and shown_ids(app) == local
         assert header_title(app) == "Tag: local"
+        assert app.reader.search_bar.value == ""  # a scope, not words in the bar
         assert "newsreader · Tag: local" in region_text(app, app.reader.query_one("#header"))
-        await pilot.press("slash", "end", *" frost")
+        await pilot.press("slash", *"frost")
         await settle(pilot)
         titles = [r.title for r in tagged_store.rows(list(shown_ids(app))).values()]
         assert titles == ["Orchard Frost"]
         assert header_title(app) == "Tag: local"  # still within it
-        await pilot.press("escape")  # the search cleared: the whole store again
+        await pilot.press("escape")  # the search cleared: the tag's articles again
+        await settle(pilot)
+        assert header_title(app) == "Tag: local" and shown_ids(app) == local
+        await pilot.press("escape")  # then the tag left: the whole store again
         await settle(pilot)
         assert header_title(app) == ""
         assert len(shown_ids(app)) == 9
@@ -172,14 +176,14 @@ async def test_enter_on_a_saved_search_shows_its_results(tagged_store: Store) ->
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await choose(app, pilot, "Ferries")
-        assert app.reader.search_bar.value == "ferry tag:local"
+        assert app.reader.search_bar.value == ""
         expected = set(tagged_store.search("ferry tag:local").ids)
         titles = {r.title for r in tagged_store.rows(list(expected)).values()}
         assert titles == {"Ferry Timetable Change", "Valley Ferry Crossing"}
         assert shown_ids(app) == expected
         assert header_title(app) == "Saved: Ferries"
         await choose(app, pilot, "The Ledger")
-        assert app.reader.search_bar.value == 'feed:"The Ledger"'
+        assert app.reader.search_bar.value == ""
         assert header_title(app) == "Feed: The Ledger"
         assert len(shown_ids(app)) == 2
 

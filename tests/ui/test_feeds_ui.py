@@ -69,6 +69,7 @@ async def test_F_lists_feed_health_and_picks_a_feed(
         await pilot.press("down", "enter")
         await settle(pilot)
         assert not isinstance(app.screen, FeedsScreen)
-        assert app.reader.search_bar.value == 'feed:"Harbour Times"'
+        assert app.reader.search_bar.value == ""  # a scope, not words in the bar
+        assert app.reader.scope.label == "Feed: Harbour Times"
         rows = app.reader.article_list.ids
         assert [seeded_store.rows(rows)[i].title for i in rows] == ["Harbour ferry resumes"]

@@ -1,9 +1,9 @@
 """Feeds · Tags · Saved: every subscription with its health, every feed tag and every saved
 search, each with its articles and unread count; Enter shows one in the reading view.
 
-What is chosen comes back as a query (`feed:NAME`, `tag:NAME`, or the saved search's own),
-put in the search bar: words typed after it narrow within it, and `A` or `Ctrl+S` act on
-exactly what is shown.
+What is chosen comes back with its query (`feed:NAME`, `tag:NAME`, or the saved search's
+own) and becomes the reading view's scope (ui/scope.py), not search bar text: the words
+typed there search within it, and `A` or `Ctrl+S` act on exactly what is shown.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ _LABELS: dict[Kind, str] = {"feed": "Feed", "tag": "Tag", "saved": "Saved"}
 
 @dataclass(frozen=True, slots=True)
 class Chosen:
-    """What to show: `query` goes in the search bar; `label` says it in the header."""
+    """What to show: `query` finds its articles; `label` says it in the header."""
 
     kind: Kind
     name: str

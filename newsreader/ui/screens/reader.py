@@ -29,6 +29,7 @@ from newsreader.ui.full_text import FullTextAction
 from newsreader.ui.keystroke import Answer, Request, Searches
 from newsreader.ui.list_actions import ListActions
 from newsreader.ui.marks import Marks
+from newsreader.ui.scope import listed
 from newsreader.ui.screens.stats import StatsScreen
 from newsreader.ui.settings import Settings
 from newsreader.ui.status import (
@@ -46,6 +47,7 @@ from newsreader.ui.widgets.refresh_bar import RefreshBar
 from newsreader.ui.widgets.search_bar import EchoHold, SearchBar
 
 if TYPE_CHECKING:
+    from newsreader.search.result import SearchResult
     from newsreader.store.store import Order, Store
 
 PANE_DELAY = 0.35
@@ -147,18 +149,15 @@ class ReaderScreen(ViewActions, ListActions, FullTextAction, Screen[None]):
     # -- workers -----------------------------------------------------------------------
 
     @property
-    def _key(self) -> tuple[str, str]:
-        return (self.view, self.sort)
+    def _key(self) -> tuple[str, ...]:
+        return (self.view, self.sort, self.scope.query)
 
     @work(thread=True, exclusive=True, group="ids", exit_on_error=False)
     def load_ids(self, keep: int | None = None) -> None:
-        key, view, sort = self._key, self.view, self.sort
+        chosen, key, view, sort = self.scope.chosen, self._key, self.view, self.sort
         if keep is None and not self.restored:
             keep = self.settings.prefs.last_article or None  # where the reader left off
-        if view == "all":
-            ids = self.store.ids(sort)
-        else:
-            ids = self.store.filtered_ids(VIEW_FILTERS[view], sort)
+        ids = listed(self.store, chosen, view, sort)
         counts = self.store.counts()
         self.post_message(
             messages.IdsLoaded(ids, self.store.rows(ids[:PAGE_SIZE]), counts, key, keep)
@@ -187,7 +186,12 @@ class ReaderScreen(ViewActions, ListActions, FullTextAction, Screen[None]):
         """Search now: shown here if the search answers within a frame (`Searches.quick`);
         True while a worker waits for a slower answer."""
         screenful = self.article_list.screenful
-        request = Request(query, self._key, VIEW_FILTERS[self.view], self.sort, screenful)
+        view, scope = self.view, self.scope
+
+        def narrow(store: Store, result: SearchResult) -> SearchResult:
+            return scope.narrow(store, result, view)  # within F's choice
+
+        request = Request(query, self._key, VIEW_FILTERS[view], self.sort, screenful, narrow)
         future = self._searches.submit(self.store, request)
         try:
             answer = self._searches.quick(future)
@@ -254,6 +258,7 @@ class ReaderScreen(ViewActions, ListActions, FullTextAction, Screen[None]):
         first = not self.restored
         self.restored = True
         self.all_ids = message.ids
+        self.scope.loaded(self.view, message.ids)
         self.counts = message.counts
         self._title_list()
         if query := self.search_bar.value.strip():
@@ -321,8 +326,8 @@ class ReaderScreen(ViewActions, ListActions, FullTextAction, Screen[None]):
         articles = self.article_list
         ranked = bool(articles.search_query) and bool(articles.terms)
         size = len(self.all_ids) if self.all_ids is not None else None
-        articles.set_title(list_title(self.view, size, ranked, self.sort))
-        articles.empty_lines = EMPTY_LINES[self.view]
+        articles.set_title(list_title(self.view, size, ranked, self.sort, self.scope.label))
+        articles.empty_lines = self.scope.empty_lines(EMPTY_LINES[self.view])
 
     @on(ArticleList.Highlighted)
     def _highlighted(self, message: ArticleList.Highlighted) -> None:
@@ -383,12 +388,15 @@ class ReaderScreen(ViewActions, ListActions, FullTextAction, Screen[None]):
         self.search_bar.value = ""
 
     def action_step_back(self) -> None:
-        """Esc: clear the search if there is one; otherwise step back to the list."""
+        """Esc: clear the search if there is one, else leave the feed, tag or saved search
+        shown; otherwise step back to the list."""
         focused = self.focused
         if focused is self.article_pane:
             self.article_list.focus()
         elif self.search_bar.value:
             self.action_clear_search()
+        elif self.scope.chosen is not None:
+            self.leave_scope()
         elif focused is self.search_bar:
             self.article_list.focus()
 

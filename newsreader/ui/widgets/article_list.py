@@ -209,9 +209,11 @@ class ArticleList(ScrollView, can_focus=True):
         self.post_message(self.Highlighted(self, self.highlighted_id))
 
     def set_title(self, title: str) -> None:
-        """Setting `border_title` repaints the list, even to the title it has."""
+        """Setting `border_title` repaints the list, even to the title it has. Content, not
+        str: a title may name a feed or saved search, which a str would parse as markup."""
         if title != self._title:
-            self._title = self.border_title = title
+            self._title = title
+            self.border_title = Content(title)
 
     def set_flags(
         self, article_id: int, *, is_read: bool | None = None, is_starred: bool | None = None
