@@ -226,6 +226,24 @@ HOOK_NEW_ARTICLES = setting(
     command(("count", "feeds", "names")),
     "[]",
 )
+KEEP_DAYS = setting(
+    "keep.days",
+    "whole number of days (0: off)",
+    0,
+    "After each refresh (and for `cleanup`), remove feed articles older than this; starred "
+    "ones and imported files always stay",
+    whole(0, 36500),
+    "0",
+)
+KEEP_PER_FEED = setting(
+    "keep.per_feed",
+    "whole number (0: off)",
+    0,
+    "After each refresh (and for `cleanup`), keep only each feed's newest this many articles; "
+    "starred ones always stay",
+    whole(0, 10**7),
+    "0",
+)
 KEYS = setting(
     "keys.*",
     'key names ("x", "ctrl+x", several: "x,f5")',
@@ -266,6 +284,10 @@ class Config:
 
     def get(self, wanted: Setting[T]) -> T:
         return cast(T, self.values.get(wanted.key, wanted.default))
+
+    def keep(self) -> tuple[int | None, int | None]:
+        """Retention's limits (`keep.days`, `keep.per_feed`), None where off."""
+        return self.get(KEEP_DAYS) or None, self.get(KEEP_PER_FEED) or None
 
     def table(self, prefix: str) -> dict[str, str]:
         """`keys.*`: the file's entries under `prefix`, by their own name."""

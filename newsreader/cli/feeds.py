@@ -198,6 +198,7 @@ def refresh(ctx: click.Context, keys: tuple[str, ...], workers: int) -> None:
     if (summary := settings.summary()) is not None:
         click.echo(f"newsreader: {safe(summary)}", err=True)  # said once, then on we go
     store = open_store(ctx)
+    keep_days, per_feed = settings.keep()
     targets = [find_feed(store, key) for key in keys] if keys else feeds(store)
     if not targets:
         click.echo("no feeds yet: `newsreader feed add URL` subscribes to one")
@@ -206,9 +207,18 @@ def refresh(ctx: click.Context, keys: tuple[str, ...], workers: int) -> None:
         with click.progressbar(
             length=len(targets), label="Refreshing", file=sys.stderr, show_pos=True
         ) as bar:
-            outcomes = run(store, targets, workers=workers, on_done=lambda _: bar.update(1))
+            outcomes = run(
+                store,
+                targets,
+                workers=workers,
+                on_done=lambda _: bar.update(1),
+                keep_days=keep_days,
+                per_feed=per_feed,
+            )
     else:
-        outcomes = run(store, targets, workers=workers, on_done=_report)
+        outcomes = run(
+            store, targets, workers=workers, on_done=_report, keep_days=keep_days, per_feed=per_feed
+        )
     added = sum(o.added for o in outcomes)
     updated = sum(o.updated for o in outcomes)
     failed = [o for o in outcomes if o.status == "error"]

@@ -24,11 +24,16 @@ _LIMIT = click.IntRange(min=1)
 @one_line_errors
 def cleanup(ctx: click.Context, dry_run: bool, days: int | None, per_feed: int | None) -> None:
     """Remove old feed articles (starred ones always stay) from the store and its search
-    index; a refresh will not bring them back. Files you imported are never removed."""
+    index; a refresh will not bring them back. Files you imported are never removed. Without
+    --days or --per-feed, the limits of config.toml (`keep.days`, `keep.per_feed`)."""
     from newsreader.store.retention import cleanup as run
 
     if days is None and per_feed is None:
-        click.echo("no limit given (--days N, --per-feed N): nothing to clean up")
+        from newsreader import config, paths
+
+        days, per_feed = config.load(paths.config_path()).keep()  # keep.days, keep.per_feed
+    if days is None and per_feed is None:
+        click.echo("no limit given (--days N, --per-feed N, or keep.* in config.toml)")
         return
     started = time.monotonic()
     done = run(open_store(ctx), keep_days=days, per_feed=per_feed, dry_run=dry_run, vacuum=True)

@@ -125,7 +125,8 @@ class RefreshBar(Static):
             )
 
         self.app.call_from_thread(self.set_progress, f"Refreshing feeds 0/{len(targets)}")
-        outcomes = refresh(store, targets, on_done=progress)
+        keep_days, per_feed = self.settings.config.keep()
+        outcomes = refresh(store, targets, on_done=progress, keep_days=keep_days, per_feed=per_feed)
         self.app.call_from_thread(self.set_progress, "")
         self.post_message(self.Finished(outcomes, background, datetime.now()))
         for outcome in outcomes:
