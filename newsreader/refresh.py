@@ -81,7 +81,12 @@ def refresh(
     started = utcnow()
     outcomes = _refresh(store, targets, workers, max_bytes, timeout, on_done)
     fed = [o.feed.id for o in outcomes if o.added and o.feed.full_text]
-    after_refresh(store, fed, started, keep_days=keep_days, per_feed=per_feed)
+    failed = after_refresh(store, fed, started, keep_days=keep_days, per_feed=per_feed)
+    for line in failed:
+        log.warning("full text: %s", line)
+    if failed:  # said with the feeds that fetch full text; the log has each page's reason
+        note = f"full text: {len(failed)} new page(s) could not be read (their feed text is kept)"
+        outcomes = [replace(o, note=o.note or note) if o.feed.id in fed else o for o in outcomes]
     return outcomes
 
 

@@ -86,6 +86,7 @@ def test_a_page_that_fails_leaves_the_article_and_says_why(
     set_full_text(store, feed_id, True)
     (outcome,) = refresh(store, [find_feed(store, str(feed_id))])
     assert outcome.status == "ok"
+    assert outcome.note == "full text: 1 new page(s) could not be read (their feed text is kept)"
     article_id = only(store)
     before = store.article(article_id)
     with pytest.raises(FullTextError) as failed:
