@@ -64,13 +64,13 @@ async def until(pilot: Pilot[None], done: Callable[[], bool], what: str) -> None
 
 
 async def test_a_rebound_key_acts_and_help_and_footer_show_it(store_50: Store) -> None:
-    write_config('[keys]\nmark_read = "x"\nsearch = "f"\n')
+    write_config('[keys]\nmark_read = "x"\nsearch = "z"\n')
     app = make_app(store_50)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert not any("config.toml" in n for n in notices(app))
         footer = screen_lines(app)[-1]
-        assert "f Search" in footer and "/ Search" not in footer
+        assert "z Search" in footer and "/ Search" not in footer
         first = app.reader.article_list.highlighted_id
         assert first is not None
         await pilot.press("m")
