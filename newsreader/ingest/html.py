@@ -25,6 +25,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from newsreader.ingest.sanitize import strip_controls
+from newsreader.links import web_link
 
 MAX_HTML_CHARS = 4 * 2**20
 """Characters of one entry's HTML read; the rest is dropped (feeds are capped at 20 MB)."""
@@ -52,7 +53,8 @@ entries. Its text is each paragraph's words, a blank line between paragraphs, wh
 
 
 def html_to_text(html: str, base_url: str | None = None) -> tuple[str, list[str]]:
-    """(text, links): the text refers to `links[i]` as `[i+1]`."""
+    """(text, links): the text refers to `links[i]` as `[i+1]`. Relative links are read
+    against `base_url` when that is a web link (checked only when the HTML has links)."""
     html = strip_controls(html[:MAX_HTML_CHARS])
     if _PLAIN_PARAGRAPHS.fullmatch(html):
         return _plain_paragraphs(html), []
@@ -63,6 +65,7 @@ def _rendered(html: str, base_url: str | None) -> tuple[str, list[str]]:
     """`html_to_text` by lxml and inscriptis, for any HTML (with controls stripped)."""
     from newsreader.ingest.html_render import render
 
+    base_url = web_link(base_url)
     root = _parse(html)
     if root is None:
         return "", []
