@@ -1,9 +1,9 @@
 """An import's work on files, done by worker processes: read, parse and analyse a group.
 
 Reading a feed costs about what tokenizing it does (a 1,000-item feed: ~0.06 s parsing on
-the fast path, ~0.05 s turning entries of bare paragraphs into text, against lxml and
-inscriptis for any other HTML (~0.3 s), ~0.15 s tokenizing; ~0.5 s parsing when it falls back to
-feedparser), so a big import hands whole groups of files to the workers, which
+the fast path, ~0.05 s turning entries of bare paragraphs into text, where lxml and
+inscriptis take ~0.3 s for other HTML, ~0.15 s tokenizing; ~0.5 s parsing when it falls
+back to feedparser), so a big import hands whole groups of files to the workers, which
 parse them and work out their terms; the importing process only writes what comes back, in
 order. Imports no SQLAlchemy: this module and what it imports are what a worker loads
 (~40 MB a process with the store).
