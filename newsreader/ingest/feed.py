@@ -260,7 +260,7 @@ def _json_depth(data: bytes) -> int:
 def _body(content: str, is_html: bool, base_url: str) -> str:
     if not is_html:
         return strip_controls(content).strip()
-    text, links = html_to_text(content, web_link(base_url))
+    text, links = html_to_text(content, base_url)
     return with_references(text, links)
 
 
