@@ -3,11 +3,17 @@ without a layout, and rows fetched ahead of the scroll repaint nothing."""
 
 from __future__ import annotations
 
+import random
+
+from textual.geometry import Region
+from textual.scrollbar import ScrollBar
+
 from newsreader.store.store import Store
 from newsreader.ui.app import make_app
-from newsreader.ui.widgets.article_list import ROW_HEIGHT, ArticleList
+from newsreader.ui.widgets.article_list import PREFETCH, ROW_HEIGHT, ArticleList
+from newsreader.ui.widgets.list_upkeep import AHEAD_DELAY, set_length
 from newsreader.ui.widgets.search_bar import ECHO_HOLD
-from tests.ui.helpers import settle
+from tests.ui.helpers import numbered_drafts, settle
 
 SIZE = (120, 40)
 
@@ -81,3 +87,70 @@ async def test_the_echo_is_never_held_past_its_search(store_50: Store) -> None:
         await settle(pilot)
         assert app.reader.shown_query == "stor"
         assert app._batch_count == 0
+
+
+async def test_the_scrollbar_is_repainted_only_when_a_new_length_moves_its_thumb(
+    store_50: Store,
+) -> None:
+    """Lengths chosen at random: the bar's lines after each are those it draws for that
+    length from scratch, and a length that draws the same thumb repaints nothing."""
+    app = make_app(store_50)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.reader.article_list.vertical_scrollbar
+        height = bar.size.height
+        crop = Region(0, 0, 1, height)
+        repaints: list[object] = []
+        original = bar.refresh
+        bar.refresh = lambda *a, **k: repaints.append(a) or original(*a, **k)  # type: ignore[method-assign]
+        choices = random.Random(14)
+        lengths = [choices.choice([height * 50, height * 80, 10**5, 2 * 10**5]) for _ in range(8)]
+        lengths += [choices.randint(height + 1, height * 40) for _ in range(12)]
+        for lines in lengths:
+            before = len(repaints)
+            drawn = painted(bar, crop)
+            set_length(bar, lines)
+            await pilot.pause()
+            assert bar.window_virtual_size == lines
+            shown = painted(bar, crop)
+            original()
+            fresh = painted(bar, crop)
+            assert shown == fresh, lines
+            if fresh == drawn:
+                assert len(repaints) == before, lines
+        for first, second in ((10**5, 2 * 10**5), (height * 50, height * 80)):
+            set_length(bar, first)
+            before = len(repaints)
+            set_length(bar, second)  # both draw the smallest thumb, at the top
+            assert len(repaints) == before
+
+
+def painted(bar: ScrollBar, crop: Region) -> list[tuple[str, object]]:
+    return [(segment.text, segment.style) for strip in bar.render_lines(crop) for segment in strip]
+
+
+async def test_rows_ahead_of_the_scroll_are_fetched_after_the_frame(seeded_store: Store) -> None:
+    """The page ahead is not fetched while the list paints (its thread would compete with
+    the frame's write), but a moment after; the rows on screen come with the result."""
+    seeded_store.add(numbered_drafts(600))
+    app = make_app(seeded_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        articles = app.reader.article_list
+        asked_while_painting: list[int] = []
+        want = articles._want
+
+        def spy(index: int) -> None:
+            if articles._pass is not None:
+                asked_while_painting.append(index)
+            want(index)
+
+        articles._want = spy  # type: ignore[method-assign]
+        ids = list(reversed(articles.ids))
+        screenful = articles.screenful
+        articles.show(ids, rows=seeded_store.rows(ids[:screenful]))
+        await pilot.pause()
+        assert asked_while_painting == []
+        await pilot.pause(AHEAD_DELAY * 2)
+        await settle(pilot)
+        assert articles.row(ids[PREFETCH]) is not None

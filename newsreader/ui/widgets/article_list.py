@@ -25,6 +25,7 @@ from newsreader import preferences
 from newsreader.store.views import ArticleRow
 from newsreader.ui.bindings import LIST_BINDINGS
 from newsreader.ui.text import DASH, highlighted, literal_line, short_date
+from newsreader.ui.widgets.list_upkeep import Ahead, set_length
 
 ROW_HEIGHT = 2
 """Each article takes two lines: marker and title, then source and date."""
@@ -133,6 +134,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._ids: Sequence[int] = ()
         self._rows: dict[int, ArticleRow] = {}
         self._pending: set[int] = set()
+        self._ahead = Ahead(self, self._want)
         self._generation = 0
         self._cursor = 0
         self._title: str | None = None
@@ -188,6 +190,7 @@ class ArticleList(ScrollView, can_focus=True):
         on_screen = self._cursor * ROW_HEIGHT - round(self.scroll_y)
         self._generation += 1
         self._pending.clear()
+        self._ahead.clear()
         self._ids = ids
         self.search_query = query
         self.terms = frozenset(terms)
@@ -342,7 +345,7 @@ class ArticleList(ScrollView, can_focus=True):
             return
         self.set_reactive(ArticleList.virtual_size, size)
         if self.show_vertical_scrollbar:
-            self.vertical_scrollbar.window_virtual_size = size.height
+            set_length(self.vertical_scrollbar, size.height)
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()
@@ -428,7 +431,7 @@ class ArticleList(ScrollView, can_focus=True):
         elif part == 0 and index + PREFETCH < len(self._ids):
             ahead = self._ids[index + PREFETCH]
             if ahead not in self._rows:
-                self._want(index + PREFETCH)
+                self._ahead.want(index + PREFETCH)
         style = (
             self._style("article-list--row", "article-list--cursor")
             if index == self._cursor
