@@ -243,20 +243,26 @@ def _without_row(conn: Connection, ids: set[int]) -> list[int]:
 
 
 def forget(conn: Connection, ids: Sequence[int]) -> None:
-    """Take articles out of the stories' tables (their text changed, or they go); a group
-    left with one member is no group any more."""
+    """Take articles out of the stories' tables (their text changed, or they go: retention
+    calls this before deleting them, since `story_band` has no foreign key to cascade); a
+    group left with one member is no group any more."""
     stories: set[int] = set()
+    mark = placeholder(conn)
     for start in range(0, len(ids), CHUNK):
         chunk = list(ids[start : start + CHUNK])
-        for article_id, sig in conn.execute(
-            select(_signature.c.article_id, _signature.c.sig).where(
-                _signature.c.article_id.in_(chunk)
-            )
-        ):
-            for key in set(S.band_keys(S.decode(sig)[None, :])[0].tolist()):
-                conn.execute(
-                    delete(_band).where(_band.c.key == key, _band.c.article_id == article_id)
+        rows = [
+            (key, article_id)
+            for article_id, sig in conn.execute(
+                select(_signature.c.article_id, _signature.c.sig).where(
+                    _signature.c.article_id.in_(chunk)
                 )
+            )
+            for key in set(S.band_keys(S.decode(sig)[None, :])[0].tolist())
+        ]
+        if rows:  # one statement, many rows: a retention run removes thousands
+            conn.exec_driver_sql(
+                f"DELETE FROM story_band WHERE key = {mark} AND article_id = {mark}", rows
+            )
         stories.update(
             conn.execute(
                 select(_member.c.story_id).where(_member.c.article_id.in_(chunk))
@@ -264,17 +270,19 @@ def forget(conn: Connection, ids: Sequence[int]) -> None:
         )
         conn.execute(delete(_signature).where(_signature.c.article_id.in_(chunk)))
         conn.execute(delete(_member).where(_member.c.article_id.in_(chunk)))
-    lonely = [
-        story
-        for story, count in conn.execute(
-            select(_member.c.story_id, func.count())
-            .where(_member.c.story_id.in_(sorted(stories)))
-            .group_by(_member.c.story_id)
-        )
-        if count < 2
-    ]
-    if lonely:
-        conn.execute(delete(_member).where(_member.c.story_id.in_(lonely)))
+    wanted = sorted(stories)
+    for start in range(0, len(wanted), CHUNK):
+        lonely = [
+            story
+            for story, count in conn.execute(
+                select(_member.c.story_id, func.count())
+                .where(_member.c.story_id.in_(wanted[start : start + CHUNK]))
+                .group_by(_member.c.story_id)
+            )
+            if count < 2
+        ]
+        if lonely:
+            conn.execute(delete(_member).where(_member.c.story_id.in_(lonely)))
 
 
 def clear(conn: Connection) -> None:

@@ -1,0 +1,80 @@
+"""Keeping the stories' tables in step with the articles: what goes leaves no row behind."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+from newsreader.ingest import ArticleDraft
+from newsreader.store.retention import remove_articles
+from newsreader.store.store import Store
+from newsreader.stories.groups import list_stories
+from tests.stories.test_stories import OTHER, WIRE
+
+
+def _draft(title: str, body: str, source: str, hours: float = 0) -> ArticleDraft:
+    when = datetime(2026, 3, 1, tzinfo=UTC) + timedelta(hours=hours)
+    return ArticleDraft(title=title, body=body, source=source, origin="t", published_at=when)
+
+
+def _orphans(store: Store) -> tuple[int, int, int]:
+    """(band rows, signature rows, member rows) of articles that are gone, and stories of
+    fewer than two members."""
+    with store.writing() as conn:
+        bands = conn.execute(
+            text("SELECT count(*) FROM story_band WHERE article_id NOT IN (SELECT id FROM article)")
+        ).scalar_one()
+        sigs = conn.execute(
+            text(
+                "SELECT count(*) FROM story_signature"
+                " WHERE article_id NOT IN (SELECT id FROM article)"
+            )
+        ).scalar_one()
+        small = conn.execute(
+            text(
+                "SELECT count(*) FROM (SELECT story_id FROM story_member"
+                " GROUP BY story_id HAVING count(*) < 2) AS s"
+            )
+        ).scalar_one()
+    return bands, sigs, small
+
+
+def _copies() -> list[ArticleDraft]:
+    return [
+        _draft("Rates up", WIRE, "Wire", 0),
+        _draft("Bank raises rates", WIRE.replace("Tuesday", "Monday"), "Daily", 2),
+        _draft("Rates: a quarter point", WIRE + " More follows.", "Post", 3),
+        _draft("Minutes", OTHER, "Wire", 5),
+    ]
+
+
+def test_removing_articles_removes_their_band_rows_and_breaks_up_a_lone_story(
+    store: Store,
+) -> None:
+    """The named case: retention deleted the article rows; `story_band` (no foreign key)
+    kept theirs, and a story left with one member still had its row."""
+    store.add(_copies())
+    ids = store.ids()
+    assert len(list_stories(store)) == 1
+    remove_articles(store, ids[1:3])
+    assert _orphans(store) == (0, 0, 0)
+    assert list_stories(store) == []
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.sets(st.integers(0, 3)))
+def test_any_removal_leaves_no_stories_rows_of_gone_articles(store: Store, gone: set[int]) -> None:
+    with store.writing() as conn:
+        for table in ("story_member", "story_band", "story_signature"):
+            conn.execute(text(f"DELETE FROM {table}"))
+        conn.execute(text("DELETE FROM article"))
+    store.add(_copies())
+    ids = store.ids()
+    remove_articles(store, [ids[i] for i in gone])
+    assert _orphans(store) == (0, 0, 0)
+    kept = [i for n, i in enumerate(ids) if n not in gone]
+    members = sum(len(s.members) for s in list_stories(store))
+    assert members <= len(kept)
