@@ -63,20 +63,33 @@ PREFILTER = 3 / 32
 true overlap is almost surely too small)."""
 
 
-def group_new(conn: Connection, docs: Sequence[StoryDoc], *, replaces: bool = False) -> int:
-    """Sign `docs` and put each in a story, inside the caller's transaction; returns how
-    many joined an earlier article's story. `replaces`: some were grouped before (their
-    text changed), and are taken out of their groups first."""
+def group_new(
+    conn: Connection,
+    docs: Sequence[StoryDoc],
+    *,
+    replaces: bool = False,
+    signatures: S.Signatures | None = None,
+) -> int:
+    """Put each of `docs` in a story, inside the caller's transaction; returns how many
+    joined an earlier article's story. `signatures`: theirs, row for row, made by an
+    import's workers (else they are signed here). `replaces`: some were grouped before
+    (their text changed), and are taken out of their groups first."""
     if not docs:
         return 0
-    docs = sorted(docs, key=lambda d: d.id)
+    order = sorted(range(len(docs)), key=lambda n: docs[n].id)
+    docs = [docs[n] for n in order]
+    if signatures is None:
+        signatures = S.signatures([d.body for d in docs])
+    else:
+        signatures = signatures.select(order)
     if replaces:
         forget(conn, [d.id for d in docs])
-    signed = S.sign([d.body for d in docs])
-    if not signed.which:
+    which = np.flatnonzero(signatures.signed)
+    if not len(which):
         return 0
-    batch = [docs[i] for i in signed.which]
-    keys = S.band_keys(signed.sigs)
+    batch = [docs[i] for i in which.tolist()]
+    sigs = signatures.sigs[which]
+    keys = S.band_keys(sigs)
     distinct, counts = np.unique(keys, return_counts=True)
     buckets = _buckets(conn, distinct.tolist())
     # Only keys stored already, or shared inside the batch, can bring a candidate.
@@ -95,11 +108,11 @@ def group_new(conn: Connection, docs: Sequence[StoryDoc], *, replaces: bool = Fa
     stored = _signatures(conn, {i for c in candidates for i in c if i not in position})
     # Only candidates whose signatures agree enough, within the window, are read back.
     kept: list[list[int]] = []
-    for doc, sig, found in zip(batch, signed.sigs, candidates, strict=True):
+    for doc, sig, found in zip(batch, sigs, candidates, strict=True):
         near = []
         for i in found:
             if i in position:
-                other_at, other_sig = batch[position[i]].at, signed.sigs[position[i]]
+                other_at, other_sig = batch[position[i]].at, sigs[position[i]]
             elif i in stored:
                 other_at, other_sig = stored[i]
             else:
@@ -110,18 +123,27 @@ def group_new(conn: Connection, docs: Sequence[StoryDoc], *, replaces: bool = Fa
             ):
                 near.append(i)
         kept.append(near)
+    # Shingles only for the batch's articles that have a candidate or are one.
+    needed = sorted(
+        {n for n, near in enumerate(kept) if near}
+        | {position[i] for near in kept for i in near if i in position}
+    )
+    again = S.sign([batch[n].body for n in needed])
+    shingled = {needed[k]: again.shingles(m) for m, k in enumerate(again.which)}
     known = _load(conn, {i for near in kept for i in near if i not in position})
     joined: list[tuple[int, int]] = []  # (article, story)
     founders: set[int] = set()
     for n, (doc, near) in enumerate(zip(batch, kept, strict=True)):
-        shingles = signed.shingles(n) if near else None
+        shingles = shingled.get(n) if near else None
         others: list[Candidate] = []
         for candidate in near:
             other = known.get(candidate)
             if other is None or shingles is None:
                 continue
             if other.shingles is None:  # earlier in this batch, and not yet needed
-                other.shingles = signed.shingles(position[candidate])
+                other.shingles = shingled.get(position[candidate])
+                if other.shingles is None:
+                    continue
             others.append(Candidate(candidate, other.story, other.title, other.shingles))
         best = choose(shingles, doc.title, others) if shingles is not None else None
         story = doc.id
@@ -131,7 +153,7 @@ def group_new(conn: Connection, docs: Sequence[StoryDoc], *, replaces: bool = Fa
             if story == best:
                 founders.add(best)
         known[doc.id] = _Known(doc.title, doc.at, shingles, story)
-    _write(conn, batch, signed.sigs, keys, joined, founders)
+    _write(conn, batch, sigs, keys, joined, founders)
     return len(joined)
 
 

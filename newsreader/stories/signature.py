@@ -203,6 +203,41 @@ def sign(bodies: Sequence[str]) -> Signed:
     return Signed(which.tolist(), sigs, shingles, offsets)
 
 
+@dataclass(frozen=True, slots=True)
+class Signatures:
+    """Bodies' signatures without their shingles (128 bytes a body): what an import's
+    analysis worker sends back with its group, so that the writer, the one process that
+    cannot run in parallel, signs nothing. Shingles are made again, in the writer, only for
+    the few bodies that have a candidate."""
+
+    sigs: np.ndarray
+    """`(n, PERMS)` uint32; zeros where `signed` is false."""
+    signed: np.ndarray
+    """`(n,)` bool: false for a body too short to sign."""
+
+    def select(self, positions: Sequence[int]) -> Signatures:
+        at = np.asarray(positions, dtype=np.int64)
+        return Signatures(self.sigs[at], self.signed[at])
+
+    @staticmethod
+    def join(parts: Sequence[Signatures]) -> Signatures:
+        if not parts:
+            return signatures([])
+        return Signatures(
+            np.concatenate([p.sigs for p in parts]), np.concatenate([p.signed for p in parts])
+        )
+
+
+def signatures(bodies: Sequence[str]) -> Signatures:
+    """`sign`, keeping only the signatures, one row per body."""
+    done = sign(bodies)
+    sigs = np.zeros((len(bodies), PERMS), dtype=np.uint32)
+    signed = np.zeros(len(bodies), dtype=bool)
+    sigs[done.which] = done.sigs
+    signed[done.which] = True
+    return Signatures(sigs, signed)
+
+
 def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """(Jaccard, containment) of two sorted shingle sets: containment is the share of the
     smaller one found in the other (a feed's excerpt of an article is contained in it)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -78,3 +79,42 @@ def test_any_removal_leaves_no_stories_rows_of_gone_articles(store: Store, gone:
     kept = [i for n, i in enumerate(ids) if n not in gone]
     members = sum(len(s.members) for s in list_stories(store))
     assert members <= len(kept)
+
+
+def test_an_import_groups_with_the_signatures_its_workers_made(
+    store: Store, tmp_path: Path
+) -> None:
+    from newsreader.importer import import_paths
+
+    for n, (title, body) in enumerate([("Rates up", WIRE), ("Minutes", OTHER), ("Up", WIRE)]):
+        (tmp_path / f"{n}.md").write_text(f"# {title}\n\n{body}\n")
+    import_paths(store, [tmp_path])
+    assert [len(s.members) for s in list_stories(store)] == [2]
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.permutations(range(5)))
+def test_signatures_given_in_any_order_group_as_signing_here_does(order: list[int]) -> None:
+    """The writer sorts a batch by id: signatures made by the workers, row for row with
+    the drafts, must follow their rows."""
+    from sqlalchemy import create_engine
+
+    from newsreader.stories import signature as S
+    from newsreader.stories.keeping import StoryDoc, group_new
+    from newsreader.stories.tables import StoryBand, StoryMember, StorySignature
+
+    bodies = [WIRE, OTHER, WIRE + " Later more.", OTHER + " Updated.", "too short"]
+    docs = [StoryDoc(10 + order[n], "t", bodies[n], 0.0) for n in range(5)]
+    found = []
+    for given_ in (None, S.signatures(bodies)):
+        engine = create_engine("sqlite://")
+        tables = [t.__table__ for t in (StoryMember, StorySignature, StoryBand)]  # type: ignore[attr-defined]
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE article (id INTEGER PRIMARY KEY)")
+            for table in tables:
+                table.create(conn)
+            group_new(conn, docs, signatures=given_)
+            found.append(sorted(conn.exec_driver_sql("SELECT * FROM story_member").all()))
+            found.append(sorted(conn.exec_driver_sql("SELECT * FROM story_band").all()))
+    assert found[0] == found[2] and found[1] == found[3]
+    assert len(found[0]) == 4
