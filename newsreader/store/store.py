@@ -150,15 +150,23 @@ class Store:
         already is updated in place when its content changed (read and starred state kept).
         With `parallel`, big batches are tokenized by worker processes (see `Analyser`).
         """
-        from newsreader.search.analysis import Analyser
+        from newsreader.search.analysis import PARALLEL_MIN, Analyser
+        from newsreader.stories.signature import signed_ahead
 
         iterator = map(storable, drafts)
         with Analyser(parallel=parallel) as analyser:
-            # Each batch is analysed (by worker processes, if big) while the one before it
-            # is written, so a big import keeps every core busy.
+            # Each batch is analysed and signed (by worker processes, if big) while the one
+            # before it is written, so a big import keeps every core busy.
             return self.add_analysed(
                 _one_ahead(
-                    (chunk, analyser.submit([(d.title, d.source, d.body) for d in chunk]), None)
+                    (
+                        chunk,
+                        analyser.submit([(d.title, d.source, d.body) for d in chunk]),
+                        signed_ahead(
+                            analyser.start if len(chunk) >= PARALLEL_MIN else None,
+                            [d.body for d in chunk],
+                        ),
+                    )
                     for chunk in iter(lambda: list(islice(iterator, batch)), [])
                 ),
                 feed_id=feed_id,
@@ -166,23 +174,25 @@ class Store:
 
     def add_analysed(
         self,
-        batches: Iterable[tuple[list[ArticleDraft], Callable[[], Analysed], Signatures | None]],
+        batches: Iterable[
+            tuple[list[ArticleDraft], Callable[[], Analysed], Callable[[], Signatures | None]]
+        ],
         *,
         feed_id: int | None = None,
     ) -> AddResult:
         """`add` for batches of storable drafts (`ingest.draft.storable`) with their
-        analysis, asked for just before each batch is written, and their story signatures
-        when made already: an import whose workers read, parse, analyse and sign files
-        writes through this."""
+        analysis and story signatures, asked for just before each batch is written (no
+        signatures: grouping signs the batch itself): an import whose workers read, parse,
+        analyse and sign files writes through this."""
         added = updated = unchanged = 0
 
         def write(
             chunk: list[ArticleDraft],
             analysis: Callable[[], Analysed],
-            signatures: Signatures | None,
+            signing: Callable[[], Signatures | None],
         ) -> None:
             nonlocal added, updated, unchanged
-            analysed = analysis()  # before taking the write lock
+            analysed, signatures = analysis(), signing()  # before taking the write lock
             with self.writing() as conn:
                 n, u = save_batch(conn, chunk, feed_id, analysed, signatures)
             added += n
@@ -190,8 +200,8 @@ class Store:
             unchanged += len(chunk) - n - u
 
         try:
-            for chunk, analysis, signatures in batches:
-                write(chunk, analysis, signatures)
+            for chunk, analysis, signing in batches:
+                write(chunk, analysis, signing)
         except DatabaseError as error:
             saved = added + updated
             done = f"{saved} new articles were saved before it" if saved else "nothing was saved"

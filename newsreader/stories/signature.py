@@ -12,7 +12,9 @@ passes over a whole batch, `PERMS` passes of its shingles.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import numpy as np
@@ -236,6 +238,27 @@ def signatures(bodies: Sequence[str]) -> Signatures:
     sigs[done.which] = done.sigs
     signed[done.which] = True
     return Signatures(sigs, signed)
+
+
+def signed_ahead(
+    start: Callable[[Callable[[list[str]], Signatures], list[str]], Future[Signatures] | None]
+    | None,
+    bodies: list[str],
+) -> Callable[[], Signatures | None]:
+    """Sign `bodies` in a worker process (`start`: `Analyser.start`) while the writer
+    works on the batch before; what it returns gives the signatures, or None when no
+    worker could (the writer signs them then)."""
+    future = start(signatures, bodies) if start is not None else None
+
+    def result() -> Signatures | None:
+        if future is None:
+            return None
+        try:
+            return future.result()
+        except BrokenProcessPool:  # a worker died: the writer signs
+            return None
+
+    return result
 
 
 def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:

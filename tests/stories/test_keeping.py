@@ -99,6 +99,7 @@ def test_signatures_given_in_any_order_group_as_signing_here_does(order: list[in
     the drafts, must follow their rows."""
     from sqlalchemy import create_engine
 
+    from newsreader.search.tables import table_of
     from newsreader.stories import signature as S
     from newsreader.stories.keeping import StoryDoc, group_new
     from newsreader.stories.tables import StoryBand, StoryMember, StorySignature
@@ -108,7 +109,7 @@ def test_signatures_given_in_any_order_group_as_signing_here_does(order: list[in
     found = []
     for given_ in (None, S.signatures(bodies)):
         engine = create_engine("sqlite://")
-        tables = [t.__table__ for t in (StoryMember, StorySignature, StoryBand)]  # type: ignore[attr-defined]
+        tables = [table_of(t) for t in (StoryMember, StorySignature, StoryBand)]
         with engine.begin() as conn:
             conn.exec_driver_sql("CREATE TABLE article (id INTEGER PRIMARY KEY)")
             for table in tables:
@@ -118,3 +119,25 @@ def test_signatures_given_in_any_order_group_as_signing_here_does(order: list[in
             found.append(sorted(conn.exec_driver_sql("SELECT * FROM story_band").all()))
     assert found[0] == found[2] and found[1] == found[3]
     assert len(found[0]) == 4
+
+
+def test_signing_ahead_falls_back_to_the_writer_when_no_worker_signs() -> None:
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from newsreader.stories import signature as S
+
+    def done(work: object, bodies: list[str]) -> Future[S.Signatures]:
+        future: Future[S.Signatures] = Future()
+        future.set_result(S.signatures(bodies))
+        return future
+
+    def broken(work: object, bodies: list[str]) -> Future[S.Signatures]:
+        future: Future[S.Signatures] = Future()
+        future.set_exception(BrokenProcessPool("killed"))
+        return future
+
+    made = S.signed_ahead(done, [WIRE, "short"])()
+    assert made is not None and made.signed.tolist() == [True, False]
+    assert S.signed_ahead(broken, [WIRE])() is None
+    assert S.signed_ahead(None, [WIRE])() is None
