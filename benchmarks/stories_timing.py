@@ -54,6 +54,12 @@ def main() -> None:
             batch_cpu.append(time.process_time() - c)
 
     keeping.group_new = timed_group  # type: ignore[assignment]
+    grouping_on = args.get("grouping", True)
+    if not grouping_on:  # the same import with no story work at all, to compare against
+        from newsreader.stories import signature
+
+        keeping.group_new = lambda conn, docs, **kw: 0  # type: ignore[assignment]
+        signature.signed_ahead = lambda start, bodies: lambda: None  # type: ignore[assignment]
     from newsreader.store import store as store_module
 
     store_module.save_batch = timed_batch  # type: ignore[assignment]
@@ -85,6 +91,10 @@ def main() -> None:
         "last5_grouping_cpu_s": [round(c, 3) for c in cpu[-5:]],
         "last5_save_batch_cpu_s": [round(c, 3) for c in batch_cpu[-5:]],
     }
+    if not grouping_on:
+        Path(sys.argv[2]).write_text(json.dumps(out, indent=1))
+        print(json.dumps(out))
+        return
     from newsreader.store.store import Store
     from newsreader.stories.keeping import rebuild
 

@@ -69,7 +69,8 @@ def read_group(paths: Sequence[Path]) -> Group:
         files.append(FileRead(str(path), None, document.skipped, document.subscriptions))
         drafts.extend(map(storable, document.drafts))
     analysed = analyse([(d.title, d.source, d.body) for d in drafts])
-    return Group(files, drafts, analysed, signatures([d.body for d in drafts]))
+    signed = signatures([d.body for d in drafts], [d.source for d in drafts])
+    return Group(files, drafts, analysed, signed)
 
 
 def groups(files: Iterable[Path]) -> Iterator[list[Path]]:

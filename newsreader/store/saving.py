@@ -86,7 +86,8 @@ def save_batch(
     index([(i, row["fingerprint"], row) for i, row in changed], True)
 
     def story(article_id: int, row: dict[str, Any]) -> StoryDoc:
-        return StoryDoc(article_id, row["title"], row["body"], timestamp(row["sorted_at"]))
+        at = timestamp(row["sorted_at"])
+        return StoryDoc(article_id, row["title"], row["body"], at, row["source"])
 
     def signed(fingerprints: list[str]) -> Signatures | None:
         if signatures is None:

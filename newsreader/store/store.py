@@ -165,6 +165,7 @@ class Store:
                         signed_ahead(
                             analyser.start if len(chunk) >= PARALLEL_MIN else None,
                             [d.body for d in chunk],
+                            [d.source for d in chunk],
                         ),
                     )
                     for chunk in iter(lambda: list(islice(iterator, batch)), [])

@@ -10,6 +10,7 @@ chain two groups together, and work per article is bounded by `CANDIDATES_PER_KE
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from sqlalchemy.engine import Connection
 from newsreader.search.tables import placeholder, table_of
 from newsreader.store.models import Article
 from newsreader.store.times import timestamp
+from newsreader.stories import events as events_
 from newsreader.stories import signature as S
 from newsreader.stories.grouping import WINDOW_SECONDS, Candidate, choose
 from newsreader.stories.tables import StoryBand, StoryMember, StorySignature
@@ -47,6 +49,7 @@ class StoryDoc:
     body: str
     at: float
     """`sorted_at` in seconds."""
+    source: str = ""
 
 
 @dataclass(slots=True)
@@ -79,7 +82,7 @@ def group_new(
     order = sorted(range(len(docs)), key=lambda n: docs[n].id)
     docs = [docs[n] for n in order]
     if signatures is None:
-        signatures = S.signatures([d.body for d in docs])
+        signatures = S.signatures([d.body for d in docs], [d.source for d in docs])
     else:
         signatures = signatures.select(order)
     if replaces:
@@ -88,15 +91,20 @@ def group_new(
     if not len(which):
         return 0
     batch = [docs[i] for i in which.tolist()]
-    sigs = signatures.sigs[which]
+    sigs, events = signatures.sigs[which], signatures.events[which]
     keys = S.band_keys(sigs)
-    distinct, counts = np.unique(keys, return_counts=True)
+    distinct, counts = np.unique(
+        np.concatenate((keys.ravel(), events[events != 0])), return_counts=True
+    )
     buckets = _buckets(conn, distinct.tolist())
     # Only keys stored already, or shared inside the batch, can bring a candidate.
-    wanted = np.isin(keys, np.union1d(np.fromiter(buckets, np.int64), distinct[counts > 1]))
+    useful = np.union1d(np.fromiter(buckets, np.int64), distinct[counts > 1])
+    band_keys = np.where(np.isin(keys, useful), keys, 0).tolist()
+    event_keys = np.where(np.isin(events, useful), events, 0).tolist()
     # Candidates: the most recent few of each shared bucket (stored, or earlier in the batch).
     candidates: list[set[int]] = []
-    for doc, doc_keys in zip(batch, np.where(wanted, keys, 0).tolist(), strict=True):
+    sharing: list[Counter[int]] = []  # event candidates: how many event keys shared
+    for doc, doc_keys, doc_events in zip(batch, band_keys, event_keys, strict=True):
         found: set[int] = set()
         for key in doc_keys:
             if key:
@@ -104,8 +112,21 @@ def group_new(
                 found.update(bucket[-CANDIDATES_PER_KEY:])
                 bucket.append(doc.id)
         candidates.append(found)
+        shared: Counter[int] = Counter()
+        for key in doc_events:
+            if key:
+                bucket = buckets.setdefault(key, [])
+                shared.update(bucket[-CANDIDATES_PER_KEY:])
+                bucket.append(doc.id)
+        sharing.append(shared)
     position = {doc.id: n for n, doc in enumerate(batch)}
-    stored = _signatures(conn, {i for c in candidates for i in c if i not in position})
+    stored = _signatures(
+        conn,
+        {i for c in candidates for i in c if i not in position}
+        | {i for c in sharing for i in c if i not in position},
+    )
+    close = _close_candidates(batch, sharing, position, stored)
+    reports = _load_reports(conn, {i for c in close for i in c if i not in position})
     # Only candidates whose signatures agree enough, within the window, are read back.
     kept: list[list[int]] = []
     for doc, sig, found in zip(batch, sigs, candidates, strict=True):
@@ -146,15 +167,80 @@ def group_new(
                     continue
             others.append(Candidate(candidate, other.story, other.title, other.shingles))
         best = choose(shingles, doc.title, others) if shingles is not None else None
+        if best is None and close[n]:
+            best = _same_event(doc, close[n], reports, batch, position, known)
         story = doc.id
         if best is not None:
-            story = known[best].story
+            story = known[best].story if best in known else reports[best][2]
             joined.append((doc.id, story))
             if story == best:
                 founders.add(best)
         known[doc.id] = _Known(doc.title, doc.at, shingles, story)
-    _write(conn, batch, sigs, keys, joined, founders)
+    _write(conn, batch, sigs, np.concatenate((keys, events), axis=1), joined, founders)
     return len(joined)
+
+
+CLOSE_CANDIDATES = 4
+"""Event candidates read back per article at most, those sharing most keys first."""
+CLOSE_MIN_KEYS = 1
+
+
+def _close_candidates(
+    batch: list[StoryDoc],
+    sharing: list[Counter[int]],
+    position: dict[int, int],
+    stored: dict[int, tuple[float, np.ndarray]],
+) -> list[list[int]]:
+    """Each article's event candidates worth reading back: within the events' window."""
+    out = []
+    for doc, shared in zip(batch, sharing, strict=True):
+        near: list[int] = []
+        for i, count in shared.most_common():
+            if count < CLOSE_MIN_KEYS or len(near) >= CLOSE_CANDIDATES:
+                break
+            at = batch[position[i]].at if i in position else stored.get(i, (None,))[0]
+            if at is not None and abs(at - doc.at) <= events_.WINDOW_SECONDS:
+                near.append(i)
+        out.append(near)
+    return out
+
+
+def _load_reports(conn: Connection, ids: Iterable[int]) -> dict[int, tuple[str, Counter[str], int]]:
+    """(title, event terms, story) of stored articles."""
+    wanted = sorted(ids)
+    out = {}
+    c = _article.c
+    for start in range(0, len(wanted), CHUNK):
+        for row in conn.execute(
+            select(c.id, c.title, c.body, c.source, _member.c.story_id)
+            .outerjoin(_member, _member.c.article_id == c.id)
+            .where(c.id.in_(wanted[start : start + CHUNK]))
+        ):
+            out[row.id] = (row.title, events_.terms(row.body, row.source), row.story_id or row.id)
+    return out
+
+
+def _same_event(
+    doc: StoryDoc,
+    close: list[int],
+    reports: dict[int, tuple[str, Counter[str], int]],
+    batch: list[StoryDoc],
+    position: dict[int, int],
+    known: dict[int, _Known],
+) -> int | None:
+    """The first of `close` that reports the same event as `doc` (`events.same_event`)."""
+    own = events_.terms(doc.body, doc.source)
+    for i in close:
+        if i in position:
+            other = batch[position[i]]
+            title, found = other.title, events_.terms(other.body, other.source)
+        elif i in reports:
+            title, found = reports[i][0], reports[i][1]
+        else:
+            continue
+        if events_.same_event(own, doc.title, found, title):
+            return i
+    return None
 
 
 def _buckets(conn: Connection, keys: list[int]) -> dict[int, list[int]]:
@@ -226,7 +312,10 @@ def _write(
     ids = [d.id for d in docs]
     conn.exec_driver_sql(
         f"INSERT INTO story_signature (article_id, at, sig) VALUES ({mark}, {mark}, {mark})",
-        [(d.id, d.at, S.encode(sig)) for d, sig in zip(docs, sigs, strict=True)],
+        [
+            (d.id, d.at, S.encode(sig, key[S.BANDS :]))
+            for d, sig, key in zip(docs, sigs, keys, strict=True)
+        ],
     )
     conn.exec_driver_sql(
         f"INSERT INTO story_band (key, article_id) VALUES ({mark}, {mark}) ON CONFLICT DO NOTHING",
@@ -243,6 +332,7 @@ def _band_rows(ids: np.ndarray, keys: np.ndarray) -> list[tuple[int, int]]:
     """(key, article) rows, distinct, in key order (B-tree inserts in order)."""
     flat_keys = keys.ravel()
     flat_ids = np.repeat(ids, keys.shape[1])
+    flat_keys, flat_ids = flat_keys[flat_keys != 0], flat_ids[flat_keys != 0]
     order = np.lexsort((flat_ids, flat_keys))
     flat_keys, flat_ids = flat_keys[order], flat_ids[order]
     fresh = np.ones(len(flat_keys), dtype=bool)
@@ -279,7 +369,10 @@ def forget(conn: Connection, ids: Sequence[int]) -> None:
                     _signature.c.article_id.in_(chunk)
                 )
             )
-            for key in set(S.band_keys(S.decode(sig)[None, :])[0].tolist())
+            for key in {
+                *S.band_keys(S.decode(sig)[None, :])[0].tolist(),
+                *S.decode_events(sig).tolist(),
+            }
         ]
         if rows:  # one statement, many rows: a retention run removes thousands
             conn.exec_driver_sql(
@@ -320,7 +413,7 @@ def rebuild(conn: Connection) -> int:
     c = _article.c
     while True:
         rows = conn.execute(
-            select(c.id, c.title, c.body, c.sorted_at)
+            select(c.id, c.title, c.body, c.sorted_at, c.source)
             .where(c.id > last)
             .order_by(c.id)
             .limit(REBUILD_BATCH)
@@ -328,6 +421,7 @@ def rebuild(conn: Connection) -> int:
         if not rows:
             return joined
         joined += group_new(
-            conn, [StoryDoc(r.id, r.title, r.body, timestamp(r.sorted_at)) for r in rows]
+            conn,
+            [StoryDoc(r.id, r.title, r.body, timestamp(r.sorted_at), r.source) for r in rows],
         )
         last = rows[-1].id

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any as A
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -127,17 +129,17 @@ def test_signing_ahead_falls_back_to_the_writer_when_no_worker_signs() -> None:
 
     from newsreader.stories import signature as S
 
-    def done(work: object, bodies: list[str]) -> Future[S.Signatures]:
+    def done(work: Callable[[A], S.Signatures], arg: A) -> Future[S.Signatures]:
         future: Future[S.Signatures] = Future()
-        future.set_result(S.signatures(bodies))
+        future.set_result(work(arg))  # as a worker would
         return future
 
-    def broken(work: object, bodies: list[str]) -> Future[S.Signatures]:
+    def broken(work: object, arg: object) -> Future[S.Signatures]:
         future: Future[S.Signatures] = Future()
         future.set_exception(BrokenProcessPool("killed"))
         return future
 
-    made = S.signed_ahead(done, [WIRE, "short"])()
+    made = S.signed_ahead(done, [WIRE, "short"], ["Wire", "Wire"])()
     assert made is not None and made.signed.tolist() == [True, False]
-    assert S.signed_ahead(broken, [WIRE])() is None
-    assert S.signed_ahead(None, [WIRE])() is None
+    assert S.signed_ahead(broken, [WIRE], ["Wire"])() is None
+    assert S.signed_ahead(None, [WIRE], ["Wire"])() is None
