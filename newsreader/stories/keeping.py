@@ -4,8 +4,11 @@ article without its group; `rebuild` runs the very same path over every article,
 order, so a rebuilt store groups exactly as one that grew batch by batch.
 
 An article joins the story of its most similar earlier article among its LSH candidates
-(`grouping.same_story` decides); it never merges two stories, so one doubtful link cannot
-chain two groups together, and work per article is bounded by `CANDIDATES_PER_KEY`.
+(`grouping.choose` decides); failing that, of an earlier independent report of the same
+event among its event-key candidates (`events.same_event`). It never merges two stories, so
+one doubtful link cannot chain two groups together, and work per article is bounded by
+`CANDIDATES_PER_KEY` and `CLOSE_CANDIDATES`. Event keys share `story_band` with band keys
+and ride at the end of the signature's blob (so `forget` finds them; no schema step).
 """
 
 from __future__ import annotations
@@ -97,6 +100,10 @@ def group_new(
         np.concatenate((keys.ravel(), events[events != 0])), return_counts=True
     )
     buckets = _buckets(conn, distinct.tolist())
+    # An event key many stored articles share names no event: too common to bring
+    # candidates, and not stored again (so its bucket, read each batch, stops growing).
+    common = np.fromiter((k for k, v in buckets.items() if len(v) >= COMMON_EVENT_KEY), np.int64)
+    events = np.where(np.isin(events, common), 0, events)
     # Only keys stored already, or shared inside the batch, can bring a candidate.
     useful = np.union1d(np.fromiter(buckets, np.int64), distinct[counts > 1])
     band_keys = np.where(np.isin(keys, useful), keys, 0).tolist()
@@ -153,6 +160,7 @@ def group_new(
     shingled = {needed[k]: again.shingles(m) for m, k in enumerate(again.which)}
     known = _load(conn, {i for near in kept for i in near if i not in position})
     joined: list[tuple[int, int]] = []  # (article, story)
+    seen: dict[int, Counter[str]] = {}  # the batch's event terms, made once
     founders: set[int] = set()
     for n, (doc, near) in enumerate(zip(batch, kept, strict=True)):
         shingles = shingled.get(n) if near else None
@@ -168,7 +176,7 @@ def group_new(
             others.append(Candidate(candidate, other.story, other.title, other.shingles))
         best = choose(shingles, doc.title, others) if shingles is not None else None
         if best is None and close[n]:
-            best = _same_event(doc, close[n], reports, batch, position, known)
+            best = _same_event(doc, close[n], reports, batch, position, seen)
         story = doc.id
         if best is not None:
             story = known[best].story if best in known else reports[best][2]
@@ -183,6 +191,9 @@ def group_new(
 CLOSE_CANDIDATES = 4
 """Event candidates read back per article at most, those sharing most keys first."""
 CLOSE_MIN_KEYS = 1
+COMMON_EVENT_KEY = 32
+"""Stored articles sharing an event key beyond which it is too common to be an event's:
+the store's own document frequency of the pair."""
 
 
 def _close_candidates(
@@ -220,20 +231,26 @@ def _load_reports(conn: Connection, ids: Iterable[int]) -> dict[int, tuple[str, 
     return out
 
 
+def _terms_of(doc: StoryDoc, cache: dict[int, Counter[str]]) -> Counter[str]:
+    if doc.id not in cache:
+        cache[doc.id] = events_.terms(doc.body, doc.source)
+    return cache[doc.id]
+
+
 def _same_event(
     doc: StoryDoc,
     close: list[int],
     reports: dict[int, tuple[str, Counter[str], int]],
     batch: list[StoryDoc],
     position: dict[int, int],
-    known: dict[int, _Known],
+    cache: dict[int, Counter[str]],
 ) -> int | None:
     """The first of `close` that reports the same event as `doc` (`events.same_event`)."""
-    own = events_.terms(doc.body, doc.source)
+    own = _terms_of(doc, cache)
     for i in close:
         if i in position:
             other = batch[position[i]]
-            title, found = other.title, events_.terms(other.body, other.source)
+            title, found = other.title, _terms_of(other, cache)
         elif i in reports:
             title, found = reports[i][0], reports[i][1]
         else:
