@@ -12,13 +12,19 @@ the set is generated, seeded, with what makes grouping hard built in on purpose:
 - coverage: a story's base article comes out again from other sources as variants:
   sentences dropped or reordered, a new title, another source's dateline, words swapped for
   others ("synonyms"), cut short (a feed's excerpt), within two days of the first;
-- the bundled seed article (real text) with variants of its own.
+- the bundled seed article (real text) with variants of its own;
+- with `--events` (default 6 a topic), close coverage (`stories_events`): each event
+  reported independently by 1-4 sources (fresh wording, shared figures and names), and the
+  topic's other events as hard negatives (the same person, days apart, other figures).
 
 A pair is a true pair when both articles are coverage of one story; precision and recall
 count pairs. Articles arrive shuffled, in small batches, as feeds would bring them, through
 the store's real write path; `--rebuild` also checks that a rebuild groups the same way.
 
-    python -m benchmarks.stories_eval [--topics 30] [--seed 7] [--batch 50]
+    python -m benchmarks.stories_eval [--topics 30] [--seed 7] [--batch 50] [--events 6]
+
+Scored pairwise three ways: "near" (pairs of near-duplicate items only), "close" (pairs
+of independent reports only) and "all".
 
 Measured (2026-11-30, pairwise): 30 topics, seed 7 (863 articles, 301 stories, 1,209 true
 pairs): precision 1.000, recall 0.935. 60 topics (~1,700 articles, ~2,400 true pairs), seeds

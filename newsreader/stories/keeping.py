@@ -110,7 +110,7 @@ def group_new(
     event_keys = np.where(np.isin(events, useful), events, 0).tolist()
     # Candidates: the most recent few of each shared bucket (stored, or earlier in the batch).
     candidates: list[set[int]] = []
-    sharing: list[Counter[int]] = []  # event candidates: how many event keys shared
+    sharing: list[list[tuple[int, int]]] = []  # event candidates, most keys shared first
     for doc, doc_keys, doc_events in zip(batch, band_keys, event_keys, strict=True):
         found: set[int] = set()
         for key in doc_keys:
@@ -125,12 +125,12 @@ def group_new(
                 bucket = buckets.setdefault(key, [])
                 shared.update(bucket[-CANDIDATES_PER_KEY:])
                 bucket.append(doc.id)
-        sharing.append(shared)
+        sharing.append(shared.most_common(2 * CLOSE_CANDIDATES))
     position = {doc.id: n for n, doc in enumerate(batch)}
     stored = _signatures(
         conn,
         {i for c in candidates for i in c if i not in position}
-        | {i for c in sharing for i in c if i not in position},
+        | {i for c in sharing for i, _ in c if i not in position},
     )
     close = _close_candidates(batch, sharing, position, stored)
     reports = _load_reports(conn, {i for c in close for i in c if i not in position})
@@ -198,7 +198,7 @@ the store's own document frequency of the pair."""
 
 def _close_candidates(
     batch: list[StoryDoc],
-    sharing: list[Counter[int]],
+    sharing: list[list[tuple[int, int]]],
     position: dict[int, int],
     stored: dict[int, tuple[float, np.ndarray]],
 ) -> list[list[int]]:
@@ -206,7 +206,7 @@ def _close_candidates(
     out = []
     for doc, shared in zip(batch, sharing, strict=True):
         near: list[int] = []
-        for i, count in shared.most_common():
+        for i, count in shared:
             if count < CLOSE_MIN_KEYS or len(near) >= CLOSE_CANDIDATES:
                 break
             at = batch[position[i]].at if i in position else stored.get(i, (None,))[0]
@@ -261,19 +261,23 @@ def _same_event(
 
 
 def _buckets(conn: Connection, keys: list[int]) -> dict[int, list[int]]:
-    """Each key's articles already stored, oldest first (the statement goes to the driver
-    as it is: tens of thousands of keys a batch, and SQLAlchemy's per-value work would
-    cost more than the look-up)."""
+    """Each key's articles already stored, oldest first (the statement goes to the
+    driver's cursor of this transaction as it is: tens of thousands of keys and rows a
+    batch, and SQLAlchemy's per-value and per-row work cost more than the look-up)."""
     out: dict[int, list[int]] = {}
     mark = placeholder(conn)
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
-        marks = ", ".join([mark] * len(chunk))
-        rows = conn.exec_driver_sql(
-            f"SELECT key, article_id FROM story_band WHERE key IN ({marks})", tuple(chunk)
-        )
-        for key, article_id in rows:
-            out.setdefault(key, []).append(article_id)
+    cursor = conn.connection.cursor()
+    try:
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start : start + CHUNK]
+            marks = ", ".join([mark] * len(chunk))
+            cursor.execute(
+                f"SELECT key, article_id FROM story_band WHERE key IN ({marks})", tuple(chunk)
+            )
+            for key, article_id in cursor.fetchall():
+                out.setdefault(key, []).append(article_id)
+    finally:
+        cursor.close()
     for ids in out.values():
         ids.sort()
     return out
