@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 from itertools import combinations
@@ -65,10 +66,9 @@ def terms(body: str, source: str = "") -> Counter[str]:
 
 
 def _hash(term: str) -> int:
-    h = 1469598103934665603
-    for byte in term.encode():
-        h = ((h ^ byte) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
-    return h
+    """64 stable bits of a term (the same in every process, unlike `hash`)."""
+    data = term.encode()
+    return zlib.crc32(data, 0x9E3779B9) << 32 | zlib.crc32(data)
 
 
 def keys(found: Counter[str]) -> list[int]:
