@@ -33,7 +33,10 @@ TOP = 5
 """Event terms an article is keyed on: figures first, then the most-named names."""
 KEYS = TOP * (TOP - 1) // 2
 MIN_SHARED = 3
-"""Event terms two reports must share (one at least a figure)."""
+"""Event terms two reports must share."""
+MIN_FIGURES = 2
+"""Figures among them: a topic's own (a model number, a stadium's capacity) recur in all
+its events' reports; two of one event's particulars seldom do."""
 MIN_COSINE = 0.45
 MIN_TITLE = 50.0
 _SALT = 0x2545F4914F6CDD1D
@@ -94,10 +97,27 @@ def key_rows(bodies: Sequence[str], sources: Sequence[str]) -> np.ndarray:
     return out
 
 
+def common_terms(own: Counter[str], others: Sequence[tuple[Counter[str], int]]) -> set[str]:
+    """The terms of `own` found in candidates of two or more different stories: what a
+    topic's events all share (its people, a model number like `787-9`) names none of them."""
+    stories: dict[str, set[int]] = {}
+    for found, story in others:
+        for term in own.keys() & found.keys():
+            stories.setdefault(term, set()).add(story)
+    return {term for term, seen in stories.items() if len(seen) >= 2}
+
+
+def without(found: Counter[str], common: set[str]) -> Counter[str]:
+    if not common:
+        return found
+    return Counter({t: n for t, n in found.items() if t not in common})
+
+
 def same_event(a: Counter[str], title_a: str, b: Counter[str], title_b: str) -> bool:
     """Whether two reports, found by a shared key, cover one event (see the module)."""
     shared = a.keys() & b.keys()
-    if len(shared) < MIN_SHARED or not any(t.startswith("#") for t in shared):
+    figures = sum(t.startswith("#") for t in shared)
+    if len(shared) < MIN_SHARED or figures < MIN_FIGURES:
         return False
     dot = sum(a[t] * b[t] for t in shared)
     norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))

@@ -176,7 +176,7 @@ def group_new(
             others.append(Candidate(candidate, other.story, other.title, other.shingles))
         best = choose(shingles, doc.title, others) if shingles is not None else None
         if best is None and close[n]:
-            best = _same_event(doc, close[n], reports, batch, position, seen)
+            best = _same_event(doc, close[n], reports, batch, position, seen, known)
         story = doc.id
         if best is not None:
             story = known[best].story if best in known else reports[best][2]
@@ -244,18 +244,22 @@ def _same_event(
     batch: list[StoryDoc],
     position: dict[int, int],
     cache: dict[int, Counter[str]],
+    known: dict[int, _Known],
 ) -> int | None:
-    """The first of `close` that reports the same event as `doc` (`events.same_event`)."""
-    own = _terms_of(doc, cache)
+    """The first of `close` that reports the same event as `doc` (`events.same_event`),
+    judged without the terms `doc` shares with candidates of two or more stories."""
+    others: list[tuple[int, str, Counter[str], int]] = []
     for i in close:
         if i in position:
             other = batch[position[i]]
-            title, found = other.title, _terms_of(other, cache)
+            others.append((i, other.title, _terms_of(other, cache), known[i].story))
         elif i in reports:
-            title, found = reports[i][0], reports[i][1]
-        else:
-            continue
-        if events_.same_event(own, doc.title, found, title):
+            others.append((i, *reports[i]))
+    own = _terms_of(doc, cache)
+    common = events_.common_terms(own, [(found, story) for _, _, found, story in others])
+    own = events_.without(own, common)
+    for i, title, found, _ in others:
+        if events_.same_event(own, doc.title, events_.without(found, common), title):
             return i
     return None
 
