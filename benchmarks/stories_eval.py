@@ -30,6 +30,17 @@ Measured (2026-11-30, pairwise): 30 topics, seed 7 (863 articles, 301 stories, 1
 pairs): precision 1.000, recall 0.935. 60 topics (~1,700 articles, ~2,400 true pairs), seeds
 7/1/2: precision 0.9996/1.000/0.9973, recall 0.928/0.955/0.953. Without leaving boilerplate
 out, seed 7 fell to precision 0.944 (short excerpts joined by their source's footer).
+
+With close coverage (2026-11-30, `--events 6`, 30 topics, ~1,300 articles, ~420 close
+pairs; P/R near | close | all):
+  seed 7: 1.000/0.959 | 1.000/0.486 | 1.000/0.846
+  seed 1: 1.000/0.925 | 1.000/0.557 | 1.000/0.830
+  seed 2: 1.000/0.952 | 1.000/0.558 | 1.000/0.844
+  seed 3: 1.000/0.954 | 1.000/0.448 | 1.000/0.812
+  60 topics, seed 7: 1.000/0.937 | 1.000/0.510 | 1.000/0.830
+Without the event path close recall is 0 (no report shares a band). With one shared figure
+instead of two, close recall was 0.71-0.88 but precision 0.95-1.00 at 30 topics and 0.83 at
+60 (a topic's model number, `787-9`, in all its events' reports).
 """
 
 from __future__ import annotations
