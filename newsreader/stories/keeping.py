@@ -125,7 +125,7 @@ def group_new(
                 bucket = buckets.setdefault(key, [])
                 shared.update(bucket[-CANDIDATES_PER_KEY:])
                 bucket.append(doc.id)
-        sharing.append(shared.most_common(2 * CLOSE_CANDIDATES))
+        sharing.append(shared.most_common(CLOSE_CANDIDATES))
     position = {doc.id: n for n, doc in enumerate(batch)}
     stored = _signatures(
         conn,
