@@ -13,17 +13,16 @@ Measured 2026-11-30 at 100k (generated corpus, batch 5000, 2 cores shared with o
 at load 4-6: CPU seconds are the figures that mean something; wall times wander ±30%).
 CPU is writer + workers; "grouping" is `group_new` in the writer.
 
-| build | import wall | CPU writer + workers | grouping (writer) | rebuild wall / CPU |
-|---|---|---|---|---|
-| no grouping | 49.0 s | 12.3 + 18.1 = 30.3 s | - | - |
-| round 1 (writer signs) | 206 s (load 12-15) | 30.4 + 19.9 = 50.3 s | 15.1 s (0.82/batch) | 58 s / 15.5 s |
-| workers sign, near-duplicates only | 68.8 s | 18.6 + 27.9 = 46.6 s | 5.3 s (0.26/batch) | 25.3 s / 14.1 s |
-| + close coverage (event keys) | 110.7 s (82.1 s in a quieter run) | 28.8 + 34.6 = 63.4 s | 13.6 s (0.68/batch) | 51.8 s / 29.6 s |
+build: import wall | CPU writer + workers | grouping CPU in the writer | rebuild wall / CPU
+- no grouping: 49.0 s | 12.3 + 18.1 = 30.3 s | - | -
+- round 1 (writer signs): 206 s (load 12-15) | 30.4 + 19.9 = 50.3 s | 15.1 s | 58 s / 15.5 s
+- workers sign, near-duplicates only: 68.8 s | 18.6 + 27.9 = 46.6 s | 5.3 s | 25.3 s / 14.1 s
+- + close coverage: 110.7 s (82.1 s quieter) | 28.8 + 34.6 = 63.4 s | 13.6 s | 51.8 s / 29.6 s
 
 Over the 20% target: with close coverage, grouping is 21% of the import's CPU in the writer
 alone and ~52% counting the workers' signing and event keys against the baseline; without
-it, 11% in the writer, ~35% in all. The event path finds candidates for half of each batch in this corpus
-(its made-up names recur across topics) and joins none of them (`rebuild_joined` 0).
+it, 11% in the writer, ~35% in all. The event path finds candidates for half of each batch
+in this corpus (its made-up names recur across topics) and joins none (`rebuild_joined` 0).
 """
 
 from __future__ import annotations
