@@ -25,6 +25,7 @@ from newsreader.ingest.document import parse_document
 from newsreader.ingest.draft import ArticleDraft, IngestError, storable
 from newsreader.ingest.opml import Subscription
 from newsreader.search.analysis import Analysed, Analyser, analyse, workers
+from newsreader.stories.signature import Signatures, signatures
 
 GROUP_BYTES = 6 * 2**20
 """File bytes a worker takes at once: half a dozen 1,000-item feeds. Each group is an index
@@ -48,11 +49,12 @@ class FileRead:
 @dataclass(frozen=True, slots=True)
 class Group:
     """What a group of files holds: each file's outcome, in order, and the articles of all
-    of them (storable, see `storable`) with their analysis."""
+    of them (storable, see `storable`) with their analysis and story signatures."""
 
     files: list[FileRead]
     drafts: list[ArticleDraft]
     analysed: Analysed
+    signatures: Signatures
 
 
 def read_group(paths: Sequence[Path]) -> Group:
@@ -67,7 +69,9 @@ def read_group(paths: Sequence[Path]) -> Group:
             continue
         files.append(FileRead(str(path), None, document.skipped, document.subscriptions))
         drafts.extend(map(storable, document.drafts))
-    return Group(files, drafts, analyse([(d.title, d.source, d.body) for d in drafts]))
+    analysed = analyse([(d.title, d.source, d.body) for d in drafts])
+    signed = signatures([d.body for d in drafts], [d.source for d in drafts])
+    return Group(files, drafts, analysed, signed)
 
 
 def groups(files: Iterable[Path]) -> Iterator[list[Path]]:
@@ -118,22 +122,28 @@ def read_groups(files: Iterable[Path]) -> Iterator[Group]:
             yield result(*pending.popleft())
 
 
-def rebatch(
-    parts: Iterable[tuple[list[ArticleDraft], Analysed]], size: int
-) -> Iterator[tuple[list[ArticleDraft], Analysed]]:
-    """The drafts of `parts` (with their analysis) cut into batches of `size`, as
-    `Store.add` cuts them: each batch is a transaction, and its articles share one import
-    time (the recency that orders equal hits), so an import's batches do not depend on how
-    the files were grouped for the workers."""
+Prepared = tuple[list[ArticleDraft], Analysed, Signatures]
+"""Drafts with their analysis and story signatures, row for row."""
+
+
+def rebatch(parts: Iterable[Prepared], size: int) -> Iterator[Prepared]:
+    """The drafts of `parts` (with their analysis and signatures) cut into batches of
+    `size`, as `Store.add` cuts them: each batch is a transaction, and its articles share
+    one import time (the recency that orders equal hits), so an import's batches do not
+    depend on how the files were grouped for the workers."""
     drafts: list[ArticleDraft] = []
     analysed: list[Analysed] = []
-    for more, analysis in parts:
+    signed: list[Signatures] = []
+    for more, analysis, sigs in parts:
         drafts += more
         analysed.append(analysis)
+        signed.append(sigs)
         while len(drafts) >= size:
-            joined = Analysed.join(analysed)
-            yield drafts[:size], joined.select(range(size))
+            joined, sigs = Analysed.join(analysed), Signatures.join(signed)
+            yield drafts[:size], joined.select(range(size)), sigs.select(range(size))
             rest = range(size, len(drafts))
-            drafts, analysed = drafts[size:], [joined.select(rest)] if rest else []
+            drafts = drafts[size:]
+            analysed = [joined.select(rest)] if rest else []
+            signed = [sigs.select(rest)] if rest else []
     if drafts:
-        yield drafts, Analysed.join(analysed)
+        yield drafts, Analysed.join(analysed), Signatures.join(signed)

@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from newsreader import paths
 from newsreader.ingest import ArticleDraft, IngestError
@@ -17,7 +17,7 @@ from newsreader.ingest.opml import Subscription
 from newsreader.store.store import BATCH, Store
 
 if TYPE_CHECKING:
-    from newsreader.search.analysis import Analysed
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +160,7 @@ def import_paths(
     """Import files and folders, and `stdin` (standard input's bytes, one document or
     feed) when given. `on_progress(done, total)` hears of each file read; with it the
     folders are walked first, so that the total is known."""
-    from newsreader.import_work import read_groups, rebatch
+    from newsreader.import_work import Prepared, read_groups, rebatch
 
     report = ImportReport()
     if stdin is not None:
@@ -171,7 +171,7 @@ def import_paths(
         files = list(files)
         total = len(files)
 
-    def read() -> Iterator[tuple[list[ArticleDraft], Analysed]]:
+    def read() -> Iterator[Prepared]:
         done = 0
         for group in read_groups(files):
             for file in group.files:
@@ -182,9 +182,12 @@ def import_paths(
                     report.skipped.append((file.path, file.error))
                 report.skipped.extend((file.path, reason) for reason in file.skipped)
                 report.subscriptions.extend(file.subscriptions)
-            yield group.drafts, group.analysed
+            yield group.drafts, group.analysed, group.signatures
 
-    batches = ((drafts, functools.partial(_given, a)) for drafts, a in rebatch(read(), BATCH))
+    batches = (
+        (drafts, functools.partial(_given, a), functools.partial(_given, s))
+        for drafts, a, s in rebatch(read(), BATCH)
+    )
     result = store.add_analysed(batches)
     report.added += result.added
     report.unchanged += result.unchanged
@@ -233,8 +236,12 @@ def _import_newsboat(store: Store, report: ImportReport) -> None:
         report.skipped.extend((str(path), failure) for failure in moved.failures)
 
 
-def _given(analysed: Analysed) -> Analysed:
-    return analysed
+_T = TypeVar("_T")
+
+
+def _given(made: _T) -> _T:
+    """What a worker made already, asked for as `add_analysed` asks for it."""
+    return made
 
 
 def subscribe(store: Store, subscriptions: Iterable[Subscription]) -> int:

@@ -98,6 +98,7 @@ def remove_articles(store: Store, ids: Iterable[int]) -> int:
     """Remove these articles (starred ones excepted) from the store and its index, a batch
     per transaction; their feed entries are remembered. Returns how many went."""
     from newsreader.search.writer import delete_documents
+    from newsreader.stories.keeping import forget
 
     ids = list(ids)
     removed = 0
@@ -109,6 +110,7 @@ def remove_articles(store: Store, ids: Iterable[int]) -> int:
                 rows = _select_in(conn, chunk)
                 remember(conn, [(r.feed_id, entry_key(r.guid, r.fingerprint)) for r in rows])
                 gone = [r.id for r in rows]
+                forget(conn, gone)  # their stories' rows, band rows included
                 for at in range(0, len(gone), 500):
                     conn.execute(delete(_article).where(_c.id.in_(gone[at : at + 500])))
                 delete_documents(conn, gone)

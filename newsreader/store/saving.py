@@ -19,6 +19,7 @@ from newsreader.store.times import stored, timestamp, utcnow
 
 if TYPE_CHECKING:
     from newsreader.search.analysis import Analysed
+    from newsreader.stories.signature import Signatures
 
 _article = table_of(Article)
 _c = _article.c
@@ -29,10 +30,12 @@ def save_batch(
     drafts: list[ArticleDraft],
     feed_id: int | None,
     analysed: Analysed,
+    signatures: Signatures | None = None,
 ) -> tuple[int, int]:
     """Write one batch of (storable) drafts as articles and index them, inside the
     caller's transaction: new ones added, changed feed entries updated in place. Returns
-    (added, updated)."""
+    (added, updated). `signatures`: the drafts' story signatures, when an import's workers
+    made them (else grouping signs the bodies here)."""
     from newsreader.search.writer import IndexDoc, index_documents
     from newsreader.stories.keeping import StoryDoc, group_new
 
@@ -83,11 +86,19 @@ def save_batch(
     index([(i, row["fingerprint"], row) for i, row in changed], True)
 
     def story(article_id: int, row: dict[str, Any]) -> StoryDoc:
-        return StoryDoc(article_id, row["title"], row["body"], timestamp(row["sorted_at"]))
+        at = timestamp(row["sorted_at"])
+        return StoryDoc(article_id, row["title"], row["body"], at, row["source"])
+
+    def signed(fingerprints: list[str]) -> Signatures | None:
+        if signatures is None:
+            return None
+        return signatures.select([position[f] for f in fingerprints])
 
     # Stories (newsreader.stories) are grouped in this transaction, like the index.
-    group_new(conn, [story(i, rows[f]) for i, f in inserted])
-    group_new(conn, [story(i, row) for i, row in changed], replaces=True)
+    new = [story(i, rows[f]) for i, f in inserted]
+    group_new(conn, new, signatures=signed([f for _, f in inserted]))
+    again = [story(i, row) for i, row in changed]
+    group_new(conn, again, replaces=True, signatures=signed([r["fingerprint"] for _, r in changed]))
     return len(inserted), len(changed)
 
 

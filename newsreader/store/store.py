@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from newsreader.search.index import SearchIndex
     from newsreader.search.query import Filters
     from newsreader.search.result import Cancelled, SearchResult
+    from newsreader.stories.signature import Signatures
 
 T = TypeVar("T")
 
@@ -149,15 +150,24 @@ class Store:
         already is updated in place when its content changed (read and starred state kept).
         With `parallel`, big batches are tokenized by worker processes (see `Analyser`).
         """
-        from newsreader.search.analysis import Analyser
+        from newsreader.search.analysis import PARALLEL_MIN, Analyser
+        from newsreader.stories.signature import signed_ahead
 
         iterator = map(storable, drafts)
         with Analyser(parallel=parallel) as analyser:
-            # Each batch is analysed (by worker processes, if big) while the one before it
-            # is written, so a big import keeps every core busy.
+            # Each batch is analysed and signed (by worker processes, if big) while the one
+            # before it is written, so a big import keeps every core busy.
             return self.add_analysed(
                 _one_ahead(
-                    (chunk, analyser.submit([(d.title, d.source, d.body) for d in chunk]))
+                    (
+                        chunk,
+                        analyser.submit([(d.title, d.source, d.body) for d in chunk]),
+                        signed_ahead(
+                            analyser.start if len(chunk) >= PARALLEL_MIN else None,
+                            [d.body for d in chunk],
+                            [d.source for d in chunk],
+                        ),
+                    )
                     for chunk in iter(lambda: list(islice(iterator, batch)), [])
                 ),
                 feed_id=feed_id,
@@ -165,27 +175,34 @@ class Store:
 
     def add_analysed(
         self,
-        batches: Iterable[tuple[list[ArticleDraft], Callable[[], Analysed]]],
+        batches: Iterable[
+            tuple[list[ArticleDraft], Callable[[], Analysed], Callable[[], Signatures | None]]
+        ],
         *,
         feed_id: int | None = None,
     ) -> AddResult:
         """`add` for batches of storable drafts (`ingest.draft.storable`) with their
-        analysis, asked for just before each batch is written: an import whose workers
-        read, parse and analyse files writes through this."""
+        analysis and story signatures, asked for just before each batch is written (no
+        signatures: grouping signs the batch itself): an import whose workers read, parse,
+        analyse and sign files writes through this."""
         added = updated = unchanged = 0
 
-        def write(chunk: list[ArticleDraft], analysis: Callable[[], Analysed]) -> None:
+        def write(
+            chunk: list[ArticleDraft],
+            analysis: Callable[[], Analysed],
+            signing: Callable[[], Signatures | None],
+        ) -> None:
             nonlocal added, updated, unchanged
-            analysed = analysis()  # before taking the write lock
+            analysed, signatures = analysis(), signing()  # before taking the write lock
             with self.writing() as conn:
-                n, u = save_batch(conn, chunk, feed_id, analysed)
+                n, u = save_batch(conn, chunk, feed_id, analysed, signatures)
             added += n
             updated += u
             unchanged += len(chunk) - n - u
 
         try:
-            for chunk, analysis in batches:
-                write(chunk, analysis)
+            for chunk, analysis, signing in batches:
+                write(chunk, analysis, signing)
         except DatabaseError as error:
             saved = added + updated
             done = f"{saved} new articles were saved before it" if saved else "nothing was saved"

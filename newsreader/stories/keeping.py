@@ -4,12 +4,16 @@ article without its group; `rebuild` runs the very same path over every article,
 order, so a rebuilt store groups exactly as one that grew batch by batch.
 
 An article joins the story of its most similar earlier article among its LSH candidates
-(`grouping.same_story` decides); it never merges two stories, so one doubtful link cannot
-chain two groups together, and work per article is bounded by `CANDIDATES_PER_KEY`.
+(`grouping.choose` decides); failing that, of an earlier independent report of the same
+event among its event-key candidates (`events.same_event`). It never merges two stories, so
+one doubtful link cannot chain two groups together, and work per article is bounded by
+`CANDIDATES_PER_KEY` and `CLOSE_CANDIDATES`. Event keys share `story_band` with band keys
+and ride at the end of the signature's blob (so `forget` finds them; no schema step).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +25,7 @@ from sqlalchemy.engine import Connection
 from newsreader.search.tables import placeholder, table_of
 from newsreader.store.models import Article
 from newsreader.store.times import timestamp
+from newsreader.stories import events as events_
 from newsreader.stories import signature as S
 from newsreader.stories.grouping import WINDOW_SECONDS, Candidate, choose
 from newsreader.stories.tables import StoryBand, StoryMember, StorySignature
@@ -47,6 +52,7 @@ class StoryDoc:
     body: str
     at: float
     """`sorted_at` in seconds."""
+    source: str = ""
 
 
 @dataclass(slots=True)
@@ -63,27 +69,49 @@ PREFILTER = 3 / 32
 true overlap is almost surely too small)."""
 
 
-def group_new(conn: Connection, docs: Sequence[StoryDoc], *, replaces: bool = False) -> int:
-    """Sign `docs` and put each in a story, inside the caller's transaction; returns how
-    many joined an earlier article's story. `replaces`: some were grouped before (their
-    text changed), and are taken out of their groups first."""
+def group_new(
+    conn: Connection,
+    docs: Sequence[StoryDoc],
+    *,
+    replaces: bool = False,
+    signatures: S.Signatures | None = None,
+) -> int:
+    """Put each of `docs` in a story, inside the caller's transaction; returns how many
+    joined an earlier article's story. `signatures`: theirs, row for row, made by an
+    import's workers (else they are signed here). `replaces`: some were grouped before
+    (their text changed), and are taken out of their groups first."""
     if not docs:
         return 0
-    docs = sorted(docs, key=lambda d: d.id)
+    order = sorted(range(len(docs)), key=lambda n: docs[n].id)
+    docs = [docs[n] for n in order]
+    if signatures is None:
+        signatures = S.signatures([d.body for d in docs], [d.source for d in docs])
+    else:
+        signatures = signatures.select(order)
     if replaces:
         forget(conn, [d.id for d in docs])
-    signed = S.sign([d.body for d in docs])
-    if not signed.which:
+    which = np.flatnonzero(signatures.signed)
+    if not len(which):
         return 0
-    batch = [docs[i] for i in signed.which]
-    keys = S.band_keys(signed.sigs)
-    distinct, counts = np.unique(keys, return_counts=True)
+    batch = [docs[i] for i in which.tolist()]
+    sigs, events = signatures.sigs[which], signatures.events[which]
+    keys = S.band_keys(sigs)
+    distinct, counts = np.unique(
+        np.concatenate((keys.ravel(), events[events != 0])), return_counts=True
+    )
     buckets = _buckets(conn, distinct.tolist())
+    # An event key many stored articles share names no event: too common to bring
+    # candidates, and not stored again (so its bucket, read each batch, stops growing).
+    common = np.fromiter((k for k, v in buckets.items() if len(v) >= COMMON_EVENT_KEY), np.int64)
+    events = np.where(np.isin(events, common), 0, events)
     # Only keys stored already, or shared inside the batch, can bring a candidate.
-    wanted = np.isin(keys, np.union1d(np.fromiter(buckets, np.int64), distinct[counts > 1]))
+    useful = np.union1d(np.fromiter(buckets, np.int64), distinct[counts > 1])
+    band_keys = np.where(np.isin(keys, useful), keys, 0).tolist()
+    event_keys = np.where(np.isin(events, useful), events, 0).tolist()
     # Candidates: the most recent few of each shared bucket (stored, or earlier in the batch).
     candidates: list[set[int]] = []
-    for doc, doc_keys in zip(batch, np.where(wanted, keys, 0).tolist(), strict=True):
+    sharing: list[list[tuple[int, int]]] = []  # event candidates, most keys shared first
+    for doc, doc_keys, doc_events in zip(batch, band_keys, event_keys, strict=True):
         found: set[int] = set()
         for key in doc_keys:
             if key:
@@ -91,15 +119,28 @@ def group_new(conn: Connection, docs: Sequence[StoryDoc], *, replaces: bool = Fa
                 found.update(bucket[-CANDIDATES_PER_KEY:])
                 bucket.append(doc.id)
         candidates.append(found)
+        shared: Counter[int] = Counter()
+        for key in doc_events:
+            if key:
+                bucket = buckets.setdefault(key, [])
+                shared.update(bucket[-CANDIDATES_PER_KEY:])
+                bucket.append(doc.id)
+        sharing.append(shared.most_common(CLOSE_CANDIDATES))
     position = {doc.id: n for n, doc in enumerate(batch)}
-    stored = _signatures(conn, {i for c in candidates for i in c if i not in position})
+    stored = _signatures(
+        conn,
+        {i for c in candidates for i in c if i not in position}
+        | {i for c in sharing for i, _ in c if i not in position},
+    )
+    close = _close_candidates(batch, sharing, position, stored)
+    reports = _load_reports(conn, {i for c in close for i in c if i not in position})
     # Only candidates whose signatures agree enough, within the window, are read back.
     kept: list[list[int]] = []
-    for doc, sig, found in zip(batch, signed.sigs, candidates, strict=True):
+    for doc, sig, found in zip(batch, sigs, candidates, strict=True):
         near = []
         for i in found:
             if i in position:
-                other_at, other_sig = batch[position[i]].at, signed.sigs[position[i]]
+                other_at, other_sig = batch[position[i]].at, sigs[position[i]]
             elif i in stored:
                 other_at, other_sig = stored[i]
             else:
@@ -110,45 +151,137 @@ def group_new(conn: Connection, docs: Sequence[StoryDoc], *, replaces: bool = Fa
             ):
                 near.append(i)
         kept.append(near)
+    # Shingles only for the batch's articles that have a candidate or are one.
+    needed = sorted(
+        {n for n, near in enumerate(kept) if near}
+        | {position[i] for near in kept for i in near if i in position}
+    )
+    again = S.sign([batch[n].body for n in needed])
+    shingled = {needed[k]: again.shingles(m) for m, k in enumerate(again.which)}
     known = _load(conn, {i for near in kept for i in near if i not in position})
     joined: list[tuple[int, int]] = []  # (article, story)
+    seen: dict[int, Counter[str]] = {}  # the batch's event terms, made once
     founders: set[int] = set()
     for n, (doc, near) in enumerate(zip(batch, kept, strict=True)):
-        shingles = signed.shingles(n) if near else None
+        shingles = shingled.get(n) if near else None
         others: list[Candidate] = []
         for candidate in near:
             other = known.get(candidate)
             if other is None or shingles is None:
                 continue
             if other.shingles is None:  # earlier in this batch, and not yet needed
-                other.shingles = signed.shingles(position[candidate])
+                other.shingles = shingled.get(position[candidate])
+                if other.shingles is None:
+                    continue
             others.append(Candidate(candidate, other.story, other.title, other.shingles))
         best = choose(shingles, doc.title, others) if shingles is not None else None
+        if best is None and close[n]:
+            best = _same_event(doc, close[n], reports, batch, position, seen, known)
         story = doc.id
         if best is not None:
-            story = known[best].story
+            story = known[best].story if best in known else reports[best][2]
             joined.append((doc.id, story))
             if story == best:
                 founders.add(best)
         known[doc.id] = _Known(doc.title, doc.at, shingles, story)
-    _write(conn, batch, signed.sigs, keys, joined, founders)
+    _write(conn, batch, sigs, np.concatenate((keys, events), axis=1), joined, founders)
     return len(joined)
 
 
+CLOSE_CANDIDATES = 4
+"""Event candidates read back per article at most, those sharing most keys first."""
+CLOSE_MIN_KEYS = 1
+COMMON_EVENT_KEY = 32
+"""Stored articles sharing an event key beyond which it is too common to be an event's:
+the store's own document frequency of the pair."""
+
+
+def _close_candidates(
+    batch: list[StoryDoc],
+    sharing: list[list[tuple[int, int]]],
+    position: dict[int, int],
+    stored: dict[int, tuple[float, np.ndarray]],
+) -> list[list[int]]:
+    """Each article's event candidates worth reading back: within the events' window."""
+    out = []
+    for doc, shared in zip(batch, sharing, strict=True):
+        near: list[int] = []
+        for i, count in shared:
+            if count < CLOSE_MIN_KEYS or len(near) >= CLOSE_CANDIDATES:
+                break
+            at = batch[position[i]].at if i in position else stored.get(i, (None,))[0]
+            if at is not None and abs(at - doc.at) <= events_.WINDOW_SECONDS:
+                near.append(i)
+        out.append(near)
+    return out
+
+
+def _load_reports(conn: Connection, ids: Iterable[int]) -> dict[int, tuple[str, Counter[str], int]]:
+    """(title, event terms, story) of stored articles."""
+    wanted = sorted(ids)
+    out = {}
+    c = _article.c
+    for start in range(0, len(wanted), CHUNK):
+        for row in conn.execute(
+            select(c.id, c.title, c.body, c.source, _member.c.story_id)
+            .outerjoin(_member, _member.c.article_id == c.id)
+            .where(c.id.in_(wanted[start : start + CHUNK]))
+        ):
+            out[row.id] = (row.title, events_.terms(row.body, row.source), row.story_id or row.id)
+    return out
+
+
+def _terms_of(doc: StoryDoc, cache: dict[int, Counter[str]]) -> Counter[str]:
+    if doc.id not in cache:
+        cache[doc.id] = events_.terms(doc.body, doc.source)
+    return cache[doc.id]
+
+
+def _same_event(
+    doc: StoryDoc,
+    close: list[int],
+    reports: dict[int, tuple[str, Counter[str], int]],
+    batch: list[StoryDoc],
+    position: dict[int, int],
+    cache: dict[int, Counter[str]],
+    known: dict[int, _Known],
+) -> int | None:
+    """The first of `close` that reports the same event as `doc` (`events.same_event`),
+    judged without the terms `doc` shares with candidates of two or more stories."""
+    others: list[tuple[int, str, Counter[str], int]] = []
+    for i in close:
+        if i in position:
+            other = batch[position[i]]
+            others.append((i, other.title, _terms_of(other, cache), known[i].story))
+        elif i in reports:
+            others.append((i, *reports[i]))
+    own = _terms_of(doc, cache)
+    common = events_.common_terms(own, [(found, story) for _, _, found, story in others])
+    own = events_.without(own, common)
+    for i, title, found, _ in others:
+        if events_.same_event(own, doc.title, events_.without(found, common), title):
+            return i
+    return None
+
+
 def _buckets(conn: Connection, keys: list[int]) -> dict[int, list[int]]:
-    """Each key's articles already stored, oldest first (the statement goes to the driver
-    as it is: tens of thousands of keys a batch, and SQLAlchemy's per-value work would
-    cost more than the look-up)."""
+    """Each key's articles already stored, oldest first (the statement goes to the
+    driver's cursor of this transaction as it is: tens of thousands of keys and rows a
+    batch, and SQLAlchemy's per-value and per-row work cost more than the look-up)."""
     out: dict[int, list[int]] = {}
     mark = placeholder(conn)
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
-        marks = ", ".join([mark] * len(chunk))
-        rows = conn.exec_driver_sql(
-            f"SELECT key, article_id FROM story_band WHERE key IN ({marks})", tuple(chunk)
-        )
-        for key, article_id in rows:
-            out.setdefault(key, []).append(article_id)
+    cursor = conn.connection.cursor()
+    try:
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start : start + CHUNK]
+            marks = ", ".join([mark] * len(chunk))
+            cursor.execute(
+                f"SELECT key, article_id FROM story_band WHERE key IN ({marks})", tuple(chunk)
+            )
+            for key, article_id in cursor.fetchall():
+                out.setdefault(key, []).append(article_id)
+    finally:
+        cursor.close()
     for ids in out.values():
         ids.sort()
     return out
@@ -204,7 +337,10 @@ def _write(
     ids = [d.id for d in docs]
     conn.exec_driver_sql(
         f"INSERT INTO story_signature (article_id, at, sig) VALUES ({mark}, {mark}, {mark})",
-        [(d.id, d.at, S.encode(sig)) for d, sig in zip(docs, sigs, strict=True)],
+        [
+            (d.id, d.at, S.encode(sig, key[S.BANDS :]))
+            for d, sig, key in zip(docs, sigs, keys, strict=True)
+        ],
     )
     conn.exec_driver_sql(
         f"INSERT INTO story_band (key, article_id) VALUES ({mark}, {mark}) ON CONFLICT DO NOTHING",
@@ -221,6 +357,7 @@ def _band_rows(ids: np.ndarray, keys: np.ndarray) -> list[tuple[int, int]]:
     """(key, article) rows, distinct, in key order (B-tree inserts in order)."""
     flat_keys = keys.ravel()
     flat_ids = np.repeat(ids, keys.shape[1])
+    flat_keys, flat_ids = flat_keys[flat_keys != 0], flat_ids[flat_keys != 0]
     order = np.lexsort((flat_ids, flat_keys))
     flat_keys, flat_ids = flat_keys[order], flat_ids[order]
     fresh = np.ones(len(flat_keys), dtype=bool)
@@ -243,20 +380,29 @@ def _without_row(conn: Connection, ids: set[int]) -> list[int]:
 
 
 def forget(conn: Connection, ids: Sequence[int]) -> None:
-    """Take articles out of the stories' tables (their text changed, or they go); a group
-    left with one member is no group any more."""
+    """Take articles out of the stories' tables (their text changed, or they go: retention
+    calls this before deleting them, since `story_band` has no foreign key to cascade); a
+    group left with one member is no group any more."""
     stories: set[int] = set()
+    mark = placeholder(conn)
     for start in range(0, len(ids), CHUNK):
         chunk = list(ids[start : start + CHUNK])
-        for article_id, sig in conn.execute(
-            select(_signature.c.article_id, _signature.c.sig).where(
-                _signature.c.article_id.in_(chunk)
-            )
-        ):
-            for key in set(S.band_keys(S.decode(sig)[None, :])[0].tolist()):
-                conn.execute(
-                    delete(_band).where(_band.c.key == key, _band.c.article_id == article_id)
+        rows = [
+            (key, article_id)
+            for article_id, sig in conn.execute(
+                select(_signature.c.article_id, _signature.c.sig).where(
+                    _signature.c.article_id.in_(chunk)
                 )
+            )
+            for key in {
+                *S.band_keys(S.decode(sig)[None, :])[0].tolist(),
+                *S.decode_events(sig).tolist(),
+            }
+        ]
+        if rows:  # one statement, many rows: a retention run removes thousands
+            conn.exec_driver_sql(
+                f"DELETE FROM story_band WHERE key = {mark} AND article_id = {mark}", rows
+            )
         stories.update(
             conn.execute(
                 select(_member.c.story_id).where(_member.c.article_id.in_(chunk))
@@ -264,17 +410,19 @@ def forget(conn: Connection, ids: Sequence[int]) -> None:
         )
         conn.execute(delete(_signature).where(_signature.c.article_id.in_(chunk)))
         conn.execute(delete(_member).where(_member.c.article_id.in_(chunk)))
-    lonely = [
-        story
-        for story, count in conn.execute(
-            select(_member.c.story_id, func.count())
-            .where(_member.c.story_id.in_(sorted(stories)))
-            .group_by(_member.c.story_id)
-        )
-        if count < 2
-    ]
-    if lonely:
-        conn.execute(delete(_member).where(_member.c.story_id.in_(lonely)))
+    wanted = sorted(stories)
+    for start in range(0, len(wanted), CHUNK):
+        lonely = [
+            story
+            for story, count in conn.execute(
+                select(_member.c.story_id, func.count())
+                .where(_member.c.story_id.in_(wanted[start : start + CHUNK]))
+                .group_by(_member.c.story_id)
+            )
+            if count < 2
+        ]
+        if lonely:
+            conn.execute(delete(_member).where(_member.c.story_id.in_(lonely)))
 
 
 def clear(conn: Connection) -> None:
@@ -290,7 +438,7 @@ def rebuild(conn: Connection) -> int:
     c = _article.c
     while True:
         rows = conn.execute(
-            select(c.id, c.title, c.body, c.sorted_at)
+            select(c.id, c.title, c.body, c.sorted_at, c.source)
             .where(c.id > last)
             .order_by(c.id)
             .limit(REBUILD_BATCH)
@@ -298,6 +446,7 @@ def rebuild(conn: Connection) -> int:
         if not rows:
             return joined
         joined += group_new(
-            conn, [StoryDoc(r.id, r.title, r.body, timestamp(r.sorted_at)) for r in rows]
+            conn,
+            [StoryDoc(r.id, r.title, r.body, timestamp(r.sorted_at), r.source) for r in rows],
         )
         last = rows[-1].id

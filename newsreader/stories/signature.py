@@ -12,10 +12,14 @@ passes over a whole batch, `PERMS` passes of its shingles.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import numpy as np
+
+from newsreader.stories.events import key_rows
 
 PERMS = 32
 """Hash functions per signature: 16 bands of 2 rows (see `BANDS`)."""
@@ -203,6 +207,76 @@ def sign(bodies: Sequence[str]) -> Signed:
     return Signed(which.tolist(), sigs, shingles, offsets)
 
 
+@dataclass(frozen=True, slots=True)
+class Signatures:
+    """Bodies' signatures without their shingles (128 bytes a body): what an import's
+    analysis worker sends back with its group, so that the writer, the one process that
+    cannot run in parallel, signs nothing. Shingles are made again, in the writer, only for
+    the few bodies that have a candidate."""
+
+    sigs: np.ndarray
+    """`(n, PERMS)` uint32; zeros where `signed` is false."""
+    signed: np.ndarray
+    """`(n,)` bool: false for a body too short to sign."""
+    events: np.ndarray
+    """`(n, events.KEYS)` int64 event keys (`stories.events`), zeros where fewer."""
+
+    def select(self, positions: Sequence[int]) -> Signatures:
+        at = np.asarray(positions, dtype=np.int64)
+        return Signatures(self.sigs[at], self.signed[at], self.events[at])
+
+    @staticmethod
+    def join(parts: Sequence[Signatures]) -> Signatures:
+        if not parts:
+            return signatures([])
+        return Signatures(
+            np.concatenate([p.sigs for p in parts]),
+            np.concatenate([p.signed for p in parts]),
+            np.concatenate([p.events for p in parts]),
+        )
+
+
+def signatures(bodies: Sequence[str], sources: Sequence[str] | None = None) -> Signatures:
+    """`sign`, keeping only the signatures, one row per body; and the bodies' event keys
+    (`sources`: each body's source, else none)."""
+    done = sign(bodies)
+    sigs = np.zeros((len(bodies), PERMS), dtype=np.uint32)
+    signed = np.zeros(len(bodies), dtype=bool)
+    sigs[done.which] = done.sigs
+    signed[done.which] = True
+    return Signatures(sigs, signed, key_rows(bodies, sources or [""] * len(bodies)))
+
+
+def signed_ahead(
+    start: Callable[
+        [Callable[[list[tuple[str, str]]], Signatures], list[tuple[str, str]]],
+        Future[Signatures] | None,
+    ]
+    | None,
+    bodies: list[str],
+    sources: list[str],
+) -> Callable[[], Signatures | None]:
+    """Sign `bodies` in a worker process (`start`: `Analyser.start`) while the writer
+    works on the batch before; what it returns gives the signatures, or None when no
+    worker could (the writer signs them then)."""
+    future = start(_signatures_of, list(zip(bodies, sources, strict=True))) if start else None
+
+    def result() -> Signatures | None:
+        if future is None:
+            return None
+        try:
+            return future.result()
+        except BrokenProcessPool:  # a worker died: the writer signs
+            return None
+
+    return result
+
+
+def _signatures_of(texts: list[tuple[str, str]]) -> Signatures:
+    """`signatures` of (body, source) pairs: what a worker is handed."""
+    return signatures([t[0] for t in texts], [t[1] for t in texts])
+
+
 def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """(Jaccard, containment) of two sorted shingle sets: containment is the share of the
     smaller one found in the other (a feed's excerpt of an article is contained in it)."""
@@ -226,9 +300,15 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / PERMS
 
 
-def encode(sig: np.ndarray) -> bytes:
-    return sig.astype("<u4").tobytes()
+def encode(sig: np.ndarray, events: np.ndarray) -> bytes:
+    """The signature, then the article's event keys (none in a store of before them)."""
+    kept: bytes = events[events != 0].astype("<i8").tobytes()
+    return sig.astype("<u4").tobytes() + kept
 
 
 def decode(blob: bytes) -> np.ndarray:
-    return np.frombuffer(blob, dtype="<u4").astype(np.uint32)
+    return np.frombuffer(blob[: PERMS * 4], dtype="<u4").astype(np.uint32)
+
+
+def decode_events(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob[PERMS * 4 :], dtype="<i8").astype(np.int64)

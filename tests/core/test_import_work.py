@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,6 +16,7 @@ from newsreader.import_work import read_group, rebatch
 from newsreader.importer import ImportReport, import_paths
 from newsreader.search.analysis import Analysed, analyse, workers
 from newsreader.store.store import Store
+from newsreader.stories.signature import Signatures, signatures
 
 COLUMNS = (
     "id, fingerprint, title, source, author, url, published_at, body, summary, word_count, "
@@ -88,11 +90,15 @@ def test_a_group_reports_each_file_in_order(tmp_path: Path) -> None:
     assert len(group.analysed.identities) == len(group.drafts) == 13
 
 
-def _parts(sizes: list[int]) -> list[tuple[list[str], Analysed]]:
+def _parts(sizes: list[int]) -> list[tuple[list[str], Analysed, Signatures]]:
     parts, at = [], 0
     for size in sizes:
-        texts = [f"t{at + i} common" for i in range(size)]
-        parts.append((texts, analyse([(t, "s", t) for t in texts])))
+        # Every other text long enough to sign (story signatures travel with the batch).
+        texts = [
+            f"t{at + i} common" + "".join(f" w{at + i}x{k}" for k in range(12 * (i % 2)))
+            for i in range(size)
+        ]
+        parts.append((texts, analyse([(t, "s", t) for t in texts]), signatures(texts)))
         at += size
     return parts
 
@@ -102,10 +108,13 @@ def _parts(sizes: list[int]) -> list[tuple[list[str], Analysed]]:
 def test_rebatch_keeps_order_and_cuts_at_the_size(sizes: list[int], size: int) -> None:
     parts = _parts(sizes)
     batches = list(rebatch(parts, size))  # type: ignore[arg-type]
-    assert [d for batch, _ in batches for d in batch] == [d for part, _ in parts for d in part]
-    assert all(len(batch) == size for batch, _ in batches[:-1])
-    assert all(0 < len(batch) <= size for batch, _ in batches)
-    for batch, analysed in batches:
+    assert [d for b, _, _ in batches for d in b] == [d for part, _, _ in parts for d in part]
+    assert all(len(batch) == size for batch, _, _ in batches[:-1])
+    assert all(0 < len(batch) <= size for batch, _, _ in batches)
+    for batch, analysed, signed in batches:
+        alike = signatures(batch)
+        assert np.array_equal(signed.sigs, alike.sigs)
+        assert np.array_equal(signed.signed, alike.signed)
         alone = analyse([(t, "s", t) for t in batch])
         assert analysed.identities == alone.identities
         assert sum(p.size for p in analysed.pieces) == len(batch)

@@ -1,0 +1,127 @@
+"""Close coverage: one event written up independently by different sources.
+
+Two such reports share few word triples (so no MinHash band), but they share the event's
+particulars: its figures (a score, a toll, an amount) and its names. An article's *event
+terms* are the figures (two digits or more, years left out) and the capitalised words
+inside sentences (names) of its lede. Its *event keys* are the pairs of its first few
+figures and most-named names: two reports sharing two of them share a key, and so become
+candidates, as band keys make near-duplicates candidates. A candidate is confirmed only when
+the reports, within `WINDOW_SECONDS`, share enough terms, at least one of them a figure
+(coverage of the same team's next match, or the minister's next statement, shares the names
+but not the figures), their term counts point the same way (cosine) and their titles agree
+(rapidfuzz `token_set_ratio`). Measured on `benchmarks/stories_eval.py`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from collections import Counter
+from collections.abc import Sequence
+from itertools import combinations
+
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
+
+WINDOW_SECONDS = 3 * 86400.0
+"""Independent reports of one event come out within a day or two of it."""
+LEDE_CHARS = 2000
+"""What an article says first names its event: the rest adds background (other names)."""
+TOP = 5
+"""Event terms an article is keyed on: figures first, then the most-named names."""
+KEYS = TOP * (TOP - 1) // 2
+MIN_SHARED = 3
+"""Event terms two reports must share."""
+MIN_FIGURES = 2
+"""Figures among them: a topic's own (a model number, a stadium's capacity) recur in all
+its events' reports; two of one event's particulars seldom do."""
+MIN_COSINE = 0.45
+MIN_TITLE = 50.0
+_SALT = 0x2545F4914F6CDD1D
+"""Mixed into event keys so they never meet a MinHash band key in `story_band`."""
+
+_TERM = re.compile(r"[A-Z\u00c0-\u00de\u0130](?<=[\w,;] .)[\w'\-]+|\d[\d.,:\-]*\d%?")
+"""A capitalised word after a word or a comma (not at a sentence's start), or a figure.
+(The capital comes before the look-behind: most positions fail on it, cheaply.)
+Latin capitals only: names in other scripts go unseen (their reports fall back on the
+near-duplicate path)."""
+_COMMON = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december the a an i""".split()
+)
+
+
+def terms(body: str, source: str = "") -> Counter[str]:
+    """The event terms of `body`'s lede, with their counts; the words of its `source`'s
+    name left out (a source names itself in every article's footer and dateline)."""
+    found: Counter[str] = Counter()
+    own = set(source.lower().split())
+    for term in _TERM.findall(body[:LEDE_CHARS]):
+        if term[0].isdigit():
+            figure = term.rstrip(".,:-")
+            if not (len(figure) == 4 and figure[:2] in ("19", "20")):  # a year
+                found["#" + figure] += 1
+        elif (word := term.lower()) not in _COMMON and word not in own:
+            found[word] += 1
+    return found
+
+
+def _hash(term: str) -> int:
+    """64 stable bits of a term (the same in every process, unlike `hash`)."""
+    data = term.encode()
+    return zlib.crc32(data, 0x9E3779B9) << 32 | zlib.crc32(data)
+
+
+def keys(found: Counter[str]) -> list[int]:
+    """The event keys of an article's terms: one per pair of its `TOP` terms (figures in
+    order of count, then names), 63-bit like band keys."""
+    ranked = sorted(found, key=lambda t: (not t.startswith("#"), -found[t], t))[:TOP]
+    hashes = sorted(_hash(t) for t in ranked)
+    out = []
+    for a, b in combinations(hashes, 2):
+        x = (a * 0x9E3779B97F4A7C15 + b + _SALT) & 0xFFFFFFFFFFFFFFFF
+        x ^= x >> 31
+        x = (x * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+        out.append((x ^ (x >> 29)) >> 1)
+    return out
+
+
+def key_rows(bodies: Sequence[str], sources: Sequence[str]) -> np.ndarray:
+    """`(n, KEYS)` int64 event keys of each body, zeros where it has fewer terms."""
+    out = np.zeros((len(bodies), KEYS), dtype=np.int64)
+    for n, (body, source) in enumerate(zip(bodies, sources, strict=True)):
+        found = keys(terms(body, source))
+        out[n, : len(found)] = found
+    return out
+
+
+def common_terms(own: Counter[str], others: Sequence[tuple[Counter[str], int]]) -> set[str]:
+    """The terms of `own` found in candidates of two or more different stories: what a
+    topic's events all share (its people, a model number like `787-9`) names none of them."""
+    stories: dict[str, set[int]] = {}
+    for found, story in others:
+        for term in own.keys() & found.keys():
+            stories.setdefault(term, set()).add(story)
+    return {term for term, seen in stories.items() if len(seen) >= 2}
+
+
+def without(found: Counter[str], common: set[str]) -> Counter[str]:
+    if not common:
+        return found
+    return Counter({t: n for t, n in found.items() if t not in common})
+
+
+def same_event(a: Counter[str], title_a: str, b: Counter[str], title_b: str) -> bool:
+    """Whether two reports, found by a shared key, cover one event (see the module)."""
+    shared = a.keys() & b.keys()
+    figures = sum(t.startswith("#") for t in shared)
+    if len(shared) < MIN_SHARED or figures < MIN_FIGURES:
+        return False
+    dot = sum(a[t] * b[t] for t in shared)
+    norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+    if dot / norm < MIN_COSINE:
+        return False
+    ratio = fuzz.token_set_ratio(title_a, title_b, processor=default_process)
+    return bool(ratio >= MIN_TITLE)
