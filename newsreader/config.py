@@ -226,6 +226,14 @@ HOOK_NEW_ARTICLES = setting(
     command(("count", "feeds", "names")),
     "[]",
 )
+STORIES_GROUP = setting(
+    "stories.group",
+    "true / false",
+    True,
+    "The list shows the articles of one story as one row (+N sources); false: every article",
+    boolean,
+    "true",
+)
 KEYS = setting(
     "keys.*",
     'key names ("x", "ctrl+x", several: "x,f5")',

@@ -1,0 +1,174 @@
+"""Stories in the list: the articles of one story shown as one row, and "mark story read".
+
+The rows come from `stories.groups`' rules: in the list a group sits at its first member
+in list order and is represented by its *earliest* shown member (the first report is
+usually the original, the later ones its copies, and the row does not move as the reader
+reads); in a search it sits at its best hit, which represents it (what the query was
+about). The grouping itself is done here, on the event loop's worker threads, from a
+`StoryMap` read once per list load: a keystroke's search then groups its hits with no SQL
+and one dictionary look-up per hit (`collapse`), nothing at all when no story has two
+members.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.screen import Screen
+
+from newsreader.config import STORIES_GROUP
+from newsreader.store.views import ArticleRow, Counts
+from newsreader.stories.groups import StoryGroup, list_stories, mark_story_read
+from newsreader.ui.widgets.article_view import ArticlePane
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from newsreader.store.store import Store
+    from newsreader.ui.settings import Settings
+    from newsreader.ui.widgets.story_list import StoryList
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMap:
+    """Every story of two or more articles: what `collapse` needs, read in one query."""
+
+    story_of: Mapping[int, int] = field(default_factory=dict)
+    members: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
+    """Each story's articles, earliest first."""
+    sources: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Grouped:
+    """The list's rows: `ids` one per story, and the groups among them by representative."""
+
+    ids: Sequence[int]
+    groups: Mapping[int, StoryGroup] = field(default_factory=dict)
+
+
+def load_stories(store: Store) -> StoryMap:
+    """The store's stories (blocking: from a worker)."""
+    story_of: dict[int, int] = {}
+    members: dict[int, tuple[int, ...]] = {}
+    sources: dict[int, tuple[str, ...]] = {}
+    for group in list_stories(store):
+        members[group.story] = group.members
+        sources[group.story] = group.sources
+        story_of.update((i, group.story) for i in group.members)
+    return StoryMap(story_of, members, sources)
+
+
+def collapse(ids: Sequence[int], stories: StoryMap, ranked: bool = False) -> Grouped:
+    """One row per story among `ids`, at its first member's place. In a list (`ranked`
+    false) a group holds only its members among `ids` and the earliest represents it; in
+    a search the first (best) hit represents it, then the other hits, then the rest of the
+    story. Linear in `len(ids)`; `ids` itself when no story has two members."""
+    story_of = stories.story_of
+    if not story_of:
+        return Grouped(ids)
+    found: dict[int, list[int]] = {}
+    rows: list[int] = []
+    for i in ids:
+        story = story_of.get(i)
+        if story is None:
+            rows.append(i)
+        elif (hits := found.get(story)) is None:
+            found[story] = [i]
+            rows.append(-story)  # filled in below, once the group is known
+        else:
+            hits.append(i)
+    if not found:
+        return Grouped(ids)
+    shown: dict[int, int] = {}
+    groups: dict[int, StoryGroup] = {}
+    for story, hits in found.items():
+        every = stories.members[story]
+        if ranked:
+            seen = set(hits)
+            members = (*hits, *(i for i in every if i not in seen))
+        else:
+            seen = set(hits)
+            members = tuple(i for i in every if i in seen)
+        shown[story] = members[0]
+        if len(members) > 1:
+            groups[members[0]] = StoryGroup(story, members, stories.sources[story])
+    return Grouped([i if i > 0 else shown[-i] for i in rows], groups)
+
+
+class Stories:
+    """The reading view's grouping: on unless `stories.group = false` or toggled off."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.on = settings.config.get(STORIES_GROUP)
+        self.map = StoryMap()
+        self.all = Grouped(())
+        """The rows of the whole view (no search)."""
+
+    def load(self, store: Store) -> StoryMap:
+        return load_stories(store) if self.on else StoryMap()
+
+    def searched(self) -> Callable[[Sequence[int]], Grouped]:
+        """How a keystroke's search groups its ranked hits (read on the event loop)."""
+        stories = self.map
+        return lambda ids: collapse(ids, stories, ranked=True)
+
+
+class StoryActions(Screen[None]):
+    """ "Mark story read" and the grouping switch; `ReaderScreen` provides what is declared
+    here. The store is written in a worker and the screen shows what it then holds."""
+
+    if TYPE_CHECKING:
+        stories: Stories
+        counts: Counts | None
+        _describe: Callable[[BaseException], str]
+
+        @property
+        def store(self) -> Store: ...
+        @property
+        def article_list(self) -> StoryList: ...
+        def _refresh_status(self) -> None: ...
+        def _reload(self) -> None: ...
+
+    def action_mark_story_read(self) -> None:
+        article_id = self.article_list.highlighted_id
+        if article_id is None:
+            self.app.bell()
+            return
+        self._write_story(article_id)
+
+    @work(thread=True, group="flags", exit_on_error=False)
+    def _write_story(self, article_id: int) -> None:
+        store, error = self.store, None
+        try:
+            mark_story_read(store, article_id)
+        except Exception as failed:  # said in one line; the rows show what is stored
+            error = self._describe(failed)
+        try:
+            group = self.article_list.groups.get(article_id)
+            ids = group.members if group is not None else (article_id,)
+            rows, counts = store.rows(list(ids)), store.counts()
+        except Exception:
+            rows, counts = {}, None
+        self.app.call_from_thread(self._story_saved, rows, counts, error)
+
+    def _story_saved(
+        self, rows: Mapping[int, ArticleRow], counts: Counts | None, error: str | None
+    ) -> None:
+        if error is not None:
+            self.notify(f"Could not mark the story read: {error}", severity="error", markup=False)
+        pane = self.query_one("#article", ArticlePane)
+        for row in rows.values():
+            self.article_list.set_flags(row.id, is_read=row.is_read)
+            pane.set_flags(row.id, is_read=row.is_read)
+        if counts is not None:
+            self.counts = counts
+            self._refresh_status()
+
+    def action_toggle_stories(self) -> None:
+        self.stories.on = not self.stories.on
+        self.notify(f"Stories as one row: {'on' if self.stories.on else 'off'}", timeout=3)
+        self._reload()
