@@ -114,7 +114,8 @@ class StoryList(ArticleList):
         date = short_date(row.published_at)
         tag = f"+{group.more} source{'s' if group.more > 1 else ''} "
         room = max(0, width - 3 - len(tag) - len(date) - 2)
-        names = literal_line(", ".join(group.sources)).truncate(room, ellipsis=True, pad=True)
+        sources = dict.fromkeys(s for s in (row.source, *group.sources) if s)  # its own first
+        names = literal_line(", ".join(sources)).truncate(room, ellipsis=True, pad=True)
         meta = self._partial("article-list--meta")
         return (
             Content("   ")
