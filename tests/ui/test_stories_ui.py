@@ -4,8 +4,6 @@ story of a hit in any member, and `stories.group = false` shows every article.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,46 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy.exc import OperationalError
 
-from newsreader.ingest import ArticleDraft
 from newsreader.store.store import Store
-from newsreader.stories.groups import StoryGroup, group_hits, group_list, list_stories
+from newsreader.stories.groups import StoryGroup, group_hits, group_list
 from newsreader.ui import story_rows
 from newsreader.ui.app import NewsReaderApp, make_app
 from newsreader.ui.story_rows import StoryMap, collapse
-from tests.stories.test_stories import OTHER, WIRE
+from tests.ui.conftest import COPIES, REPRESENTATIVE
 from tests.ui.helpers import region_text, settle
 
 SIZE = (120, 35)
-REPRESENTATIVE = "Bank raises rates again"
-COPIES = ("Rates up a quarter point", "Central bank lifts rates")
-
-
-def _draft(title: str, body: str, source: str, hours: float) -> ArticleDraft:
-    when = datetime(2026, 3, 1, tzinfo=UTC) + timedelta(hours=hours)
-    return ArticleDraft(title=title, body=body, source=source, origin="t", published_at=when)
-
-
-@pytest.fixture
-def story_store(tmp_path: Path) -> Iterator[Store]:
-    """One story from three outlets (Wire first), and two articles of their own."""
-    sentences = WIRE.split(". ")
-    store = Store(f"sqlite:///{tmp_path}/stories.db")
-    store.add(
-        [
-            _draft(REPRESENTATIVE, WIRE, "Wire", 0),
-            _draft(
-                COPIES[0], "STOCKHOLM — " + ". ".join(sentences[3:] + sentences[:3]), "Daily", 5
-            ),
-            _draft(COPIES[1], ". ".join(sentences[:4]) + ".", "[b]Feed[/b]", 9),
-            _draft("Bank minutes show split", OTHER, "Wire", 10),
-            _draft(
-                "Orchard frost losses", "Growers counted the frost damage in the valley.", "Ag", 11
-            ),
-        ]
-    )
-    assert len(list_stories(store)) == 1  # the core grouped the copies
-    yield store
-    store.close()
 
 
 def list_lines(app: NewsReaderApp) -> list[str]:
