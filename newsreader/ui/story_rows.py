@@ -21,7 +21,7 @@ from textual.screen import Screen
 
 from newsreader.config import STORIES_GROUP
 from newsreader.store.views import ArticleRow, Counts
-from newsreader.stories.groups import StoryGroup, list_stories, mark_story_read
+from newsreader.stories.groups import StoryGroup, list_stories, mark_story_read, story_members
 from newsreader.ui.widgets.article_view import ArticlePane
 
 if TYPE_CHECKING:
@@ -148,9 +148,7 @@ class StoryActions(Screen[None]):
         except Exception as failed:  # said in one line; the rows show what is stored
             error = self._describe(failed)
         try:
-            group = self.article_list.groups.get(article_id)
-            ids = group.members if group is not None else (article_id,)
-            rows, counts = store.rows(list(ids)), store.counts()
+            rows, counts = store.rows(story_members(store, article_id)), store.counts()
         except Exception:
             rows, counts = {}, None
         self.app.call_from_thread(self._story_saved, rows, counts, error)

@@ -99,6 +99,16 @@ async def test_M_marks_the_whole_story_read_and_the_header_follows(story_store: 
         assert not any("●" in line for line in list_lines(app)[4:12])
 
 
+async def test_M_on_a_member_row_marks_its_whole_story(story_store: Store) -> None:
+    app = make_app(story_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "right", "j", "j", "M")
+        await settle(pilot)
+        assert app.reader.status == "5 articles · 2 unread · 0 starred"
+        assert not any("●" in line for line in list_lines(app)[4:12])  # every row it changed
+
+
 async def test_a_failed_story_write_shows_what_is_stored_and_says_why(
     story_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
