@@ -191,6 +191,12 @@ def test_collapse_keeps_each_article_once_and_each_story_at_its_first_place(
             else:  # only what the list shows, earliest first
                 assert group.members == tuple(i for i in every if i in ids)
         assert all(len(g.members) > 1 for g in shown.groups.values())
+        for head in range(1, len(shown.ids) + 1) if ranked else ():  # a screenful: same rows
+            part = collapse(ids, stories, ranked, head)
+            assert list(part.ids[:head]) == list(shown.ids[:head])
+            tail = list(part.ids[head:])  # the rest as it came, grouped after
+            assert tail == list(ids[len(ids) - len(tail) :]) if tail else part.complete
+            assert not part.complete or list(part.ids) == list(shown.ids)
 
 
 def test_collapse_gives_the_cores_rows(story_store: Store) -> None:

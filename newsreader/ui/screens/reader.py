@@ -194,7 +194,7 @@ class ReaderScreen(ViewActions, ListActions, StoryActions, FullTextAction, Scree
         def narrow(store: Store, result: SearchResult) -> SearchResult:
             return scope.narrow(store, result, view)  # within F's choice
 
-        group = self.stories.searched()
+        group = self.stories.searched(screenful)
         request = Request(query, self._key, VIEW_FILTERS[view], self.sort, screenful, narrow, group)
         future = self._searches.submit(self.store, request)
         try:
@@ -311,6 +311,7 @@ class ReaderScreen(ViewActions, ListActions, StoryActions, FullTextAction, Scree
             shown.ids, groups=groups, query=answer.query, terms=terms, rows=answer.rows
         )
         self._list_shown(answer.query)  # now, not a message later: in the list's frame
+        self.group_rest(answer.query, result.ids, shown)
 
     def _show_all(self) -> None:
         self._problem = None
