@@ -209,3 +209,22 @@ def test_collapse_gives_the_cores_rows(story_store: Store) -> None:
             expected = core(story_store, order)
             assert list(shown.ids) == [g.representative for g in expected]
             assert _rows(list(shown.groups.values())) == [g.members for g in expected if g.more]
+
+
+async def test_a_search_longer_than_its_head_is_grouped_whole_after_it_shows(
+    story_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A keystroke groups its screenful only (here one row); a worker groups the rest."""
+    searched = story_rows.Stories.searched
+    monkeypatch.setattr(story_rows.Stories, "searched", lambda self, rows: searched(self, 1))
+    app = make_app(story_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"bank")
+        await settle(pilot)
+        ids = list(app.reader.article_list.ids)
+        assert len(ids) == len(set(ids))  # each article once
+        titles = shown_titles(app)
+        assert sum(t in titles for t in (REPRESENTATIVE, *COPIES)) == 1  # the story once
+        assert "Bank minutes show split" in titles
+        assert "+2 sources" in "\n".join(list_lines(app))
