@@ -169,7 +169,13 @@ LIST_BINDINGS: list[Binding] = [
         "pagedown", "page_down", "Page down", show=False, tooltip="A page down", id="list_page_down"
     ),
     Binding("pageup", "page_up", "Page up", show=False, tooltip="A page up", id="list_page_up"),
-    Binding("enter,l", "open", "Open", tooltip="Read the article (focus moves to it)", id="open"),
+    Binding(
+        "enter,l",
+        "open",
+        "Open",
+        tooltip="Read the article; on a story: open or fold it",
+        id="open",
+    ),
 ]
 """The article list's keys."""
 
