@@ -173,7 +173,7 @@ LIST_BINDINGS: list[Binding] = [
         "enter,l",
         "open",
         "Open",
-        tooltip="Read the article; on a story: open or fold it",
+        tooltip="Read the article; open/fold a story",
         id="open",
     ),
 ]
