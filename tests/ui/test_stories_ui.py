@@ -155,6 +155,7 @@ async def test_a_hit_in_a_copy_brings_its_story_represented_by_the_hit(story_sto
         await pilot.press("escape")
         await settle(pilot)
         assert shown_titles(app)[2] == REPRESENTATIVE
+        assert app.reader.article_list.cursor == 2  # the copy it was on is in this row
 
 
 # -- collapse agrees with the core's rules ---------------------------------------------

@@ -46,6 +46,11 @@ class StoryList(ArticleList):
     ) -> None:
         self.groups = groups or {}
         self._nested = {}
+        keep = kwargs.get("keep")
+        if keep is not None and self.groups and keep not in self.groups:
+            # an article folded into a story: the cursor goes to the story's row
+            home = next((r for r, g in self.groups.items() if keep in g.members), None)
+            kwargs["keep"] = keep if home is None or keep in ids else home
         super().show(ids, **kwargs)
 
     def is_member_row(self, index: int) -> bool:
