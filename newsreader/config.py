@@ -244,6 +244,14 @@ KEEP_PER_FEED = setting(
     whole(0, 10**7),
     "0",
 )
+STORIES_GROUP = setting(
+    "stories.group",
+    "true / false",
+    True,
+    "The list shows the articles of one story as one row (+N sources); false: every article",
+    boolean,
+    "true",
+)
 KEYS = setting(
     "keys.*",
     'key names ("x", "ctrl+x", several: "x,f5")',

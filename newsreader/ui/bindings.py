@@ -26,6 +26,8 @@ KEY_NAMES = {
     "shift+tab": "Shift+Tab",
     "ctrl+t": "Ctrl+T",
     "ctrl+s": "Ctrl+S",
+    "right": "→",
+    "left": "←",
     "left_square_bracket": "[",
     "right_square_bracket": "]",
 }
@@ -147,6 +149,14 @@ VIEW_BINDINGS: list[Binding] = [
         tooltip="Mark all shown read (asks)",
         id="mark_all_read",
     ),
+    Binding(
+        "M",
+        "mark_story_read",
+        "Story read",
+        show=False,
+        tooltip="Mark every article of the story read",
+        id="mark_story_read",
+    ),
 ]
 """Keys choosing what the list shows and how."""
 
@@ -159,9 +169,35 @@ LIST_BINDINGS: list[Binding] = [
         "pagedown", "page_down", "Page down", show=False, tooltip="A page down", id="list_page_down"
     ),
     Binding("pageup", "page_up", "Page up", show=False, tooltip="A page up", id="list_page_up"),
-    Binding("enter,l", "open", "Open", tooltip="Read the article (focus moves to it)", id="open"),
+    Binding(
+        "enter,l",
+        "open",
+        "Open",
+        tooltip="Read the article; open/fold a story",
+        id="open",
+    ),
 ]
 """The article list's keys."""
+
+STORY_LIST_BINDINGS: list[Binding] = [
+    Binding(
+        "right",
+        "expand_story",
+        "Open story",
+        show=False,
+        tooltip="Show the story's articles",
+        id="expand_story",
+    ),
+    Binding(
+        "left",
+        "collapse_story",
+        "Close story",
+        show=False,
+        tooltip="Fold the story to one row",
+        id="collapse_story",
+    ),
+]
+"""The list's keys for a story shown as one row (Enter also opens and closes it)."""
 
 LINK_DIGIT_BINDINGS: list[Binding] = [
     Binding(str(n), f"link_digit({n})", f"Link {n}", show=False, tooltip=LINK_HELP, id=f"link_{n}")
@@ -214,6 +250,7 @@ ALL_BINDINGS: list[Binding] = [
     *ARTICLE_BINDINGS,
     *VIEW_BINDINGS,
     *LIST_BINDINGS,
+    *STORY_LIST_BINDINGS,
     *PANE_BINDINGS,
     *SEARCH_BINDINGS,
 ]
@@ -289,7 +326,7 @@ def help_sections(app: App[Any]) -> list[Section]:
         (
             "Article list",
             [
-                *rows(app, LIST_BINDINGS),
+                *rows(app, [*LIST_BINDINGS, *STORY_LIST_BINDINGS]),
                 ("Click", "Select an article"),
                 ("Double-click", "Open it"),
             ],

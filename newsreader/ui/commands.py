@@ -53,6 +53,12 @@ class ReaderCommands(Provider):
             "toggle_read_on_open",
             None,
         ),
+        (
+            "Toggle stories as one row",
+            "Whether the articles of one story show as one row (+N sources)",
+            "toggle_stories",
+            None,
+        ),
         ("Narrower list", "Make the article list narrower", "narrower_list", "narrower_list"),
         ("Wider list", "Make the article list wider", "wider_list", "wider_list"),
         ("Show keys", "List every key binding", "help", "help"),

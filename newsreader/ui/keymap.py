@@ -25,13 +25,14 @@ from newsreader.ui.bindings import (
     LIST_BINDINGS,
     PANE_BINDINGS,
     SEARCH_BINDINGS,
+    STORY_LIST_BINDINGS,
     VIEW_BINDINGS,
     is_typed,
 )
 
 _SCREEN = [*GLOBAL_BINDINGS, *BACK_BINDINGS, *ARTICLE_BINDINGS, *VIEW_BINDINGS]
 PLACES: Final = {
-    "the article list": [*_SCREEN, *LIST_BINDINGS],
+    "the article list": [*_SCREEN, *LIST_BINDINGS, *STORY_LIST_BINDINGS],
     "an article being read": [*_SCREEN, *PANE_BINDINGS],
     "the search bar": [*_SCREEN, *SEARCH_BINDINGS],
 }

@@ -10,7 +10,7 @@ an answer that is not the newest is never shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as WaitTimeout
 from dataclasses import dataclass
@@ -21,6 +21,7 @@ from textual import constants
 from newsreader.search.query import Filters, QueryError
 from newsreader.search.result import SearchCancelled, SearchResult
 from newsreader.store.views import ArticleRow
+from newsreader.ui.story_rows import Grouped
 
 if TYPE_CHECKING:
     from newsreader.store.store import Order, Store
@@ -42,6 +43,8 @@ class Answer:
     """(view, sort) it was searched for: a stale answer is dropped."""
     generation: int
     problem: str | None = None
+    shown: Grouped | None = None
+    """The rows to show, one per story (None: `result.ids`)."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ class Request:
     screenful: int
     narrow: Callable[[Store, SearchResult], SearchResult] | None = None
     """Keeps only what the screen's scope (a feed, tag or saved search chosen) holds."""
+    group: Callable[[Sequence[int]], Grouped] | None = None
+    """Makes the ranked hits the list's rows, one per story (`ui.story_rows`)."""
 
 
 def answer(
@@ -76,10 +81,11 @@ def answer(
     if cancelled():
         return None
     # Only a screenful: 200 rows cost 2.3 ms of a keystroke at 100k, 40 rows 0.5 ms.
-    rows = store.rows(result.ids[: request.screenful])
+    shown = request.group(result.ids) if request.group is not None else Grouped(result.ids)
+    rows = store.rows(shown.ids[: request.screenful])
     if cancelled():
         return None
-    return Answer(request.query, result, rows, request.key, generation, problem)
+    return Answer(request.query, result, rows, request.key, generation, problem, shown)
 
 
 class Searches:

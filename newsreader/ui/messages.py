@@ -10,6 +10,7 @@ from textual.message import Message
 from newsreader.store.views import ArticleRow, ArticleView, Counts
 from newsreader.ui.flags import Saved
 from newsreader.ui.keystroke import Answer
+from newsreader.ui.story_rows import Grouped, StoryMap
 
 
 @dataclass
@@ -22,6 +23,9 @@ class IdsLoaded(Message):
     key: tuple[str, ...]
     """(view, sort, scope) it was loaded for: a stale answer is dropped."""
     keep: int | None
+    shown: Grouped | None = None
+    """The list's rows, one per story (None: `ids`)."""
+    stories: StoryMap | None = None
 
 
 @dataclass

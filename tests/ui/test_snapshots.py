@@ -97,3 +97,11 @@ def test_stats_80x24(snap_compare: SnapCompare, dated_store: Store) -> None:
 def test_unread_view_by_title_120x40(snap_compare: SnapCompare, dated_store: Store) -> None:
     app = make_app(dated_store)
     assert snap_compare(app, terminal_size=(120, 40), run_before=after("u", "O", "O", "O"))
+
+
+def test_stories_grouped_and_one_opened_120x40(
+    snap_compare: SnapCompare, story_store: Store
+) -> None:
+    """A story of three outlets as one row (+2 sources), opened below the cursor."""
+    app = make_app(story_store)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=after("j", "j", "right"))

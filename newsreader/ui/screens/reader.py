@@ -39,12 +39,14 @@ from newsreader.ui.status import (
     list_title,
     status_line,
 )
+from newsreader.ui.story_rows import Grouped, Stories, StoryActions, StoryMap, collapse
 from newsreader.ui.view_actions import ViewActions
 from newsreader.ui.widgets.app_header import AppHeader
 from newsreader.ui.widgets.article_list import PAGE_SIZE, ArticleList
 from newsreader.ui.widgets.article_view import ArticlePane
 from newsreader.ui.widgets.refresh_bar import RefreshBar
 from newsreader.ui.widgets.search_bar import EchoHold, SearchBar
+from newsreader.ui.widgets.story_list import StoryList
 
 if TYPE_CHECKING:
     from newsreader.search.result import SearchResult
@@ -54,7 +56,7 @@ PANE_DELAY = 0.35
 """Seconds of typing pause before the pane follows the list (a typist's gaps: 0.15-0.25 s)."""
 
 
-class ReaderScreen(ViewActions, ListActions, FullTextAction, Screen[None]):
+class ReaderScreen(ViewActions, ListActions, StoryActions, FullTextAction, Screen[None]):
     """The reading view: a search narrows the list, the list picks what the pane shows.
     What it does with the whole list (F, Ctrl+S, A) is `ViewActions`'."""
 
@@ -77,6 +79,7 @@ class ReaderScreen(ViewActions, ListActions, FullTextAction, Screen[None]):
         self._echo = EchoHold(self)
         self._searches = Searches()
         self.marks = Marks(self, describe, lambda: self.store)
+        self.stories = Stories(settings)
         self._problem: str | None = None
         """Why the query in the bar cannot run, said in the header while it stands."""
         self.all_ids: list[int] | None = None
@@ -102,7 +105,7 @@ class ReaderScreen(ViewActions, ListActions, FullTextAction, Screen[None]):
         yield AppHeader("loading…", id="header")
         yield SearchBar(id="search", on_edit=self._echo.hold)
         with Horizontal(id="main"):
-            yield ArticleList(lambda ids: self.store.rows(ids), id="articles")
+            yield StoryList(lambda ids: self.store.rows(ids), id="articles")
             yield ArticlePane(id="article")
         yield RefreshBar(self.settings, id="progress")
         yield Footer()
@@ -135,8 +138,8 @@ class ReaderScreen(ViewActions, ListActions, FullTextAction, Screen[None]):
         self.query_one("#header", AppHeader).status = text
 
     @property
-    def article_list(self) -> ArticleList:
-        return self.query_one("#articles", ArticleList)
+    def article_list(self) -> StoryList:
+        return self.query_one("#articles", StoryList)
 
     @property
     def article_pane(self) -> ArticlePane:
@@ -158,10 +161,10 @@ class ReaderScreen(ViewActions, ListActions, FullTextAction, Screen[None]):
         if keep is None and not self.restored:
             keep = self.settings.prefs.last_article or None  # where the reader left off
         ids = listed(self.store, chosen, view, sort)
-        counts = self.store.counts()
-        self.post_message(
-            messages.IdsLoaded(ids, self.store.rows(ids[:PAGE_SIZE]), counts, key, keep)
-        )
+        counts, stories = self.store.counts(), self.stories.load(self.store)
+        shown = collapse(ids, stories)
+        rows = self.store.rows(shown.ids[:PAGE_SIZE])
+        self.post_message(messages.IdsLoaded(ids, rows, counts, key, keep, shown, stories))
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def warm_index(self) -> None:
@@ -191,7 +194,8 @@ class ReaderScreen(ViewActions, ListActions, FullTextAction, Screen[None]):
         def narrow(store: Store, result: SearchResult) -> SearchResult:
             return scope.narrow(store, result, view)  # within F's choice
 
-        request = Request(query, self._key, VIEW_FILTERS[view], self.sort, screenful, narrow)
+        group = self.stories.searched(screenful)
+        request = Request(query, self._key, VIEW_FILTERS[view], self.sort, screenful, narrow, group)
         future = self._searches.submit(self.store, request)
         try:
             answer = self._searches.quick(future)
@@ -260,11 +264,13 @@ class ReaderScreen(ViewActions, ListActions, FullTextAction, Screen[None]):
         self.all_ids = message.ids
         self.scope.loaded(self.view, message.ids)
         self.counts = message.counts
+        self.stories.map = message.stories or StoryMap()
+        self.stories.all = all = message.shown or Grouped(message.ids)
         self._title_list()
         if query := self.search_bar.value.strip():
             self.run_search(query)  # typed while the store was opening, or a view change
         else:
-            self.article_list.show(message.ids, rows=message.rows, keep=message.keep)
+            self.article_list.show(all.ids, groups=all.groups, rows=message.rows, keep=message.keep)
         if first:
             self.call_after_refresh(self.warm_index)
             self.query_one(RefreshBar).begin(self.store)  # refresh.on_start, .interval
@@ -299,14 +305,19 @@ class ReaderScreen(ViewActions, ListActions, FullTextAction, Screen[None]):
         if not newest or answer.query != self.search_bar.value:
             return  # superseded by a newer keystroke, view or order
         self._problem = answer.problem
-        result = answer.result
-        self.article_list.show(result.ids, query=answer.query, terms=result.terms, rows=answer.rows)
+        result, shown = answer.result, answer.shown or Grouped(answer.result.ids)
+        terms, groups = result.terms, shown.groups
+        self.article_list.show(
+            shown.ids, groups=groups, query=answer.query, terms=terms, rows=answer.rows
+        )
         self._list_shown(answer.query)  # now, not a message later: in the list's frame
+        self.group_rest(answer.query, result.ids, shown)
 
     def _show_all(self) -> None:
         self._problem = None
         if self.all_ids is not None and self.article_list.search_query:
-            self.article_list.show(self.all_ids, keep=self.article_list.highlighted_id)
+            all, keep = self.stories.all, self.article_list.highlighted_id
+            self.article_list.show(all.ids, groups=all.groups, keep=keep)
 
     @on(ArticleList.Updated)
     def _list_updated(self, message: ArticleList.Updated) -> None:

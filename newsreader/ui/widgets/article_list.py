@@ -438,14 +438,14 @@ class ArticleList(ScrollView, can_focus=True):
             else row_style
         )
         inner = max(0, width - 1)  # one blank column before the border
-        content = self._row_line(row, part, inner).truncate(inner, ellipsis=True, pad=True)
+        content = self._row_line(row, part, inner, index).truncate(inner, ellipsis=True, pad=True)
         content = content.truncate(width, pad=True)
         return Strip(content.render_segments(style), width)
 
     def _partial(self, name: str) -> Style:
         return self._style(name, partial=True)
 
-    def _row_line(self, row: ArticleRow | None, part: int, width: int) -> Content:
+    def _row_line(self, row: ArticleRow | None, part: int, width: int, index: int = 0) -> Content:
         if row is None:
             text = " " * 3 + ("Loading…" if part == 0 else "")
             return Content(text).stylize(self._partial("article-list--placeholder"))
