@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, Text, false
 from sqlmodel import Field, SQLModel
+
+
+def article_key() -> Any:
+    """A key column naming an article, whose rows go with it (ON DELETE CASCADE): the
+    narrow tables beside `article` (tags, read and starred state, stories)."""
+    return Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("article.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
 
 
 class Feed(SQLModel, table=True):
@@ -97,14 +111,7 @@ class ArticleTag(SQLModel, table=True):
 
     __tablename__ = "article_tag"
 
-    article_id: int = Field(
-        sa_column=Column(
-            Integer,
-            ForeignKey("article.id", ondelete="CASCADE"),
-            primary_key=True,
-            nullable=False,
-        )
-    )
+    article_id: int = article_key()
     key: str = Field(sa_column=Column(Text, primary_key=True, nullable=False, index=True))
     name: str = Field(sa_column=Column(Text, nullable=False))
 
@@ -131,14 +138,7 @@ class ArticleRead(SQLModel, table=True):
 
     __tablename__ = "article_read"
 
-    article_id: int = Field(
-        sa_column=Column(
-            Integer,
-            ForeignKey("article.id", ondelete="CASCADE"),
-            primary_key=True,
-            autoincrement=False,
-        )
-    )
+    article_id: int = article_key()
 
 
 class ArticleStarred(SQLModel, table=True):
@@ -146,14 +146,7 @@ class ArticleStarred(SQLModel, table=True):
 
     __tablename__ = "article_starred"
 
-    article_id: int = Field(
-        sa_column=Column(
-            Integer,
-            ForeignKey("article.id", ondelete="CASCADE"),
-            primary_key=True,
-            autoincrement=False,
-        )
-    )
+    article_id: int = article_key()
 
 
 # -- retention (schema step 8) ---------------------------------------------------------------

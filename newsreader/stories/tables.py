@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Float, ForeignKey, Integer, LargeBinary
+from sqlalchemy import BigInteger, Column, Float, Integer, LargeBinary
 from sqlmodel import Field, SQLModel
+
+from newsreader.store.models import article_key
 
 
 class StoryMember(SQLModel, table=True):
@@ -13,14 +15,7 @@ class StoryMember(SQLModel, table=True):
 
     __tablename__ = "story_member"
 
-    article_id: int = Field(
-        sa_column=Column(
-            Integer,
-            ForeignKey("article.id", ondelete="CASCADE"),
-            primary_key=True,
-            autoincrement=False,
-        )
-    )
+    article_id: int = article_key()
     story_id: int = Field(sa_column=Column(Integer, nullable=False, index=True))
 
 
@@ -29,14 +24,7 @@ class StorySignature(SQLModel, table=True):
 
     __tablename__ = "story_signature"
 
-    article_id: int = Field(
-        sa_column=Column(
-            Integer,
-            ForeignKey("article.id", ondelete="CASCADE"),
-            primary_key=True,
-            autoincrement=False,
-        )
-    )
+    article_id: int = article_key()
     at: float = Field(sa_column=Column(Float, nullable=False))
     """The article's `sorted_at` in seconds: the time window is checked without the article."""
     sig: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
