@@ -33,7 +33,8 @@ def config_show() -> None:
     from newsreader.ui.keymap import binding_ids, checked
 
     keymap, loaded = checked(settings.load(paths.config_path()))
-    click.echo(f"# {safe(str(loaded.path))}" + ("" if loaded.text else " (no file: defaults)"))
+    missing = loaded.path is None or not loaded.path.exists()
+    click.echo(f"# {safe(str(loaded.path))}" + (" (no file: defaults)" if missing else ""))
     click.echo(f"# remembered by the app (not settings): {safe(str(paths.state_path()))}")
     for key, declared in settings.SETTINGS.items():
         if key.endswith(".*"):
@@ -63,7 +64,7 @@ def config_check() -> None:
     path = paths.config_path()
     _, loaded = checked(settings.load(path))
     if not loaded.problems:
-        what = "ok" if loaded.text else "no file (every setting is its default)"
+        what = "no file (every setting is its default)" if not path.exists() else "ok"
         click.echo(f"{safe(str(path))}: {what}")
         return
     for problem in sorted(loaded.problems, key=lambda p: (p.line or 0, p.key)):
