@@ -72,7 +72,8 @@ SYNONYMS = {
 }  # fmt: skip
 """Real synonyms, for words common in news text; case is kept."""
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"']?\s+(?=[\"'(]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"']))\s+(?=[\"'(]?[A-Z0-9])")
+"""A gap after a full stop (or ?, !), a closing quote kept, before a capital or a figure."""
 _WORD = re.compile(r"[A-Za-z]+")
 
 
