@@ -35,10 +35,14 @@ _HEADER_VALUE = re.compile(r"[\x20-\x7e]{1,512}")
 def header_value(value: object) -> str | None:
     """A header value fit to keep and send back (`ETag`, `Last-Modified`), else None.
 
-    Only printable ASCII, at most 512 characters: one feed's odd byte, once stored, must
-    not break the request that sends it back, nor anyone's later refresh.
+    Only printable ASCII, at most 512 characters, without the spaces around it that HTTP
+    strips anyway (a value of spaces alone is refused when sent): one feed's odd byte, once
+    stored, must not break the request that sends it back, nor anyone's later refresh.
     """
-    return value if isinstance(value, str) and _HEADER_VALUE.fullmatch(value) else None
+    if not isinstance(value, str):
+        return None
+    value = value.strip(" ")
+    return value if _HEADER_VALUE.fullmatch(value) else None
 
 
 @dataclass(frozen=True, slots=True)
