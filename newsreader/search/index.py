@@ -43,6 +43,12 @@ their similarities follow from, in one snapshot."""
 Scored = tuple[np.ndarray, np.ndarray]
 """Summed scores and whether every word so far matched, per document."""
 REFRESH_SECONDS = 1.0
+GROUP_BYTES = 48 * 2**20
+"""Memory for the scores of whole query words (`_group_scores`), a vector per word."""
+GROUP_POSTINGS = 50_000
+"""A word's scores are kept once its terms have this many postings: one or two letters
+stand for the commonest terms, half a million postings at 100k, whose cold read and scoring
+took 10-20 ms of a keystroke. Smaller words are scored again, quicker than kept."""
 
 
 class _Stale(Exception):
@@ -62,6 +68,8 @@ class SearchIndex:
         self._cached_bytes = 0
         self._expansions: OrderedDict[tuple[str, bool], list[Expansion]] = OrderedDict()
         self._scored_words: OrderedDict[tuple[GroupKey, ...], Scored] = OrderedDict()
+        self._group_scores: OrderedDict[GroupKey, np.ndarray] = OrderedDict()
+        self._group_bytes = 0
         self._allowed_mask: tuple[Collection[int], int, np.ndarray] | None = None
 
     # -- state -------------------------------------------------------------------------
@@ -98,6 +106,8 @@ class SearchIndex:
         self._expansions.clear()
         self._proximity.clear()
         self._scored_words.clear()
+        self._group_scores.clear()
+        self._group_bytes = 0
         return snap
 
     @property
@@ -179,18 +189,22 @@ class SearchIndex:
             return SearchResult(text, [], [])
         terms = frozenset(e.term for group in groups for e in group)
         done, state = self._scored(asked)
-        wanted = {e.term for group in groups[done:] for e in group} | set(query.excluded)
+        kept = [self._group_scores.get(key) for key in asked]
+        wanted = {
+            e.term for k in range(done, len(groups)) if kept[k] is None for e in groups[k]
+        } | set(query.excluded)
         postings = self._fetch_postings(snap, wanted, strict=strict)
         if cancelled():
             raise SearchCancelled
         for k in range(done, len(groups)):
-            best = np.zeros(snap.size, dtype=np.float32)
-            for i, exp in enumerate(groups[k]):
-                docs, weights = postings[exp.term]
-                scores = weights * exp.similarity  # the first term has nothing to beat
-                best[docs] = scores if i == 0 else np.maximum(best[docs], scores, out=scores)
-            # Never in place: a state kept for the next keystroke must stay as it was
-            # (0 + best is best exactly, and the sums keep the words' order).
+            best = kept[k]
+            if best is None:
+                best = self._keep_group(asked[k], _best(snap.size, groups[k], postings))
+            else:
+                self._group_scores.move_to_end(asked[k])
+            # Never in place: a state kept for the next keystroke, or a word's kept scores,
+            # must stay as they were (0 + best is best exactly, and the sums keep the
+            # words' order). Kept scores are read-only, so a slip raises.
             state = (best, best > 0) if state is None else (state[0] + best, state[1] & (best > 0))
             if k == len(groups) - 2:
                 self._keep_scored(tuple(asked[:-1]), state)
@@ -238,6 +252,45 @@ class SearchIndex:
         self._scored_words.move_to_end(keys)
         while len(self._scored_words) > SCORED_KEPT:
             self._scored_words.popitem(last=False)
+
+    def _keep_group(self, key: GroupKey, scored: tuple[np.ndarray, int]) -> np.ndarray:
+        """A word's scores, kept (read-only) when they were dear to make."""
+        best, postings = scored
+        if postings >= GROUP_POSTINGS and best.nbytes <= GROUP_BYTES // 4:
+            best.flags.writeable = False
+            self._group_scores[key] = best
+            self._group_bytes += best.nbytes
+            while self._group_bytes > GROUP_BYTES:
+                _, old = self._group_scores.popitem(last=False)
+                self._group_bytes -= old.nbytes
+        return best
+
+    def warm_prefixes(self, cancelled: Cancelled) -> None:
+        """Score each first letter as a word being typed (`m`, and `oil p`'s `p`) ahead of
+        the keys: each stands for its ten commonest terms, which no cache holds cold. Their
+        postings are read past the postings cache (they would crowd it out); the commonest
+        letters first, as many as `GROUP_BYTES` leaves room for (all of them at 100k)."""
+        with self._lock:
+            snap = self._current()
+            letters = [t for t in snap.prefixes(1) if t.isalnum()]
+            weight = {t: int(snap.frequency[snap.prefixed(t)].sum()) for t in letters}
+        letters.sort(key=lambda t: -weight[t])
+        for letter in letters[: GROUP_BYTES // 2 // max(1, snap.size * 4)]:
+            if cancelled():
+                return
+            with self._lock:
+                if self._snapshot is not snap:
+                    return  # the index changed: its letters are scored as typed
+                key = (letter, True)
+                if key in self._group_scores:
+                    continue
+                group = self._expand(snap, letter, True)
+                try:
+                    read = self._read_postings(snap, [e.term for e in group])
+                except _Stale:
+                    return
+                postings = {t: (docs, FIELD_WEIGHT[bits]) for t, (docs, bits) in read.items()}
+                self._keep_group(key, _best(snap.size, group, postings))
 
     def _mask(self, snap: Snapshot, ids: Collection[int]) -> np.ndarray:
         """`ids` as a boolean mask over the documents; the last one is kept, so a filter
@@ -311,17 +364,41 @@ class SearchIndex:
                     continue  # the next snapshot has these documents
                 for i, posting in zip(hits.tolist(), found, strict=True):
                     parts[terms[i]].append(posting)
-        return {term: _joined(found) for term, found in parts.items()}
+        return _joined(parts)
 
 
-def _joined(parts: list[tuple[np.ndarray, np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray]:
-    """One term's postings from its segments' (documents, field bits, base): article ids
-    written straight into one array (converting, adding and joining were three passes).
-    Copies, never views: a cached view would hold a whole read of blocks."""
-    docs = np.empty(sum(len(d) for d, _, _ in parts), dtype=np.int64)
-    at = 0
-    for local, _, base in parts:
-        np.add(local, base, out=docs[at : at + len(local)], dtype=np.int64)
-        at += len(local)
-    flags = np.concatenate([f for _, f, _ in parts]) if parts else np.empty(0, np.uint8)
-    return docs, flags
+def _best(
+    size: int, group: list[Expansion], postings: dict[str, tuple[np.ndarray, np.ndarray]]
+) -> tuple[np.ndarray, int]:
+    """Per document, the best score of a word's terms; and how many postings that took."""
+    best = np.zeros(size, dtype=np.float32)
+    read = 0
+    for i, exp in enumerate(group):
+        docs, weights = postings[exp.term]
+        scores = weights * exp.similarity  # the first term has nothing to beat
+        best[docs] = scores if i == 0 else np.maximum(best[docs], scores, out=scores)
+        read += len(docs)
+    return best, read
+
+
+def _joined(
+    parts: dict[str, list[tuple[np.ndarray, np.ndarray, int]]],
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each term's postings from its segments' (documents, field bits, base): all of them
+    joined and based in one pass, then cut per term (a 3-letter prefix's 400 terms cost 15
+    ms joined one by one, in numpy calls more than in copying). Article ids are copies,
+    never views: a cached view would hold the whole read; the bits are views (the caller
+    turns them into weights)."""
+    flat = [part for found in parts.values() for part in found]
+    docs = np.concatenate([d for d, _, _ in flat] or [np.empty(0, np.int64)], dtype=np.int64)
+    bits = np.concatenate([f for _, f, _ in flat] or [np.empty(0, np.uint8)])
+    if any(base for _, _, base in flat):
+        lengths = [len(d) for d, _, _ in flat]
+        docs += np.repeat(np.array([base for _, _, base in flat], np.int64), lengths)
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    start = 0
+    for term, found in parts.items():
+        end = start + sum(len(d) for d, _, _ in found)
+        out[term] = (docs[start:end].copy(), bits[start:end])
+        start = end
+    return out

@@ -175,6 +175,7 @@ class ReaderScreen(ViewActions, ListActions, StoryActions, FullTextAction, Scree
         frozen keystroke whenever one fell on a key; afterwards they take about 5 ms.
         """
         self.store.index.load()
+        self.store.index.warm_prefixes(lambda: self._ended)
         if not self._ended:
             gc.collect()
             gc.freeze()
