@@ -2,8 +2,9 @@
 
 The search runs on a thread of this module's pool; the key handler waits for it at most
 `FAST_WAIT` (one frame) and, if it answered, shows the list in the same handler: echo, list
-and header go out in the next frame, with no worker to start and no message to wait for. A
-slower search is handed to a worker, whose answer comes back as a message, as before. Each
+and header go out in the next frame, with no message to wait for. A slower search posts its
+answer (or its error) to the screen from its own thread when it ends (`Searches.when_done`):
+no worker thread to start and wait on it, nor its state messages. Each
 search has a generation; a newer keystroke cancels the older searches (they stop early) and
 an answer that is not the newest is never shown.
 """
@@ -11,7 +12,7 @@ an answer that is not the newest is never shown.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as WaitTimeout
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -109,19 +110,31 @@ class Searches:
 
     def quick(self, future: Future[Answer | None]) -> Answer | None:
         """The answer if it comes within `wait` (a search's error is raised here); else None,
-        and the caller hands `future` to a worker."""
+        and the caller hands `future` to `when_done`."""
         try:
             return future.result(timeout=self.wait)
         except WaitTimeout:
             return None
 
-    def wait_for(self, future: Future[Answer | None]) -> Answer | None:
-        """The answer, in a worker, however long it takes; None once the screen went (the pool
-        is shut down and the search never ran)."""
-        try:
-            return future.result()
-        except CancelledError:
-            return None
+    def when_done(
+        self,
+        future: Future[Answer | None],
+        answered: Callable[[Answer], object],
+        failed: Callable[[BaseException], object],
+    ) -> None:
+        """Call `answered` (or `failed`) from the search's thread once it ends; nothing once
+        it was cancelled (stale) or the screen went (the pool is shut down and the search
+        never ran). The callers post a message: thread-safe, and the loop shows it."""
+
+        def done(future: Future[Answer | None]) -> None:
+            if future.cancelled():
+                return
+            if (error := future.exception()) is not None:
+                failed(error)
+            elif (answer := future.result()) is not None:
+                answered(answer)
+
+        future.add_done_callback(done)
 
     def is_newest(self, answer: Answer) -> bool:
         return answer.generation == self._generation
