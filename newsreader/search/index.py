@@ -266,25 +266,31 @@ class SearchIndex:
         return best
 
     def warm_prefixes(self, cancelled: Cancelled) -> None:
-        """Score each first letter as a word being typed (`m`, and `oil p`'s `p`) ahead of
-        the keys: each stands for its ten commonest terms, which no cache holds cold. Their
-        postings are read past the postings cache (they would crowd it out); the commonest
-        letters first, as many as `GROUP_BYTES` leaves room for (all of them at 100k)."""
+        """Score the first letters and the commonest first two letters as words being typed
+        (`m`, `mi`, and `oil p`'s `p`) ahead of the keys: each stands for its commonest
+        terms (10 and 50), which no cache holds cold. Their postings are read past the
+        postings cache (they would crowd it out); the commonest first, as many as fit in
+        three quarters of `GROUP_BYTES` (at 100k: every letter and some 60 pairs)."""
         with self._lock:
             snap = self._current()
-            letters = [t for t in snap.prefixes(1) if t.isalnum()]
-            weight = {t: int(snap.frequency[snap.prefixed(t)].sum()) for t in letters}
-        letters.sort(key=lambda t: -weight[t])
-        for letter in letters[: GROUP_BYTES // 2 // max(1, snap.size * 4)]:
+            weight = {
+                prefix: int(snap.frequency[snap.prefixed(prefix)].sum())
+                for length in (1, 2)
+                for prefix in snap.prefixes(length)
+                if prefix.isalnum()
+            }
+        prefixes = sorted(weight, key=lambda p: (len(p), -weight[p]))
+        room = GROUP_BYTES * 3 // 4 // max(1, snap.size * 4)
+        for prefix in [p for p in prefixes if weight[p] >= GROUP_POSTINGS][:room]:
             if cancelled():
                 return
             with self._lock:
                 if self._snapshot is not snap:
-                    return  # the index changed: its letters are scored as typed
-                key = (letter, True)
+                    return  # the index changed: its prefixes are scored as typed
+                key = (prefix, True)
                 if key in self._group_scores:
                     continue
-                group = self._expand(snap, letter, True)
+                group = self._expand(snap, prefix, True)
                 try:
                     read = self._read_postings(snap, [e.term for e in group])
                 except _Stale:
@@ -331,13 +337,45 @@ class SearchIndex:
             else:
                 self._postings.move_to_end(term)
                 out[term] = hit
-        for term, (docs, flags) in self._read_postings(snap, missing, strict=strict).items():
+        out.update(self._cache(self._read_postings(snap, missing, strict=strict), len(out)))
+        return out
+
+    def _cache(
+        self, read: dict[str, tuple[np.ndarray, np.ndarray]], held: int = 0
+    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Postings read, as (article ids, field weights), into the cache; the oldest go
+        beyond `CACHE_BYTES`, but never the `held` most recent before these."""
+        out = {}
+        for term, (docs, flags) in read.items():
             entry = out[term] = self._postings[term] = (docs, FIELD_WEIGHT[flags])
             self._cached_bytes += entry[0].nbytes + entry[1].nbytes
-        while self._cached_bytes > CACHE_BYTES and len(self._postings) > len(out):
+        while self._cached_bytes > CACHE_BYTES and len(self._postings) > len(out) + held:
             _, (docs, weights) = self._postings.popitem(last=False)
             self._cached_bytes -= docs.nbytes + weights.nbytes
         return out
+
+    def read_ahead(self, word: str, cancelled: Cancelled) -> None:
+        """Read into the cache the postings of a word being typed whose scores were kept (a
+        warmed `mi`): its longer prefixes (`min`) share its commonest terms, which the next
+        key would read cold. Run after a keystroke is answered; the reads take no lock, so
+        the next keystroke's search does not wait for them (it stops them)."""
+        with self._lock:
+            snap = self._current()
+            if (word, True) not in self._group_scores:
+                return
+            group = self._expand(snap, word, True)
+            terms = [e.term for e in group if e.term not in self._postings]
+        for at in range(0, len(terms), 8):
+            if cancelled():
+                return
+            try:
+                read = self._read_postings(snap, terms[at : at + 8])
+            except _Stale:
+                return
+            with self._lock:
+                if self._snapshot is not snap:
+                    return
+                self._cache(read)
 
     def _read_postings(
         self, snap: Snapshot, terms: list[str], *, strict: bool = True

@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as WaitTimeout
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import constants
 
-from newsreader.search.query import Filters, QueryError
+from newsreader.search.query import Filters, QueryError, parse_query
 from newsreader.search.result import SearchCancelled, SearchResult
 from newsreader.store.views import ArticleRow
 from newsreader.ui.story_rows import Grouped
@@ -89,6 +90,15 @@ def answer(
     return Answer(request.query, result, rows, request.key, generation, problem, shown)
 
 
+def read_ahead(store: Store, query: str, cancelled: Callable[[], bool]) -> None:
+    try:
+        parsed = parse_query(query)
+    except QueryError:
+        return
+    if parsed.prefix_last and parsed.words:
+        store.index.read_ahead(parsed.words[-1], cancelled)
+
+
 class Searches:
     """The keystroke searches: one pool, a generation per search, a wait of one frame."""
 
@@ -106,7 +116,16 @@ class Searches:
         def cancelled() -> bool:
             return generation != self._generation
 
-        return self._pool.submit(answer, store, request, generation, cancelled)
+        future = self._pool.submit(answer, store, request, generation, cancelled)
+        future.add_done_callback(lambda _: self._read_ahead(store, request.query, cancelled))
+        return future
+
+    def _read_ahead(self, store: Store, query: str, cancelled: Callable[[], bool]) -> None:
+        """Once answered, the pool reads what the next key of the word being typed needs
+        (`SearchIndex.read_ahead`), unless that key came already."""
+        if not cancelled():
+            with suppress(RuntimeError):  # the pool is shut down: the screen went
+                self._pool.submit(read_ahead, store, query, cancelled)
 
     def quick(self, future: Future[Answer | None]) -> Answer | None:
         """The answer if it comes within `wait` (a search's error is raised here); else None,

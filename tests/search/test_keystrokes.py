@@ -98,8 +98,9 @@ def test_kept_word_scores_answer_as_a_fresh_index(
     words: list[tuple[str, bool, str]],
     seed: int,
 ) -> None:
-    """Every word's scores kept (first letters scored ahead, as the app warms them), the
-    query typed twice: the second time each word is answered from what was kept."""
+    """Every word's scores kept (first letters scored ahead, as the app warms them; the
+    postings of a kept word read ahead after each key), the query typed twice: the second
+    time each word is answered from what was kept."""
     monkeypatch.setattr("newsreader.search.index.GROUP_POSTINGS", 0)
     rng = random.Random(seed)
     text = " ".join(
@@ -111,6 +112,8 @@ def test_kept_word_scores_answer_as_a_fresh_index(
         for end in range(1, len(text) + 1):
             fresh = SearchIndex(typed_store.engine, typed_store.texts)
             assert _answer(index, text[:end]) == _answer(fresh, text[:end]), text[:end]
+            if (query := parse_query(text[:end])).prefix_last:
+                index.read_ahead(query.words[-1], lambda: False)  # as the app does after
 
 
 def test_named_keystroke_sequences(typed_store: Store) -> None:
