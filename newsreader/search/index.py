@@ -273,12 +273,11 @@ class SearchIndex:
         three quarters of `GROUP_BYTES` (at 100k: every letter and some 60 pairs)."""
         with self._lock:
             snap = self._current()
-            weight = {
-                prefix: int(snap.frequency[snap.prefixed(prefix)].sum())
-                for length in (1, 2)
-                for prefix in snap.prefixes(length)
-                if prefix.isalnum()
-            }
+            weight = {}
+            for length in (1, 2):
+                for prefix in filter(str.isalnum, snap.prefixes(length)):
+                    terms = snap.prefixed(prefix)
+                    weight[prefix] = int(snap.frequency[terms.start : terms.stop].sum())
         prefixes = sorted(weight, key=lambda p: (len(p), -weight[p]))
         room = GROUP_BYTES * 3 // 4 // max(1, snap.size * 4)
         for prefix in [p for p in prefixes if weight[p] >= GROUP_POSTINGS][:room]:
