@@ -17,7 +17,7 @@ from contextlib import ExitStack
 import numpy as np
 from sqlalchemy.engine import Engine
 
-from newsreader.search.expansion import WARM_STEMS, Expansion, expand
+from newsreader.search.expansion import WARM_STEMS, Expansion, capped, expand
 from newsreader.search.fields import FIELD_WEIGHT
 from newsreader.search.query import Query
 from newsreader.search.ranking import Tail, rank_key, rounded, top
@@ -355,15 +355,17 @@ class SearchIndex:
 
     def read_ahead(self, word: str, cancelled: Cancelled) -> None:
         """Read into the cache the postings of a word being typed whose scores were kept (a
-        warmed `mi`): its longer prefixes (`min`) share its commonest terms, which the next
-        key would read cold. Run after a keystroke is answered; the reads take no lock, so
-        the next keystroke's search does not wait for them (it stops them)."""
+        warmed `mi`), and of the commonest terms its next letter may keep (as many as a
+        prefix one letter longer stands for): the next key (`min`) would read them cold.
+        Run after a keystroke is answered; the reads take no lock, so the next keystroke's
+        search does not wait for them (it stops them)."""
         with self._lock:
             snap = self._current()
             if (word, True) not in self._group_scores:
                 return
-            group = self._expand(snap, word, True)
-            terms = [e.term for e in group if e.term not in self._postings]
+            group = [e.term for e in self._expand(snap, word, True)]
+            longer = capped(snap, snap.prefixed(word), len(word) + 1)
+            terms = [t for t in dict.fromkeys(group + longer) if t not in self._postings]
         for at in range(0, len(terms), 8):
             if cancelled():
                 return
