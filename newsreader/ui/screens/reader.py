@@ -171,13 +171,15 @@ class ReaderScreen(ViewActions, ListActions, StoryActions, FullTextAction, Scree
 
         Then set aside everything made so far (the app, the vocabulary) from the cyclic
         garbage collector: its full passes over them took 70-90 ms at 100k articles, a
-        frozen keystroke whenever one fell on a key; afterwards they take about 5 ms.
+        frozen keystroke whenever one fell on a key; afterwards they take about 5 ms. That
+        full pass comes before the prefixes are scored (`warm_prefixes`, a second or so):
+        after, it fell on the first keys typed.
         """
         self.store.index.load()
-        self.store.index.warm_prefixes(lambda: self._ended)
         if not self._ended:
             gc.collect()
             gc.freeze()
+            self.store.index.warm_prefixes(lambda: self._ended)
 
     def on_unmount(self) -> None:
         self._searches.close()
