@@ -320,3 +320,34 @@ def test_a_slower_answer_or_its_error_is_delivered_once_even_when_it_ended_first
         else:
             assert [a.query for a in answers] == ["q"] and errors == []
     searches.close()
+
+
+async def test_a_slow_search_that_fails_is_said_in_one_line_and_frees_the_screen(
+    store_50: Store,
+) -> None:
+    """Answered after its key's frame, a failed search reaches the person as a notice (no
+    exception name), and the repaints held for its list resume at once."""
+    app = make_app(store_50)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        held = Held(store_50, {"orc"}, fake=None)
+        real = held.real
+
+        def failing(query: str, **kwargs: Any) -> SearchResult:
+            if query == "orc":
+                held.entered.set()
+                held.gate.wait(30)
+                raise OSError("disk I/O error")
+            return real(query, **kwargs)
+
+        store_50.search = failing  # type: ignore[method-assign]
+        await pilot.press("slash", "o", "r", "c")
+        await entered(held)
+        held.gate.set()
+        await settle(pilot)
+        del store_50.search
+        notices = [n.message for n in app._notifications]
+        assert any(m.startswith("search failed: ") for m in notices), notices
+        assert not any("OSError" in m for m in notices), notices
+        assert app._batch_count == 0
+        assert app.reader.shown_query == "or"  # the list stays on what was answered
