@@ -17,7 +17,7 @@ from contextlib import ExitStack
 import numpy as np
 from sqlalchemy.engine import Engine
 
-from newsreader.search.expansion import WARM_STEMS, Expansion, expand
+from newsreader.search.expansion import WARM_STEMS, Expansion, capped, expand
 from newsreader.search.fields import FIELD_WEIGHT
 from newsreader.search.query import Query
 from newsreader.search.ranking import Tail, rank_key, rounded, top
@@ -43,6 +43,12 @@ their similarities follow from, in one snapshot."""
 Scored = tuple[np.ndarray, np.ndarray]
 """Summed scores and whether every word so far matched, per document."""
 REFRESH_SECONDS = 1.0
+GROUP_BYTES = 48 * 2**20
+"""Memory for the scores of whole query words (`_group_scores`), a vector per word."""
+GROUP_POSTINGS = 50_000
+"""A word's scores are kept once its terms have this many postings: one or two letters
+stand for the commonest terms, half a million postings at 100k, whose cold read and scoring
+took 10-20 ms of a keystroke. Smaller words are scored again, quicker than kept."""
 
 
 class _Stale(Exception):
@@ -62,6 +68,8 @@ class SearchIndex:
         self._cached_bytes = 0
         self._expansions: OrderedDict[tuple[str, bool], list[Expansion]] = OrderedDict()
         self._scored_words: OrderedDict[tuple[GroupKey, ...], Scored] = OrderedDict()
+        self._group_scores: OrderedDict[GroupKey, np.ndarray] = OrderedDict()
+        self._group_bytes = 0
         self._allowed_mask: tuple[Collection[int], int, np.ndarray] | None = None
 
     # -- state -------------------------------------------------------------------------
@@ -98,6 +106,8 @@ class SearchIndex:
         self._expansions.clear()
         self._proximity.clear()
         self._scored_words.clear()
+        self._group_scores.clear()
+        self._group_bytes = 0
         return snap
 
     @property
@@ -179,18 +189,22 @@ class SearchIndex:
             return SearchResult(text, [], [])
         terms = frozenset(e.term for group in groups for e in group)
         done, state = self._scored(asked)
-        wanted = {e.term for group in groups[done:] for e in group} | set(query.excluded)
+        kept = [self._group_scores.get(key) for key in asked]
+        wanted = {
+            e.term for k in range(done, len(groups)) if kept[k] is None for e in groups[k]
+        } | set(query.excluded)
         postings = self._fetch_postings(snap, wanted, strict=strict)
         if cancelled():
             raise SearchCancelled
         for k in range(done, len(groups)):
-            best = np.zeros(snap.size, dtype=np.float32)
-            for i, exp in enumerate(groups[k]):
-                docs, weights = postings[exp.term]
-                scores = weights * exp.similarity  # the first term has nothing to beat
-                best[docs] = scores if i == 0 else np.maximum(best[docs], scores, out=scores)
-            # Never in place: a state kept for the next keystroke must stay as it was
-            # (0 + best is best exactly, and the sums keep the words' order).
+            best = kept[k]
+            if best is None:
+                best = self._keep_group(asked[k], _best(snap.size, groups[k], postings))
+            else:
+                self._group_scores.move_to_end(asked[k])
+            # Never in place: a state kept for the next keystroke, or a word's kept scores,
+            # must stay as they were (0 + best is best exactly, and the sums keep the
+            # words' order). Kept scores are read-only, so a slip raises.
             state = (best, best > 0) if state is None else (state[0] + best, state[1] & (best > 0))
             if k == len(groups) - 2:
                 self._keep_scored(tuple(asked[:-1]), state)
@@ -239,6 +253,50 @@ class SearchIndex:
         while len(self._scored_words) > SCORED_KEPT:
             self._scored_words.popitem(last=False)
 
+    def _keep_group(self, key: GroupKey, scored: tuple[np.ndarray, int]) -> np.ndarray:
+        """A word's scores, kept (read-only) when they were dear to make."""
+        best, postings = scored
+        if postings >= GROUP_POSTINGS and best.nbytes <= GROUP_BYTES // 4:
+            best.flags.writeable = False
+            self._group_scores[key] = best
+            self._group_bytes += best.nbytes
+            while self._group_bytes > GROUP_BYTES:
+                _, old = self._group_scores.popitem(last=False)
+                self._group_bytes -= old.nbytes
+        return best
+
+    def warm_prefixes(self, cancelled: Cancelled) -> None:
+        """Score the first letters and the commonest first two letters as words being typed
+        (`m`, `mi`, and `oil p`'s `p`) ahead of the keys: each stands for its commonest
+        terms (10 and 50), which no cache holds cold. Their postings are read past the
+        postings cache (they would crowd it out); the commonest first, as many as fit in
+        three quarters of `GROUP_BYTES` (at 100k: every letter and some 60 pairs)."""
+        with self._lock:
+            snap = self._current()
+            weight = {}
+            for length in (1, 2):
+                for prefix in filter(str.isalnum, snap.prefixes(length)):
+                    terms = snap.prefixed(prefix)
+                    weight[prefix] = int(snap.frequency[terms.start : terms.stop].sum())
+        prefixes = sorted(weight, key=lambda p: (len(p), -weight[p]))
+        room = GROUP_BYTES * 3 // 4 // max(1, snap.size * 4)
+        for prefix in [p for p in prefixes if weight[p] >= GROUP_POSTINGS][:room]:
+            if cancelled():
+                return
+            with self._lock:
+                if self._snapshot is not snap:
+                    return  # the index changed: its prefixes are scored as typed
+                key = (prefix, True)
+                if key in self._group_scores:
+                    continue
+                group = self._expand(snap, prefix, True)
+                try:
+                    read = self._read_postings(snap, [e.term for e in group])
+                except _Stale:
+                    return
+                postings = {t: (docs, FIELD_WEIGHT[bits]) for t, (docs, bits) in read.items()}
+                self._keep_group(key, _best(snap.size, group, postings))
+
     def _mask(self, snap: Snapshot, ids: Collection[int]) -> np.ndarray:
         """`ids` as a boolean mask over the documents; the last one is kept, so a filter
         the store has cached costs nothing on the next keystroke."""
@@ -278,13 +336,47 @@ class SearchIndex:
             else:
                 self._postings.move_to_end(term)
                 out[term] = hit
-        for term, (docs, flags) in self._read_postings(snap, missing, strict=strict).items():
+        out.update(self._cache(self._read_postings(snap, missing, strict=strict), len(out)))
+        return out
+
+    def _cache(
+        self, read: dict[str, tuple[np.ndarray, np.ndarray]], held: int = 0
+    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Postings read, as (article ids, field weights), into the cache; the oldest go
+        beyond `CACHE_BYTES`, but never the `held` most recent before these."""
+        out = {}
+        for term, (docs, flags) in read.items():
             entry = out[term] = self._postings[term] = (docs, FIELD_WEIGHT[flags])
             self._cached_bytes += entry[0].nbytes + entry[1].nbytes
-        while self._cached_bytes > CACHE_BYTES and len(self._postings) > len(out):
+        while self._cached_bytes > CACHE_BYTES and len(self._postings) > len(out) + held:
             _, (docs, weights) = self._postings.popitem(last=False)
             self._cached_bytes -= docs.nbytes + weights.nbytes
         return out
+
+    def read_ahead(self, word: str, cancelled: Cancelled) -> None:
+        """Read into the cache the postings of a word being typed whose scores were kept (a
+        warmed `mi`), and of the commonest terms its next letter may keep (as many as a
+        prefix one letter longer stands for): the next key (`min`) would read them cold.
+        Run after a keystroke is answered; the reads take no lock, so the next keystroke's
+        search does not wait for them (it stops them)."""
+        with self._lock:
+            snap = self._current()
+            if (word, True) not in self._group_scores:
+                return
+            group = [e.term for e in self._expand(snap, word, True)]
+            longer = capped(snap, snap.prefixed(word), len(word) + 1)
+            terms = [t for t in dict.fromkeys(group + longer) if t not in self._postings]
+        for at in range(0, len(terms), 8):
+            if cancelled():
+                return
+            try:
+                read = self._read_postings(snap, terms[at : at + 8])
+            except _Stale:
+                return
+            with self._lock:
+                if self._snapshot is not snap:
+                    return
+                self._cache(read)
 
     def _read_postings(
         self, snap: Snapshot, terms: list[str], *, strict: bool = True
@@ -311,17 +403,41 @@ class SearchIndex:
                     continue  # the next snapshot has these documents
                 for i, posting in zip(hits.tolist(), found, strict=True):
                     parts[terms[i]].append(posting)
-        return {term: _joined(found) for term, found in parts.items()}
+        return _joined(parts)
 
 
-def _joined(parts: list[tuple[np.ndarray, np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray]:
-    """One term's postings from its segments' (documents, field bits, base): article ids
-    written straight into one array (converting, adding and joining were three passes).
-    Copies, never views: a cached view would hold a whole read of blocks."""
-    docs = np.empty(sum(len(d) for d, _, _ in parts), dtype=np.int64)
-    at = 0
-    for local, _, base in parts:
-        np.add(local, base, out=docs[at : at + len(local)], dtype=np.int64)
-        at += len(local)
-    flags = np.concatenate([f for _, f, _ in parts]) if parts else np.empty(0, np.uint8)
-    return docs, flags
+def _best(
+    size: int, group: list[Expansion], postings: dict[str, tuple[np.ndarray, np.ndarray]]
+) -> tuple[np.ndarray, int]:
+    """Per document, the best score of a word's terms; and how many postings that took."""
+    best = np.zeros(size, dtype=np.float32)
+    read = 0
+    for i, exp in enumerate(group):
+        docs, weights = postings[exp.term]
+        scores = weights * exp.similarity  # the first term has nothing to beat
+        best[docs] = scores if i == 0 else np.maximum(best[docs], scores, out=scores)
+        read += len(docs)
+    return best, read
+
+
+def _joined(
+    parts: dict[str, list[tuple[np.ndarray, np.ndarray, int]]],
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each term's postings from its segments' (documents, field bits, base): all of them
+    joined and based in one pass, then cut per term (a 3-letter prefix's 400 terms cost 15
+    ms joined one by one, in numpy calls more than in copying). Article ids are copies,
+    never views: a cached view would hold the whole read; the bits are views (the caller
+    turns them into weights)."""
+    flat = [part for found in parts.values() for part in found]
+    docs = np.concatenate([d for d, _, _ in flat] or [np.empty(0, np.int64)], dtype=np.int64)
+    bits = np.concatenate([f for _, f, _ in flat] or [np.empty(0, np.uint8)])
+    if any(base for _, _, base in flat):
+        lengths = [len(d) for d, _, _ in flat]
+        docs += np.repeat(np.array([base for _, _, base in flat], np.int64), lengths)
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    start = 0
+    for term, found in parts.items():
+        end = start + sum(len(d) for d, _, _ in found)
+        out[term] = (docs[start:end].copy(), bits[start:end])
+        start = end
+    return out

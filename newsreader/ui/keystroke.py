@@ -2,8 +2,9 @@
 
 The search runs on a thread of this module's pool; the key handler waits for it at most
 `FAST_WAIT` (one frame) and, if it answered, shows the list in the same handler: echo, list
-and header go out in the next frame, with no worker to start and no message to wait for. A
-slower search is handed to a worker, whose answer comes back as a message, as before. Each
+and header go out in the next frame, with no message to wait for. A slower search posts its
+answer (or its error) to the screen from its own thread when it ends (`Searches.when_done`):
+no worker thread to start and wait on it, nor its state messages. Each
 search has a generation; a newer keystroke cancels the older searches (they stop early) and
 an answer that is not the newest is never shown.
 """
@@ -11,14 +12,15 @@ an answer that is not the newest is never shown.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as WaitTimeout
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import constants
 
-from newsreader.search.query import Filters, QueryError
+from newsreader.search.query import Filters, QueryError, parse_query
 from newsreader.search.result import SearchCancelled, SearchResult
 from newsreader.store.views import ArticleRow
 from newsreader.ui.story_rows import Grouped
@@ -88,6 +90,15 @@ def answer(
     return Answer(request.query, result, rows, request.key, generation, problem, shown)
 
 
+def read_ahead(store: Store, query: str, cancelled: Callable[[], bool]) -> None:
+    try:
+        parsed = parse_query(query)
+    except QueryError:
+        return
+    if parsed.prefix_last and parsed.words:
+        store.index.read_ahead(parsed.words[-1], cancelled)
+
+
 class Searches:
     """The keystroke searches: one pool, a generation per search, a wait of one frame."""
 
@@ -105,23 +116,44 @@ class Searches:
         def cancelled() -> bool:
             return generation != self._generation
 
-        return self._pool.submit(answer, store, request, generation, cancelled)
+        future = self._pool.submit(answer, store, request, generation, cancelled)
+        future.add_done_callback(lambda _: self._read_ahead(store, request.query, cancelled))
+        return future
+
+    def _read_ahead(self, store: Store, query: str, cancelled: Callable[[], bool]) -> None:
+        """Once answered, the pool reads what the next key of the word being typed needs
+        (`SearchIndex.read_ahead`), unless that key came already."""
+        if not cancelled():
+            with suppress(RuntimeError):  # the pool is shut down: the screen went
+                self._pool.submit(read_ahead, store, query, cancelled)
 
     def quick(self, future: Future[Answer | None]) -> Answer | None:
         """The answer if it comes within `wait` (a search's error is raised here); else None,
-        and the caller hands `future` to a worker."""
+        and the caller hands `future` to `when_done`."""
         try:
             return future.result(timeout=self.wait)
         except WaitTimeout:
             return None
 
-    def wait_for(self, future: Future[Answer | None]) -> Answer | None:
-        """The answer, in a worker, however long it takes; None once the screen went (the pool
-        is shut down and the search never ran)."""
-        try:
-            return future.result()
-        except CancelledError:
-            return None
+    def when_done(
+        self,
+        future: Future[Answer | None],
+        answered: Callable[[Answer], object],
+        failed: Callable[[BaseException], object],
+    ) -> None:
+        """Call `answered` (or `failed`) from the search's thread once it ends; nothing once
+        it was cancelled (stale) or the screen went (the pool is shut down and the search
+        never ran). The callers post a message: thread-safe, and the loop shows it."""
+
+        def done(future: Future[Answer | None]) -> None:
+            if future.cancelled():
+                return
+            if (error := future.exception()) is not None:
+                failed(error)
+            elif (answer := future.result()) is not None:
+                answered(answer)
+
+        future.add_done_callback(done)
 
     def is_newest(self, answer: Answer) -> bool:
         return answer.generation == self._generation

@@ -36,6 +36,13 @@ class SearchFinished(Message):
 
 
 @dataclass
+class SearchFailed(Message):
+    """A search that failed after its keystroke's frame: said in one line."""
+
+    error: BaseException
+
+
+@dataclass
 class ArticleLoaded(Message):
     """An article fetched for the pane (`None` if it left the store meanwhile)."""
 

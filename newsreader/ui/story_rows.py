@@ -12,13 +12,13 @@ members.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from textual import work
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from newsreader.config import STORIES_GROUP
@@ -34,9 +34,10 @@ if TYPE_CHECKING:
     from newsreader.ui.widgets.story_list import StoryList
 
 
-REST_DELAY = 0.15
-"""Seconds a search's whole result waits before it is grouped (100k hits in stories: ~0.1-0.3 s
-of a thread holding the interpreter): a typist's next key comes first and cancels it."""
+REST_DELAY = 0.35
+"""Seconds of typing pause before a search's whole result is grouped (100k hits in stories:
+~0.1-0.3 s of a thread holding the interpreter), as the article pane waits: at 0.15 s it
+started just as a typist's next key came (gaps of 0.15-0.25 s) and slowed that key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,18 +200,24 @@ class StoryActions(Screen[None]):
             self.counts = counts
             self._refresh_status()
 
+    _rest: Timer | None = None
+
     def group_rest(self, query: str, ids: Sequence[int], shown: Grouped) -> None:
-        """After a keystroke showed its screenful grouped: group the whole result."""
+        """After a keystroke showed its screenful grouped: group the whole result once the
+        typing pauses (a timer, not a thread started and put to sleep on every key)."""
+        if self._rest is not None:
+            self._rest.stop()
+            self._rest = None
         if not shown.complete:
-            self._group_rest(query, ids, shown, self.stories.map)
+            stories = self.stories.map
+            self._rest = self.set_timer(
+                REST_DELAY, lambda: self._group_rest(query, ids, shown, stories)
+            )
 
     @work(thread=True, exclusive=True, group="stories", exit_on_error=False)
     def _group_rest(
         self, query: str, ids: Sequence[int], shown: Grouped, stories: StoryMap
     ) -> None:
-        time.sleep(REST_DELAY)  # while keys come, a newer search makes this one moot
-        if get_current_worker().is_cancelled:
-            return
         whole = collapse(ids, stories, ranked=True)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._rest_grouped, query, shown, whole)

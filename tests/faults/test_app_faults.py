@@ -544,6 +544,7 @@ def test_the_app_handles_none_of_the_reading_views_messages() -> None:
         SearchBar.Submitted,
         messages.IdsLoaded,
         messages.SearchFinished,
+        messages.SearchFailed,
         messages.ArticleLoaded,
         messages.FlagSaved,
     }

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
+from concurrent import futures
 from pathlib import Path
 from typing import Any
 
@@ -273,19 +274,80 @@ def test_a_newer_search_cancels_the_older_and_the_pool_ends_with_the_screen() ->
     searches = Searches(wait=0.0)
     slow = GatedStore()
     first = searches.submit(slow, request)  # type: ignore[arg-type]
-    assert searches.quick(first) is None and not first.done()  # handed to a worker
+    assert searches.quick(first) is None and not first.done()  # handed to `when_done`
+    delivered: list[object] = []
+    searches.when_done(first, delivered.append, delivered.append)
     fast = GatedStore()
     fast.gate.set()
     searches.wait = 30.0
     second = searches.quick(searches.submit(fast, request))  # type: ignore[arg-type]
     assert second is not None and searches.is_newest(second)
     slow.gate.set()
-    assert searches.wait_for(first) is None  # stopped: a newer one was asked for
     held = GatedStore()
     running = [searches.submit(held, request) for _ in range(2)]  # type: ignore[arg-type]
     queued = searches.submit(held, request)  # type: ignore[arg-type]
+    for future in (queued, *running):
+        searches.when_done(future, delivered.append, delivered.append)
     searches.close()
     held.gate.set()
-    assert searches.wait_for(queued) is None  # never ran: the screen went
-    assert all(searches.wait_for(f) is None for f in running)
+    searches._pool.shutdown(wait=True)  # every search and its callback has run
+    assert queued.cancelled()  # never ran: the screen went
+    assert delivered == []  # the first stopped (a newer one was asked for), the rest too
     assert not searches.is_newest(second)
+
+
+class FailingStore(GatedStore):
+    def search(self, query: str, *, cancelled: Any, **kwargs: Any) -> SearchResult:
+        self.gate.wait(30)
+        raise RuntimeError("disk I/O error")
+
+
+def test_a_slower_answer_or_its_error_is_delivered_once_even_when_it_ended_first() -> None:
+    """`when_done` is asked after `quick` gave up; the search may have ended in between:
+    its answer is still delivered (it was dropped, and the list stayed on the old text)."""
+    request = Request("q", ("all", "newest"), Filters(), "newest", 10)
+    searches = Searches(wait=0.0)
+    for store in (GatedStore(), FailingStore()):
+        future = searches.submit(store, request)  # type: ignore[arg-type]
+        assert searches.quick(future) is None
+        store.gate.set()
+        futures.wait([future])
+        answers: list[Answer] = []
+        errors: list[BaseException] = []
+        searches.when_done(future, answers.append, errors.append)
+        if isinstance(store, FailingStore):
+            assert answers == [] and [str(e) for e in errors] == ["disk I/O error"]
+        else:
+            assert [a.query for a in answers] == ["q"] and errors == []
+    searches.close()
+
+
+async def test_a_slow_search_that_fails_is_said_in_one_line_and_frees_the_screen(
+    store_50: Store,
+) -> None:
+    """Answered after its key's frame, a failed search reaches the person as a notice (no
+    exception name), and the repaints held for its list resume at once."""
+    app = make_app(store_50)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        held = Held(store_50, {"orc"}, fake=None)
+        real = held.real
+
+        def failing(query: str, **kwargs: Any) -> SearchResult:
+            if query == "orc":
+                held.entered.set()
+                held.gate.wait(30)
+                raise OSError("disk I/O error")
+            return real(query, **kwargs)
+
+        store_50.search = failing  # type: ignore[method-assign]
+        await pilot.press("slash", "o", "r", "c")
+        await entered(held)
+        held.gate.set()
+        await settle(pilot)
+        del store_50.search
+        notices = [n.message for n in app._notifications]
+        assert any(m.startswith("search failed: ") for m in notices), notices
+        assert not any("OSError" in m for m in notices), notices
+        assert app._batch_count == 0
+        assert app.reader.shown_query == "or"  # the list stays on what was answered

@@ -88,6 +88,34 @@ def test_typing_letter_by_letter_answers_as_a_fresh_index(
         assert _answer(index, typed) == _answer(fresh, typed), typed
 
 
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(words=queries, seed=st.integers(0, 1000))
+def test_kept_word_scores_answer_as_a_fresh_index(
+    typed_store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    words: list[tuple[str, bool, str]],
+    seed: int,
+) -> None:
+    """Every word's scores kept (first letters scored ahead, as the app warms them; the
+    postings of a kept word read ahead after each key), the query typed twice: the second
+    time each word is answered from what was kept."""
+    monkeypatch.setattr("newsreader.search.index.GROUP_POSTINGS", 0)
+    rng = random.Random(seed)
+    text = " ".join(
+        mark + (_typo(word, rng) if typo else word) for word, typo, mark in words if mark != '"'
+    )
+    index = typed_store.index
+    index.warm_prefixes(lambda: False)
+    for _ in range(2):
+        for end in range(1, len(text) + 1):
+            fresh = SearchIndex(typed_store.engine, typed_store.texts)
+            assert _answer(index, text[:end]) == _answer(fresh, text[:end]), text[:end]
+            if (query := parse_query(text[:end])).prefix_last:
+                index.read_ahead(query.words[-1], lambda: False)  # as the app does after
+
+
 def test_named_keystroke_sequences(typed_store: Store) -> None:
     index = typed_store.index
     for text in (

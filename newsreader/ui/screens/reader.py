@@ -3,14 +3,13 @@
 Every store call (ids, rows, search, article loads, flag writes) runs off the event loop, so
 it only renders and handles keys. The list is shown as soon as the ids arrive; the search
 vocabulary is warmed after that first paint. A keystroke's search is shown by its own handler
-when it answers within a frame, else by a worker (`ui.keystroke`): one frame either way.
+when it answers within a frame, else by its answer's message (`ui.keystroke`).
 """
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from concurrent.futures import Future
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -172,12 +171,15 @@ class ReaderScreen(ViewActions, ListActions, StoryActions, FullTextAction, Scree
 
         Then set aside everything made so far (the app, the vocabulary) from the cyclic
         garbage collector: its full passes over them took 70-90 ms at 100k articles, a
-        frozen keystroke whenever one fell on a key; afterwards they take about 5 ms.
+        frozen keystroke whenever one fell on a key; afterwards they take about 5 ms. That
+        full pass comes before the prefixes are scored (`warm_prefixes`, a second or so):
+        after, it fell on the first keys typed.
         """
         self.store.index.load()
         if not self._ended:
             gc.collect()
             gc.freeze()
+            self.store.index.warm_prefixes(lambda: self._ended)
 
     def on_unmount(self) -> None:
         self._searches.close()
@@ -187,7 +189,7 @@ class ReaderScreen(ViewActions, ListActions, StoryActions, FullTextAction, Scree
 
     def run_search(self, query: str) -> bool:
         """Search now: shown here if the search answers within a frame (`Searches.quick`);
-        True while a worker waits for a slower answer."""
+        True while a slower answer is awaited."""
         screenful = self.article_list.screenful
         view, scope = self.view, self.scope
 
@@ -199,21 +201,25 @@ class ReaderScreen(ViewActions, ListActions, StoryActions, FullTextAction, Scree
         future = self._searches.submit(self.store, request)
         try:
             answer = self._searches.quick(future)
-        except Exception as error:  # as a failed worker is reported
-            self.notify(f"search failed: {self._describe(error)}", severity="error", markup=False)
+        except Exception as error:
+            self.post_message(messages.SearchFailed(error))
             return False
         if answer is not None:
-            self.workers.cancel_group(self, "search")  # an older, slower answer waits there
             self._show_answer(answer)
-        elif not future.done():
-            self._await_search(future)
+        else:  # a slower search (None from a finished one: stale, it shows nothing)
+            post = self.post_message
+            self._searches.when_done(
+                future,
+                lambda answer: post(messages.SearchFinished(answer)),
+                lambda error: post(messages.SearchFailed(error)),
+            )
         return answer is None
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _await_search(self, future: Future[Answer | None]) -> None:
-        answer = self._searches.wait_for(future)
-        if answer is not None and not get_current_worker().is_cancelled:
-            self.post_message(messages.SearchFinished(answer))
+    @on(messages.SearchFailed)
+    def _search_failed(self, message: messages.SearchFailed) -> None:
+        self._echo.release()
+        reason = self._describe(message.error)
+        self.notify(f"search failed: {reason}", severity="error", markup=False)
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def load_article(self, article_id: int) -> None:
@@ -278,16 +284,15 @@ class ReaderScreen(ViewActions, ListActions, StoryActions, FullTextAction, Scree
     @on(SearchBar.Changed, "#search")
     async def _search_changed(self, event: SearchBar.Changed) -> None:
         """The bar's edit held repaints (`EchoHold`): they resume once the list is shown,
-        here or by the worker, so echo, list and header go out in one frame."""
+        here or by its message, so echo, list and header go out in one frame."""
         if self._store is None:
             self._echo.release()
             return  # searched once the store is open
         if event.value.strip():
             if self.run_search(event.value):
-                return  # its worker shows the list and resumes the repaints
+                return  # its message shows the list and resumes the repaints
         else:
             self._searches.cancel()
-            self.workers.cancel_group(self, "search")
             self._show_all()
         await self._echo.release_soon()
 
