@@ -97,22 +97,6 @@ def key_rows(bodies: Sequence[str], sources: Sequence[str]) -> np.ndarray:
     return out
 
 
-def common_terms(own: Counter[str], others: Sequence[tuple[Counter[str], int]]) -> set[str]:
-    """The terms of `own` found in candidates of two or more different stories: what a
-    topic's events all share (its people, a model number like `787-9`) names none of them."""
-    stories: dict[str, set[int]] = {}
-    for found, story in others:
-        for term in own.keys() & found.keys():
-            stories.setdefault(term, set()).add(story)
-    return {term for term, seen in stories.items() if len(seen) >= 2}
-
-
-def without(found: Counter[str], common: set[str]) -> Counter[str]:
-    if not common:
-        return found
-    return Counter({t: n for t, n in found.items() if t not in common})
-
-
 def same_event(a: Counter[str], title_a: str, b: Counter[str], title_b: str) -> bool:
     """Whether two reports, found by a shared key, cover one event (see the module)."""
     shared = a.keys() & b.keys()

@@ -39,15 +39,15 @@ class Candidate:
     """Distinct shingle hashes, sorted."""
 
 
-def choose(shingles: np.ndarray, title: str, candidates: Sequence[Candidate]) -> int | None:
-    """The candidate whose story the article joins (the one containing most of it, or
-    contained most in it), or None: a story of its own."""
+def choose(shingles: np.ndarray, title: str, candidates: Sequence[Candidate]) -> list[int]:
+    """The candidates whose story the article is part of, best first (the one containing
+    most of it, or contained most in it); none: a story of its own."""
     if not candidates:
-        return None
+        return []
     shared = [np.intersect1d(shingles, c.shingles, assume_unique=True) for c in candidates]
     common = _boilerplate(shared, [c.story for c in candidates])
     own = len(shingles) - len(common)
-    best, best_score = None, 0.0
+    found: list[tuple[float, int]] = []
     for candidate, both in zip(candidates, shared, strict=True):
         # The boilerplate is the article's own, so what the candidate has of it is in both.
         kept = np.setdiff1d(both, common, assume_unique=True) if len(common) else both
@@ -57,9 +57,9 @@ def choose(shingles: np.ndarray, title: str, candidates: Sequence[Candidate]) ->
         if len(both) < MIN_SHARED or smaller <= 0:
             continue
         score = len(both) / smaller
-        if score > best_score and (score >= CONTAINS or _titles_agree(score, title, candidate)):
-            best, best_score = candidate.id, score
-    return best
+        if score >= CONTAINS or _titles_agree(score, title, candidate):
+            found.append((-score, candidate.id))
+    return [i for _, i in sorted(found)]
 
 
 def _boilerplate(shared: list[np.ndarray], stories: list[int]) -> np.ndarray:

@@ -3,11 +3,13 @@ that saves it (`store.saving.save_batch` calls `group_new`), so the store never 
 article without its group; `rebuild` runs the very same path over every article, in id
 order, so a rebuilt store groups exactly as one that grew batch by batch.
 
-An article joins the story of its most similar earlier article among its LSH candidates
-(`grouping.choose` decides); failing that, of an earlier independent report of the same
-event among its event-key candidates (`events.same_event`). It never merges two stories, so
-one doubtful link cannot chain two groups together, and work per article is bounded by
-`CANDIDATES_PER_KEY` and `CLOSE_CANDIDATES`. Event keys share `story_band` with band keys
+An article joins the story of the earlier articles among its LSH candidates that it is
+a copy of (`grouping.choose` decides); failing that, of earlier independent reports of the
+same event among its event-key candidates (`events.same_event`). Confirmed with members of
+two stories, it merges them (into the earliest): a story split by one pair that fell short
+heals when a later report matches both halves, so the groups do not depend on the order
+reports arrive in. Work per article is bounded by `CANDIDATES_PER_KEY` and
+`CLOSE_CANDIDATES`. Event keys share `story_band` with band keys
 and ride at the end of the signature's blob (so `forget` finds them; no schema step).
 """
 
@@ -159,9 +161,8 @@ def group_new(
     again = S.sign([batch[n].body for n in needed])
     shingled = {needed[k]: again.shingles(m) for m, k in enumerate(again.which)}
     known = _load(conn, {i for near in kept for i in near if i not in position})
-    joined: list[tuple[int, int]] = []  # (article, story)
+    stories = _Stories()
     seen: dict[int, Counter[str]] = {}  # the batch's event terms, made once
-    founders: set[int] = set()
     for n, (doc, near) in enumerate(zip(batch, kept, strict=True)):
         shingles = shingled.get(n) if near else None
         others: list[Candidate] = []
@@ -173,19 +174,46 @@ def group_new(
                 other.shingles = shingled.get(position[candidate])
                 if other.shingles is None:
                     continue
-            others.append(Candidate(candidate, other.story, other.title, other.shingles))
-        best = choose(shingles, doc.title, others) if shingles is not None else None
-        if best is None and close[n]:
-            best = _same_event(doc, close[n], reports, batch, position, seen, known)
-        story = doc.id
-        if best is not None:
-            story = known[best].story if best in known else reports[best][2]
-            joined.append((doc.id, story))
-            if story == best:
-                founders.add(best)
+            others.append(
+                Candidate(candidate, stories.find(other.story), other.title, other.shingles)
+            )
+        matched = (
+            [known[i].story for i in choose(shingles, doc.title, others)]
+            if shingles is not None
+            else []
+        )
+        if not matched and close[n]:
+            matched = _same_event(doc, close[n], reports, batch, position, seen, known, stories)
+        story = stories.join(doc.id, matched)
         known[doc.id] = _Known(doc.title, doc.at, shingles, story)
-    _write(conn, batch, sigs, np.concatenate((keys, events), axis=1), joined, founders)
-    return len(joined)
+    _write(conn, batch, sigs, np.concatenate((keys, events), axis=1), stories)
+    return len(stories.joined)
+
+
+class _Stories:
+    """The batch's decisions: which story each article joined, and the stories found to be
+    one (an article confirmed with members of both: a story split by one doubtful pair
+    heals when a later report matches both halves). A merged story takes the earliest id."""
+
+    def __init__(self) -> None:
+        self.joined: dict[int, int] = {}  # article -> story
+        self.merged: dict[int, int] = {}  # story -> the story it became
+
+    def find(self, story: int) -> int:
+        while story in self.merged:
+            story = self.merged[story]
+        return story
+
+    def join(self, article: int, found: list[int]) -> int:
+        """`article` joins the stories `found` (merging them), or starts its own."""
+        if not found:
+            return article
+        into = {self.find(s) for s in found}
+        story = min(into)
+        for other in into - {story}:
+            self.merged[other] = story
+        self.joined[article] = story
+        return story
 
 
 CLOSE_CANDIDATES = 4
@@ -245,23 +273,23 @@ def _same_event(
     position: dict[int, int],
     cache: dict[int, Counter[str]],
     known: dict[int, _Known],
-) -> int | None:
-    """The first of `close` that reports the same event as `doc` (`events.same_event`),
-    judged without the terms `doc` shares with candidates of two or more stories."""
-    others: list[tuple[int, str, Counter[str], int]] = []
+    stories: _Stories,
+) -> list[int]:
+    """The stories of those of `close` that report the same event as `doc`
+    (`events.same_event`), judged without the terms `doc` shares with candidates of two or
+    more stories."""
+    others: list[tuple[str, Counter[str], int]] = []
     for i in close:
         if i in position:
             other = batch[position[i]]
-            others.append((i, other.title, _terms_of(other, cache), known[i].story))
+            others.append((other.title, _terms_of(other, cache), stories.find(known[i].story)))
         elif i in reports:
-            others.append((i, *reports[i]))
+            title, found, story = reports[i]
+            others.append((title, found, stories.find(story)))
     own = _terms_of(doc, cache)
-    common = events_.common_terms(own, [(found, story) for _, _, found, story in others])
-    own = events_.without(own, common)
-    for i, title, found, _ in others:
-        if events_.same_event(own, doc.title, events_.without(found, common), title):
-            return i
-    return None
+    return [
+        story for title, found, story in others if events_.same_event(own, doc.title, found, title)
+    ]
 
 
 def _buckets(conn: Connection, keys: list[int]) -> dict[int, list[int]]:
@@ -326,12 +354,7 @@ def _load(conn: Connection, ids: Iterable[int]) -> dict[int, _Known]:
 
 
 def _write(
-    conn: Connection,
-    docs: list[StoryDoc],
-    sigs: np.ndarray,
-    keys: np.ndarray,
-    joined: list[tuple[int, int]],
-    founders: set[int],
+    conn: Connection, docs: list[StoryDoc], sigs: np.ndarray, keys: np.ndarray, stories: _Stories
 ) -> None:
     mark = placeholder(conn)
     ids = [d.id for d in docs]
@@ -346,7 +369,16 @@ def _write(
         f"INSERT INTO story_band (key, article_id) VALUES ({mark}, {mark}) ON CONFLICT DO NOTHING",
         _band_rows(np.asarray(ids, dtype=np.int64), keys),
     )
-    members = joined + [(f, f) for f in _without_row(conn, founders)]
+    merged = {s: stories.find(s) for s in stories.merged}
+    if merged:  # stored members of a merged story move to the one it became
+        conn.exec_driver_sql(
+            f"UPDATE story_member SET story_id = {mark} WHERE story_id = {mark}",
+            [(into, s) for s, into in merged.items()],
+        )
+    # Founders of a story (new, or merged into another) that have no row yet get one.
+    joined = {a: stories.find(s) for a, s in stories.joined.items()}
+    founders = {*joined.values(), *merged} - joined.keys()
+    members = list(joined.items()) + [(f, stories.find(f)) for f in _without_row(conn, founders)]
     if members:
         conn.exec_driver_sql(
             f"INSERT INTO story_member (article_id, story_id) VALUES ({mark}, {mark})", members
