@@ -71,7 +71,7 @@ def main() -> None:
         from newsreader.stories import signature
 
         keeping.group_new = lambda conn, docs, **kw: 0  # type: ignore[assignment]
-        signature.signed_ahead = lambda start, bodies: lambda: None  # type: ignore[assignment]
+        signature.signed_ahead = lambda *a: lambda: None  # type: ignore[assignment]
     from newsreader.store import store as store_module
 
     store_module.save_batch = timed_batch  # type: ignore[assignment]

@@ -4,9 +4,10 @@ Two such reports share few word triples (so no MinHash band), but they share the
 particulars: its figures (a score, a toll, an amount) and its names. An article's *event
 terms* are the figures (two digits or more, years left out) and the capitalised words
 inside sentences (names) of its lede. Its *event keys* are the pairs of its first few
-figures and most-named names: two reports sharing two of them share a key, and so become
-candidates, as band keys make near-duplicates candidates. A candidate is confirmed only when
-the reports, within `WINDOW_SECONDS`, share enough terms, at least one of them a figure
+figures: two reports sharing two of them share a key, and so become candidates, as band
+keys make near-duplicates candidates (names make none: a topic's names recur in all its
+events' reports, candidates that could never be confirmed). A candidate is confirmed only when
+the reports, within `WINDOW_SECONDS`, share enough terms, two of them figures
 (coverage of the same team's next match, or the minister's next statement, shares the names
 but not the figures), their term counts point the same way (cosine) and their titles agree
 (rapidfuzz `token_set_ratio`). Measured on `benchmarks/stories_eval.py`.
@@ -30,7 +31,7 @@ WINDOW_SECONDS = 3 * 86400.0
 LEDE_CHARS = 2000
 """What an article says first names its event: the rest adds background (other names)."""
 TOP = 5
-"""Event terms an article is keyed on: figures first, then the most-named names."""
+"""Figures an article is keyed on, the most counted."""
 KEYS = TOP * (TOP - 1) // 2
 MIN_SHARED = 3
 """Event terms two reports must share."""
@@ -75,10 +76,12 @@ def _hash(term: str) -> int:
 
 
 def keys(found: Counter[str]) -> list[int]:
-    """The event keys of an article's terms: one per pair of its `TOP` terms (figures in
-    order of count, then names), 63-bit like band keys."""
-    ranked = sorted(found, key=lambda t: (not t.startswith("#"), -found[t], t))[:TOP]
-    hashes = sorted(_hash(t) for t in ranked)
+    """The event keys of an article's terms: one per pair of its `TOP` figures (most
+    counted first), 63-bit like band keys. Reports of one event share two figures
+    (`same_event`), so they share a key; names make no key (a topic's names recur in all
+    its events' reports: candidates that could never be confirmed)."""
+    figures = sorted((t for t in found if t[0] == "#"), key=lambda t: (-found[t], t))[:TOP]
+    hashes = sorted(_hash(t) for t in figures)
     out = []
     for a, b in combinations(hashes, 2):
         x = (a * 0x9E3779B97F4A7C15 + b + _SALT) & 0xFFFFFFFFFFFFFFFF
