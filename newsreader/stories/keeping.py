@@ -102,32 +102,34 @@ def group_new(
         np.concatenate((keys.ravel(), events[events != 0])), return_counts=True
     )
     buckets = _buckets(conn, distinct.tolist())
-    # An event key many stored articles share names no event: too common to bring
-    # candidates, and not stored again (so its bucket, read each batch, stops growing).
-    common = np.fromiter((k for k, v in buckets.items() if len(v) >= COMMON_EVENT_KEY), np.int64)
+    # A key many stored articles share (a footer's shingle, a common pair of figures) names
+    # no story: too common to bring candidates, and not stored again (so its bucket, read
+    # each batch, stops growing).
+    common = np.fromiter((k for k, v in buckets.items() if len(v) >= COMMON_KEY), np.int64)
+    keys = np.where(np.isin(keys, common), 0, keys)
     events = np.where(np.isin(events, common), 0, events)
     # Only keys stored already, or shared inside the batch, can bring a candidate.
     useful = np.union1d(np.fromiter(buckets, np.int64), distinct[counts > 1])
-    band_keys = np.where(np.isin(keys, useful), keys, 0).tolist()
-    event_keys = np.where(np.isin(events, useful), events, 0).tolist()
+    band_keys = np.where(np.isin(keys, useful), keys, 0)
+    event_keys = np.where(np.isin(events, useful), events, 0)
     # Candidates: the most recent few of each shared bucket (stored, or earlier in the batch).
-    candidates: list[set[int]] = []
-    sharing: list[list[tuple[int, int]]] = []  # event candidates, most keys shared first
-    for doc, doc_keys, doc_events in zip(batch, band_keys, event_keys, strict=True):
-        found: set[int] = set()
-        for key in doc_keys:
+    candidates: list[set[int]] = [set() for _ in batch]
+    sharing: list[list[tuple[int, int]]] = [[] for _ in batch]  # most keys shared first
+    for n in np.flatnonzero(band_keys.any(axis=1)).tolist():
+        doc_id, found = batch[n].id, candidates[n]
+        for key in band_keys[n].tolist():
             if key:
                 bucket = buckets.setdefault(key, [])
                 found.update(bucket[-CANDIDATES_PER_KEY:])
-                bucket.append(doc.id)
-        candidates.append(found)
-        shared: Counter[int] = Counter()
-        for key in doc_events:
+                bucket.append(doc_id)
+    for n in np.flatnonzero(event_keys.any(axis=1)).tolist():
+        doc_id, shared = batch[n].id, Counter[int]()
+        for key in event_keys[n].tolist():
             if key:
                 bucket = buckets.setdefault(key, [])
                 shared.update(bucket[-CANDIDATES_PER_KEY:])
-                bucket.append(doc.id)
-        sharing.append(shared.most_common(CLOSE_CANDIDATES))
+                bucket.append(doc_id)
+        sharing[n] = shared.most_common(CLOSE_CANDIDATES)
     position = {doc.id: n for n, doc in enumerate(batch)}
     stored = _signatures(
         conn,
@@ -219,9 +221,9 @@ class _Stories:
 CLOSE_CANDIDATES = 4
 """Event candidates read back per article at most, those sharing most keys first."""
 CLOSE_MIN_KEYS = 1
-COMMON_EVENT_KEY = 32
-"""Stored articles sharing an event key beyond which it is too common to be an event's:
-the store's own document frequency of the pair."""
+COMMON_KEY = 32
+"""Stored articles sharing a key beyond which it is too common to name a story: the
+store's own document frequency of the key."""
 
 
 def _close_candidates(
@@ -234,6 +236,9 @@ def _close_candidates(
     out = []
     for doc, shared in zip(batch, sharing, strict=True):
         near: list[int] = []
+        if not shared:
+            out.append(near)
+            continue
         for i, count in shared:
             if count < CLOSE_MIN_KEYS or len(near) >= CLOSE_CANDIDATES:
                 break
@@ -358,12 +363,10 @@ def _write(
 ) -> None:
     mark = placeholder(conn)
     ids = [d.id for d in docs]
+    blobs = S.encode_rows(sigs, keys[:, S.BANDS :])
     conn.exec_driver_sql(
         f"INSERT INTO story_signature (article_id, at, sig) VALUES ({mark}, {mark}, {mark})",
-        [
-            (d.id, d.at, S.encode(sig, key[S.BANDS :]))
-            for d, sig, key in zip(docs, sigs, keys, strict=True)
-        ],
+        [(d.id, d.at, blob) for d, blob in zip(docs, blobs, strict=True)],
     )
     conn.exec_driver_sql(
         f"INSERT INTO story_band (key, article_id) VALUES ({mark}, {mark}) ON CONFLICT DO NOTHING",
