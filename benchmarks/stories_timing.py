@@ -108,12 +108,11 @@ def main() -> None:
         print(json.dumps(out))
         return
     from newsreader.store.store import Store
-    from newsreader.stories.keeping import rebuild
+    from newsreader.stories.groups import regroup
 
     store = Store(f"sqlite:///{args['db']}")
     t, c = time.perf_counter(), time.process_time()
-    with store.writing() as conn:
-        joined = rebuild(conn)
+    joined = regroup(store)  # as `stories --rebuild` does: workers sign
     out["rebuild_s"] = round(time.perf_counter() - t, 2)
     out["rebuild_cpu_s"] = round(time.process_time() - c, 2)
     out["rebuild_joined"] = joined

@@ -16,7 +16,7 @@ and ride at the end of the signature's blob (so `forget` finds them; no schema s
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,7 @@ import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection
 
+from newsreader.search.analysis import PARALLEL_MIN
 from newsreader.search.tables import placeholder, table_of
 from newsreader.store.models import Article
 from newsreader.store.times import timestamp
@@ -220,7 +221,6 @@ class _Stories:
 
 CLOSE_CANDIDATES = 4
 """Event candidates read back per article at most, those sharing most keys first."""
-CLOSE_MIN_KEYS = 1
 COMMON_KEY = 32
 """Stored articles sharing a key beyond which it is too common to name a story: the
 store's own document frequency of the key."""
@@ -236,11 +236,8 @@ def _close_candidates(
     out = []
     for doc, shared in zip(batch, sharing, strict=True):
         near: list[int] = []
-        if not shared:
-            out.append(near)
-            continue
-        for i, count in shared:
-            if count < CLOSE_MIN_KEYS or len(near) >= CLOSE_CANDIDATES:
+        for i, _ in shared:
+            if len(near) >= CLOSE_CANDIDATES:
                 break
             at = batch[position[i]].at if i in position else stored.get(i, (None,))[0]
             if at is not None and abs(at - doc.at) <= events_.WINDOW_SECONDS:
@@ -460,28 +457,44 @@ def forget(conn: Connection, ids: Sequence[int]) -> None:
             conn.execute(delete(_member).where(_member.c.story_id.in_(lonely)))
 
 
-def clear(conn: Connection) -> None:
+def rebuild(conn: Connection, start: S.Start | None = None) -> int:
+    """Group every article again, in id order, inside the caller's transaction; returns
+    how many articles joined another's story. `start` (`Analyser.start`): worker processes
+    sign each batch, in halves, while the one before it is grouped."""
     for table in (_member, _band, _signature):
         conn.execute(delete(table))
+    joined = 0
+    batch = _rebuild_batch(conn, 0, start)
+    while batch is not None:
+        docs, signed = batch
+        batch = _rebuild_batch(conn, docs[-1].id, start)  # its signing starts now
+        joined += group_new(conn, docs, signatures=signed())
+    return joined
 
 
-def rebuild(conn: Connection) -> int:
-    """Group every article again, in id order, inside the caller's transaction; returns
-    how many articles joined another's story."""
-    clear(conn)
-    joined = last = 0
+def _rebuild_batch(
+    conn: Connection, after: int, start: S.Start | None
+) -> tuple[list[StoryDoc], Callable[[], S.Signatures | None]] | None:
     c = _article.c
-    while True:
-        rows = conn.execute(
-            select(c.id, c.title, c.body, c.sorted_at, c.source)
-            .where(c.id > last)
-            .order_by(c.id)
-            .limit(REBUILD_BATCH)
-        ).all()
-        if not rows:
-            return joined
-        joined += group_new(
-            conn,
-            [StoryDoc(r.id, r.title, r.body, timestamp(r.sorted_at), r.source) for r in rows],
-        )
-        last = rows[-1].id
+    rows = conn.execute(
+        select(c.id, c.title, c.body, c.sorted_at, c.source)
+        .where(c.id > after)
+        .order_by(c.id)
+        .limit(REBUILD_BATCH)
+    ).all()
+    if not rows:
+        return None
+    docs = [StoryDoc(r.id, r.title, r.body, timestamp(r.sorted_at), r.source) for r in rows]
+    half = (len(docs) + 1) // 2
+    start = start if len(docs) >= PARALLEL_MIN else None  # a small store: no processes
+    parts = [
+        S.signed_ahead(start, [d.body for d in part], [d.source for d in part])
+        for part in (docs[:half], docs[half:])
+    ]
+
+    def signed() -> S.Signatures | None:
+        got = [part() for part in parts]
+        done = [g for g in got if g is not None]
+        return S.Signatures.join(done) if len(done) == len(got) else None
+
+    return docs, signed

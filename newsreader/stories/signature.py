@@ -249,12 +249,15 @@ def signatures(bodies: Sequence[str], sources: Sequence[str] | None = None) -> S
     return Signatures(sigs, signed, key_rows(bodies, sources or [""] * len(bodies)))
 
 
+Start = Callable[
+    [Callable[[list[tuple[str, str]]], Signatures], list[tuple[str, str]]],
+    "Future[Signatures] | None",
+]
+"""`Analyser.start`: work handed to a worker process (None: no worker takes it)."""
+
+
 def signed_ahead(
-    start: Callable[
-        [Callable[[list[tuple[str, str]]], Signatures], list[tuple[str, str]]],
-        Future[Signatures] | None,
-    ]
-    | None,
+    start: Start | None,
     bodies: list[str],
     sources: list[str],
 ) -> Callable[[], Signatures | None]:
