@@ -166,7 +166,12 @@ def group_new(
     known = _load(conn, {i for near in kept for i in near if i not in position})
     stories = _Stories()
     seen: dict[int, Counter[str]] = {}  # the batch's event terms, made once
-    for n, (doc, near) in enumerate(zip(batch, kept, strict=True)):
+    # Only articles with a candidate, or that are one, are visited (the others, most of a
+    # batch, are stories of their own).
+    visited = {n for n in range(len(batch)) if kept[n] or close[n]}
+    visited |= {position[i] for near in (*kept, *close) for i in near if i in position}
+    for n in sorted(visited):
+        doc, near = batch[n], kept[n]
         shingles = shingled.get(n) if near else None
         others: list[Candidate] = []
         for candidate in near:
