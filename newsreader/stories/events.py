@@ -43,28 +43,39 @@ MIN_TITLE = 50.0
 _SALT = 0x2545F4914F6CDD1D
 """Mixed into event keys so they never meet a MinHash band key in `story_band`."""
 
-_TERM = re.compile(r"[A-Z\u00c0-\u00de\u0130](?<=[\w,;] .)[\w'\-]+|\d[\d.,:\-]*\d%?")
-"""A capitalised word after a word or a comma (not at a sentence's start), or a figure.
-(The capital comes before the look-behind: most positions fail on it, cheaply.)
-Latin capitals only: names in other scripts go unseen (their reports fall back on the
-near-duplicate path)."""
+_NAME = re.compile(r"[A-Z\u00c0-\u00de\u0130](?<=[\w,;] .)[\w'\-]+")
+"""A capitalised word after a word or a comma (not at a sentence's start). (The capital
+comes before the look-behind: most positions fail on it, cheaply.) Latin capitals only:
+names in other scripts go unseen (their reports fall back on the near-duplicate path)."""
+_FIGURE = re.compile(r"\d(?<![\w\-.,:]\d)[\d.,:\-]*\d%?")
+"""A figure of two digits or more, not the end of a word (`A320`, `F-35` are names). (The
+digit comes before the look-behind, as the capital does in `_NAME`.)"""
 _COMMON = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april
     may june july august september october november december the a an i""".split()
 )
 
 
-def terms(body: str, source: str = "") -> Counter[str]:
-    """The event terms of `body`'s lede, with their counts; the words of its `source`'s
-    name left out (a source names itself in every article's footer and dateline)."""
+def figures(lede: str) -> Counter[str]:
+    """The figures of a lede (years left out), `#`-marked, with their counts: all an
+    article's event keys need, so the import's workers scan for nothing else."""
     found: Counter[str] = Counter()
+    for term in _FIGURE.findall(lede):
+        figure = term.rstrip(".,:-")
+        if not (len(figure) == 4 and figure[:2] in ("19", "20")):  # a year
+            found["#" + figure] += 1
+    return found
+
+
+def terms(body: str, source: str = "") -> Counter[str]:
+    """The event terms of `body`'s lede, with their counts: its figures and names, the
+    words of its `source`'s name left out (a source names itself in every article's footer
+    and dateline)."""
+    lede = body[:LEDE_CHARS]
+    found = figures(lede)
     own = set(source.lower().split())
-    for term in _TERM.findall(body[:LEDE_CHARS]):
-        if term[0].isdigit():
-            figure = term.rstrip(".,:-")
-            if not (len(figure) == 4 and figure[:2] in ("19", "20")):  # a year
-                found["#" + figure] += 1
-        elif (word := term.lower()) not in _COMMON and word not in own:
+    for term in _NAME.findall(lede):
+        if (word := term.lower()) not in _COMMON and word not in own:
             found[word] += 1
     return found
 
@@ -91,11 +102,11 @@ def keys(found: Counter[str]) -> list[int]:
     return out
 
 
-def key_rows(bodies: Sequence[str], sources: Sequence[str]) -> np.ndarray:
-    """`(n, KEYS)` int64 event keys of each body, zeros where it has fewer terms."""
+def key_rows(bodies: Sequence[str]) -> np.ndarray:
+    """`(n, KEYS)` int64 event keys of each body, zeros where it has fewer figures."""
     out = np.zeros((len(bodies), KEYS), dtype=np.int64)
-    for n, (body, source) in enumerate(zip(bodies, sources, strict=True)):
-        found = keys(terms(body, source))
+    for n, body in enumerate(bodies):
+        found = keys(figures(body[:LEDE_CHARS]))
         out[n, : len(found)] = found
     return out
 

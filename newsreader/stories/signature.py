@@ -239,14 +239,15 @@ class Signatures:
 
 
 def signatures(bodies: Sequence[str], sources: Sequence[str] | None = None) -> Signatures:
-    """`sign`, keeping only the signatures, one row per body; and the bodies' event keys
-    (`sources`: each body's source, else none)."""
+    """`sign`, keeping only the signatures, one row per body; and the bodies' event keys.
+    (`sources`, each body's source, is not needed since event keys are made of figures
+    alone; the import's callers still pass it.)"""
     done = sign(bodies)
     sigs = np.zeros((len(bodies), PERMS), dtype=np.uint32)
     signed = np.zeros(len(bodies), dtype=bool)
     sigs[done.which] = done.sigs
     signed[done.which] = True
-    return Signatures(sigs, signed, key_rows(bodies, sources or [""] * len(bodies)))
+    return Signatures(sigs, signed, key_rows(bodies))
 
 
 Start = Callable[

@@ -91,3 +91,12 @@ def test_event_keys_come_from_figures_only(
     b = keys(terms(f"Said {' met '.join(theirs)} met {numbers}"))
     assert a == b
     assert (len(a) > 0) == (len(set(figures)) >= 2)
+
+
+def test_digits_ending_a_word_are_no_figure() -> None:
+    """`A320`, `F-35`, `cop29`: a model or an edition names the topic, not the event; a
+    figure stands alone (`3-1`, `41,250`, `8.4%`)."""
+    from newsreader.stories.events import figures
+
+    found = figures("Said the A320 and F-35 at cop29 won 3-1 before 41,250, up 8.4% in 2024.")
+    assert set(found) == {"#3-1", "#41,250", "#8.4%"}
