@@ -1,5 +1,5 @@
 """When an article is part of an earlier one's story: the decision, apart from how the
-candidates were found.
+candidates were found (`choose`), and what it makes of the stories (`Stories`).
 
 The measure is exact shingle overlap, *containment* above all (the share of the smaller
 article's shingles found in the other: a feed's excerpt of a story is contained in it), with
@@ -79,3 +79,29 @@ def _titles_agree(score: float, title: str, candidate: Candidate) -> bool:
         return False
     ratio = fuzz.token_sort_ratio(title, candidate.title, processor=default_process)
     return ratio >= TITLE_RATIO
+
+
+class Stories:
+    """The batch's decisions: which story each article joined, and the stories found to be
+    one (an article confirmed with members of both: a story split by one doubtful pair
+    heals when a later report matches both halves). A merged story takes the earliest id."""
+
+    def __init__(self) -> None:
+        self.joined: dict[int, int] = {}  # article -> story
+        self.merged: dict[int, int] = {}  # story -> the story it became
+
+    def find(self, story: int) -> int:
+        while story in self.merged:
+            story = self.merged[story]
+        return story
+
+    def join(self, article: int, found: list[int]) -> int:
+        """`article` joins the stories `found` (merging them), or starts its own."""
+        if not found:
+            return article
+        into = {self.find(s) for s in found}
+        story = min(into)
+        for other in into - {story}:
+            self.merged[other] = story
+        self.joined[article] = story
+        return story

@@ -30,7 +30,7 @@ from newsreader.store.models import Article
 from newsreader.store.times import timestamp
 from newsreader.stories import events as events_
 from newsreader.stories import signature as S
-from newsreader.stories.grouping import WINDOW_SECONDS, Candidate, choose
+from newsreader.stories.grouping import WINDOW_SECONDS, Candidate, Stories, choose
 from newsreader.stories.tables import StoryBand, StoryMember, StorySignature
 
 CANDIDATES_PER_KEY = 16
@@ -114,10 +114,11 @@ def group_new(
     band_keys = np.where(np.isin(keys, useful), keys, 0)
     event_keys = np.where(np.isin(events, useful), events, 0)
     # Candidates: the most recent few of each shared bucket (stored, or earlier in the batch).
-    candidates: list[set[int]] = [set() for _ in batch]
-    sharing: list[list[tuple[int, int]]] = [[] for _ in batch]  # most keys shared first
+    # (Keyed by position in the batch: most of a batch has no candidate at all.)
+    candidates: dict[int, set[int]] = {}
+    sharing: dict[int, list[tuple[int, int]]] = {}  # most keys shared first
     for n in np.flatnonzero(band_keys.any(axis=1)).tolist():
-        doc_id, found = batch[n].id, candidates[n]
+        doc_id, found = batch[n].id, candidates.setdefault(n, set())
         for key in band_keys[n].tolist():
             if key:
                 bucket = buckets.setdefault(key, [])
@@ -134,15 +135,15 @@ def group_new(
     position = {doc.id: n for n, doc in enumerate(batch)}
     stored = _signatures(
         conn,
-        {i for c in candidates for i in c if i not in position}
-        | {i for c in sharing for i, _ in c if i not in position},
+        {i for c in candidates.values() for i in c if i not in position}
+        | {i for c in sharing.values() for i, _ in c if i not in position},
     )
     close = _close_candidates(batch, sharing, position, stored)
-    reports = _load_reports(conn, {i for c in close for i in c if i not in position})
+    reports = _load_reports(conn, {i for c in close.values() for i in c if i not in position})
     # Only candidates whose signatures agree enough, within the window, are read back.
-    kept: list[list[int]] = []
-    for doc, sig, found in zip(batch, sigs, candidates, strict=True):
-        near = []
+    kept: dict[int, list[int]] = {}
+    for n, found in candidates.items():
+        doc, sig, near = batch[n], sigs[n], []
         for i in found:
             if i in position:
                 other_at, other_sig = batch[position[i]].at, sigs[position[i]]
@@ -155,23 +156,25 @@ def group_new(
                 and S.similarity(sig, other_sig) >= PREFILTER
             ):
                 near.append(i)
-        kept.append(near)
+        if near:
+            kept[n] = near
     # Shingles only for the batch's articles that have a candidate or are one.
     needed = sorted(
-        {n for n, near in enumerate(kept) if near}
-        | {position[i] for near in kept for i in near if i in position}
+        {*kept, *(position[i] for near in kept.values() for i in near if i in position)}
     )
     again = S.sign([batch[n].body for n in needed])
     shingled = {needed[k]: again.shingles(m) for m, k in enumerate(again.which)}
-    known = _load(conn, {i for near in kept for i in near if i not in position})
-    stories = _Stories()
+    known = _load(conn, {i for near in kept.values() for i in near if i not in position})
+    stories = Stories()
     seen: dict[int, Counter[str]] = {}  # the batch's event terms, made once
     # Only articles with a candidate, or that are one, are visited (the others, most of a
     # batch, are stories of their own).
-    visited = {n for n in range(len(batch)) if kept[n] or close[n]}
-    visited |= {position[i] for near in (*kept, *close) for i in near if i in position}
+    visited = {*kept, *close}
+    visited |= {
+        position[i] for near in (*kept.values(), *close.values()) for i in near if i in position
+    }
     for n in sorted(visited):
-        doc, near = batch[n], kept[n]
+        doc, near = batch[n], kept.get(n, [])
         shingles = shingled.get(n) if near else None
         others: list[Candidate] = []
         for candidate in near:
@@ -190,38 +193,12 @@ def group_new(
             if shingles is not None
             else []
         )
-        if not matched and close[n]:
+        if not matched and n in close:
             matched = _same_event(doc, close[n], reports, batch, position, seen, known, stories)
         story = stories.join(doc.id, matched)
         known[doc.id] = _Known(doc.title, doc.at, shingles, story)
     _write(conn, batch, sigs, np.concatenate((keys, events), axis=1), stories)
     return len(stories.joined)
-
-
-class _Stories:
-    """The batch's decisions: which story each article joined, and the stories found to be
-    one (an article confirmed with members of both: a story split by one doubtful pair
-    heals when a later report matches both halves). A merged story takes the earliest id."""
-
-    def __init__(self) -> None:
-        self.joined: dict[int, int] = {}  # article -> story
-        self.merged: dict[int, int] = {}  # story -> the story it became
-
-    def find(self, story: int) -> int:
-        while story in self.merged:
-            story = self.merged[story]
-        return story
-
-    def join(self, article: int, found: list[int]) -> int:
-        """`article` joins the stories `found` (merging them), or starts its own."""
-        if not found:
-            return article
-        into = {self.find(s) for s in found}
-        story = min(into)
-        for other in into - {story}:
-            self.merged[other] = story
-        self.joined[article] = story
-        return story
 
 
 CLOSE_CANDIDATES = 4
@@ -233,21 +210,22 @@ store's own document frequency of the key."""
 
 def _close_candidates(
     batch: list[StoryDoc],
-    sharing: list[list[tuple[int, int]]],
+    sharing: dict[int, list[tuple[int, int]]],
     position: dict[int, int],
     stored: dict[int, tuple[float, np.ndarray]],
-) -> list[list[int]]:
+) -> dict[int, list[int]]:
     """Each article's event candidates worth reading back: within the events' window."""
-    out = []
-    for doc, shared in zip(batch, sharing, strict=True):
-        near: list[int] = []
+    out = {}
+    for n, shared in sharing.items():
+        doc, near = batch[n], list[int]()
         for i, _ in shared:
             if len(near) >= CLOSE_CANDIDATES:
                 break
             at = batch[position[i]].at if i in position else stored.get(i, (None,))[0]
             if at is not None and abs(at - doc.at) <= events_.WINDOW_SECONDS:
                 near.append(i)
-        out.append(near)
+        if near:
+            out[n] = near
     return out
 
 
@@ -280,7 +258,7 @@ def _same_event(
     position: dict[int, int],
     cache: dict[int, Counter[str]],
     known: dict[int, _Known],
-    stories: _Stories,
+    stories: Stories,
 ) -> list[int]:
     """The stories of those of `close` that report the same event as `doc`
     (`events.same_event`), judged without the terms `doc` shares with candidates of two or
@@ -361,7 +339,7 @@ def _load(conn: Connection, ids: Iterable[int]) -> dict[int, _Known]:
 
 
 def _write(
-    conn: Connection, docs: list[StoryDoc], sigs: np.ndarray, keys: np.ndarray, stories: _Stories
+    conn: Connection, docs: list[StoryDoc], sigs: np.ndarray, keys: np.ndarray, stories: Stories
 ) -> None:
     mark = placeholder(conn)
     ids = [d.id for d in docs]

@@ -89,3 +89,24 @@ def test_the_stories_do_not_depend_on_the_order_reports_arrive_in(
     ]
     store.add([drafts[n] for n in order], batch=batch)
     assert _sizes(store) == [3, 3]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sets(st.integers(0, 40), max_size=3), min_size=1, max_size=40))
+def test_an_article_and_every_article_it_matched_end_in_one_story(matches: list[set[int]]) -> None:
+    """The class, on the decisions alone: an article and each earlier article it matched
+    share a story at the end, named by the earliest article of all those linked."""
+    from newsreader.stories.grouping import Stories
+
+    stories = Stories()
+    story_of: dict[int, int] = {}
+    linked = {k: {k} for k in range(len(matches))}  # the reference: linked sets, merged
+    for k, found in enumerate(matches):
+        earlier = sorted(i for i in found if i < k)
+        story_of[k] = stories.join(k, [story_of[i] for i in earlier])
+        for i in earlier:
+            merged = linked[k] | linked[i]
+            for member in merged:
+                linked[member] = merged
+    for k in range(len(matches)):
+        assert stories.find(story_of[k]) == min(linked[k])
