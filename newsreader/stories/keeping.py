@@ -103,12 +103,13 @@ def group_new(
         np.concatenate((keys.ravel(), events[events != 0])), return_counts=True
     )
     buckets = _buckets(conn, distinct.tolist())
-    # A key many stored articles share (a footer's shingle, a common pair of figures) names
-    # no story: too common to bring candidates, and not stored again (so its bucket, read
-    # each batch, stops growing).
-    common = np.fromiter((k for k, v in buckets.items() if len(v) >= COMMON_KEY), np.int64)
-    keys = np.where(np.isin(keys, common), 0, keys)
-    events = np.where(np.isin(events, common), 0, events)
+    # A key many stored articles share is stored no more (so its bucket, read each batch,
+    # stops growing). A pair of figures that common names no event; a band key that common
+    # is a footer's shingle, or a wire story's that many sources carry: its latest few
+    # articles are still candidates (a footer's fail the checks; a copy joins its story).
+    common = {k for k, v in buckets.items() if len(v) >= COMMON_KEY}
+    frozen = np.fromiter(common, np.int64)
+    events = np.where(np.isin(events, frozen), 0, events)
     # Only keys stored already, or shared inside the batch, can bring a candidate.
     useful = np.union1d(np.fromiter(buckets, np.int64), distinct[counts > 1])
     band_keys = np.where(np.isin(keys, useful), keys, 0)
@@ -120,10 +121,13 @@ def group_new(
     for n in np.flatnonzero(band_keys.any(axis=1)).tolist():
         doc_id, found = batch[n].id, candidates.setdefault(n, set())
         for key in band_keys[n].tolist():
-            if key:
+            if key in common:
+                found.update(buckets[key][-COMMON_CANDIDATES:])
+            elif key:
                 bucket = buckets.setdefault(key, [])
                 found.update(bucket[-CANDIDATES_PER_KEY:])
                 bucket.append(doc_id)
+    keys = np.where(np.isin(keys, frozen), 0, keys)  # what is stored
     for n in np.flatnonzero(event_keys.any(axis=1)).tolist():
         doc_id, shared = batch[n].id, Counter[int]()
         for key in event_keys[n].tolist():
@@ -206,6 +210,8 @@ CLOSE_CANDIDATES = 4
 COMMON_KEY = 32
 """Stored articles sharing a key beyond which it is too common to name a story: the
 store's own document frequency of the key."""
+COMMON_CANDIDATES = 2
+"""Of a band key that common, its latest articles still considered."""
 
 
 def _close_candidates(
@@ -348,10 +354,13 @@ def _write(
         f"INSERT INTO story_signature (article_id, at, sig) VALUES ({mark}, {mark}, {mark})",
         [(d.id, d.at, blob) for d, blob in zip(docs, blobs, strict=True)],
     )
-    conn.exec_driver_sql(
-        f"INSERT INTO story_band (key, article_id) VALUES ({mark}, {mark}) ON CONFLICT DO NOTHING",
-        _band_rows(np.asarray(ids, dtype=np.int64), keys),
-    )
+    rows = _band_rows(np.asarray(ids, dtype=np.int64), keys)
+    if rows:  # every key of the batch may be too common to store
+        conn.exec_driver_sql(
+            f"INSERT INTO story_band (key, article_id) VALUES ({mark}, {mark})"
+            " ON CONFLICT DO NOTHING",
+            rows,
+        )
     merged = {s: stories.find(s) for s in stories.merged}
     if merged:  # stored members of a merged story move to the one it became
         conn.exec_driver_sql(

@@ -110,3 +110,14 @@ def test_an_article_and_every_article_it_matched_end_in_one_story(matches: list[
                 linked[member] = merged
     for k in range(len(matches)):
         assert stories.find(story_of[k]) == min(linked[k])
+
+
+def test_a_wire_story_carried_by_many_sources_stays_one_story(store: Store) -> None:
+    """A key many stored articles share is too common to store again (a footer's shingle),
+    but copies of one wire story share all their keys: the fortieth copy still joins."""
+    copies = [
+        _draft("Bank raises rates", f"{WIRE} Reported for outlet number {n}.", f"S{n}", n / 10)
+        for n in range(40)
+    ]
+    store.add(copies, batch=4)
+    assert _sizes(store) == [40]
