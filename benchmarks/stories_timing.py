@@ -20,15 +20,18 @@ build: import wall | CPU writer + workers | grouping CPU in the writer | rebuild
 - + close coverage: 110.7 s (82.1 s quieter) | 28.8 + 34.6 = 63.4 s | 13.6 s | 51.8 s / 29.6 s
 
 - this round (split stories heal; event keys from figures only, made in the workers with
-  one cheap regex; 8 single-hash band keys, keys of 32+ stored articles dropped; rebuild
-  signs in workers), load 6-10: 114.6 s | 17.5 + 32.3 = 49.9 s | 3.33 s (33 us an
-  article; the last five batches 0.14-0.22 s, 27-45 us) | 42.2 s / 5.3 s + 12.5 s workers
-  (baseline, same hour: 65.0 s | 13.2 + 19.0 = 32.2 s)
+  one cheap regex; 8 single-hash band keys, keys of 32+ stored articles not stored again;
+  candidates kept only for the articles that have one; rebuild signs in workers), load
+  9-10 (the full test suite ran beside it): 189 s | 16.3 + 31.3 = 47.6 s | 2.21 s (22 us
+  an article; the last five batches 0.12-0.14 s, 25-29 us) | rebuild, load 5: 22.3 s /
+  4.9 s + 12.9 s in the workers (at load 9-10: 64 s)
+  (baseline, same hour, load 6-8: 65.0 s | 13.2 + 19.0 = 32.2 s)
 
-Grouping in the writer is now 6.7% of the import's CPU (was 21%), 17% of its wall time;
-counting the workers' signing against the baseline, story work is 35% of the import's CPU
-(was 52%). Most of what is left in the writer is SQLite's: ~2 us a `story_band` row, 8-9
-rows an article. A rebuild at 100k is 18 s of CPU over 2 cores (was 30 s in one process).
+Grouping in the writer is now 4.6% of the import's CPU (was 21%) and adds 3.1 s to the
+writer's 13.2 s; counting the workers' signing against the baseline, story work is 32% of
+the import's CPU (was 52%): signing, ~120 us an article in the workers, is most of it now.
+Most of what is left in the writer is SQLite's: ~2 us a `story_band` row, ~8 rows an
+article. A rebuild at 100k is 18 s of CPU over 2 cores (was 30 s in one process).
 """
 
 from __future__ import annotations
