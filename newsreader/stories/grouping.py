@@ -1,5 +1,5 @@
 """When an article is part of an earlier one's story: the decision, apart from how the
-candidates were found.
+candidates were found (`choose`), and what it makes of the stories (`Stories`).
 
 The measure is exact shingle overlap, *containment* above all (the share of the smaller
 article's shingles found in the other: a feed's excerpt of a story is contained in it), with
@@ -39,15 +39,15 @@ class Candidate:
     """Distinct shingle hashes, sorted."""
 
 
-def choose(shingles: np.ndarray, title: str, candidates: Sequence[Candidate]) -> int | None:
-    """The candidate whose story the article joins (the one containing most of it, or
-    contained most in it), or None: a story of its own."""
+def choose(shingles: np.ndarray, title: str, candidates: Sequence[Candidate]) -> list[int]:
+    """The candidates whose story the article is part of, best first (the one containing
+    most of it, or contained most in it); none: a story of its own."""
     if not candidates:
-        return None
+        return []
     shared = [np.intersect1d(shingles, c.shingles, assume_unique=True) for c in candidates]
     common = _boilerplate(shared, [c.story for c in candidates])
     own = len(shingles) - len(common)
-    best, best_score = None, 0.0
+    found: list[tuple[float, int]] = []
     for candidate, both in zip(candidates, shared, strict=True):
         # The boilerplate is the article's own, so what the candidate has of it is in both.
         kept = np.setdiff1d(both, common, assume_unique=True) if len(common) else both
@@ -57,9 +57,9 @@ def choose(shingles: np.ndarray, title: str, candidates: Sequence[Candidate]) ->
         if len(both) < MIN_SHARED or smaller <= 0:
             continue
         score = len(both) / smaller
-        if score > best_score and (score >= CONTAINS or _titles_agree(score, title, candidate)):
-            best, best_score = candidate.id, score
-    return best
+        if score >= CONTAINS or _titles_agree(score, title, candidate):
+            found.append((-score, candidate.id))
+    return [i for _, i in sorted(found)]
 
 
 def _boilerplate(shared: list[np.ndarray], stories: list[int]) -> np.ndarray:
@@ -79,3 +79,29 @@ def _titles_agree(score: float, title: str, candidate: Candidate) -> bool:
         return False
     ratio = fuzz.token_sort_ratio(title, candidate.title, processor=default_process)
     return ratio >= TITLE_RATIO
+
+
+class Stories:
+    """The batch's decisions: which story each article joined, and the stories found to be
+    one (an article confirmed with members of both: a story split by one doubtful pair
+    heals when a later report matches both halves). A merged story takes the earliest id."""
+
+    def __init__(self) -> None:
+        self.joined: dict[int, int] = {}  # article -> story
+        self.merged: dict[int, int] = {}  # story -> the story it became
+
+    def find(self, story: int) -> int:
+        while story in self.merged:
+            story = self.merged[story]
+        return story
+
+    def join(self, article: int, found: list[int]) -> int:
+        """`article` joins the stories `found` (merging them), or starts its own."""
+        if not found:
+            return article
+        into = {self.find(s) for s in found}
+        story = min(into)
+        for other in into - {story}:
+            self.merged[other] = story
+        self.joined[article] = story
+        return story

@@ -94,11 +94,13 @@ def story_ids(store: Store, ids: Sequence[int]) -> dict[int, int]:
 
 def regroup(store: Store) -> int:
     """Group every article again (`stories --rebuild`), in one transaction: readers see the
-    old groups or the new ones. Returns how many articles joined another's story."""
+    old groups or the new ones; worker processes sign the articles. Returns how many
+    articles joined another's story."""
+    from newsreader.search.analysis import Analyser
     from newsreader.stories.keeping import rebuild
 
-    with translated(store.url), store.writing() as conn:
-        return rebuild(conn)
+    with Analyser(parallel=True) as workers, translated(store.url), store.writing() as conn:
+        return rebuild(conn, workers.start)
 
 
 def group_list(store: Store, ids: Sequence[int]) -> list[StoryGroup]:

@@ -3,18 +3,20 @@ that saves it (`store.saving.save_batch` calls `group_new`), so the store never 
 article without its group; `rebuild` runs the very same path over every article, in id
 order, so a rebuilt store groups exactly as one that grew batch by batch.
 
-An article joins the story of its most similar earlier article among its LSH candidates
-(`grouping.choose` decides); failing that, of an earlier independent report of the same
-event among its event-key candidates (`events.same_event`). It never merges two stories, so
-one doubtful link cannot chain two groups together, and work per article is bounded by
-`CANDIDATES_PER_KEY` and `CLOSE_CANDIDATES`. Event keys share `story_band` with band keys
+An article joins the story of the earlier articles among its LSH candidates that it is
+a copy of (`grouping.choose` decides); failing that, of earlier independent reports of the
+same event among its event-key candidates (`events.same_event`). Confirmed with members of
+two stories, it merges them (into the earliest): a story split by one pair that fell short
+heals when a later report matches both halves, so the groups do not depend on the order
+reports arrive in. Work per article is bounded by `CANDIDATES_PER_KEY` and
+`CLOSE_CANDIDATES`. Event keys share `story_band` with band keys
 and ride at the end of the signature's blob (so `forget` finds them; no schema step).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,12 +24,13 @@ import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection
 
+from newsreader.search.analysis import PARALLEL_MIN
 from newsreader.search.tables import placeholder, table_of
 from newsreader.store.models import Article
 from newsreader.store.times import timestamp
 from newsreader.stories import events as events_
 from newsreader.stories import signature as S
-from newsreader.stories.grouping import WINDOW_SECONDS, Candidate, choose
+from newsreader.stories.grouping import WINDOW_SECONDS, Candidate, Stories, choose
 from newsreader.stories.tables import StoryBand, StoryMember, StorySignature
 
 CANDIDATES_PER_KEY = 16
@@ -100,44 +103,51 @@ def group_new(
         np.concatenate((keys.ravel(), events[events != 0])), return_counts=True
     )
     buckets = _buckets(conn, distinct.tolist())
-    # An event key many stored articles share names no event: too common to bring
-    # candidates, and not stored again (so its bucket, read each batch, stops growing).
-    common = np.fromiter((k for k, v in buckets.items() if len(v) >= COMMON_EVENT_KEY), np.int64)
-    events = np.where(np.isin(events, common), 0, events)
+    # A key many stored articles share is stored no more (so its bucket, read each batch,
+    # stops growing). A pair of figures that common names no event; a band key that common
+    # is a footer's shingle, or a wire story's that many sources carry: its latest few
+    # articles are still candidates (a footer's fail the checks; a copy joins its story).
+    common = {k for k, v in buckets.items() if len(v) >= COMMON_KEY}
+    frozen = np.fromiter(common, np.int64)
+    events = np.where(np.isin(events, frozen), 0, events)
     # Only keys stored already, or shared inside the batch, can bring a candidate.
     useful = np.union1d(np.fromiter(buckets, np.int64), distinct[counts > 1])
-    band_keys = np.where(np.isin(keys, useful), keys, 0).tolist()
-    event_keys = np.where(np.isin(events, useful), events, 0).tolist()
+    band_keys = np.where(np.isin(keys, useful), keys, 0)
+    event_keys = np.where(np.isin(events, useful), events, 0)
     # Candidates: the most recent few of each shared bucket (stored, or earlier in the batch).
-    candidates: list[set[int]] = []
-    sharing: list[list[tuple[int, int]]] = []  # event candidates, most keys shared first
-    for doc, doc_keys, doc_events in zip(batch, band_keys, event_keys, strict=True):
-        found: set[int] = set()
-        for key in doc_keys:
-            if key:
+    # (Keyed by position in the batch: most of a batch has no candidate at all.)
+    candidates: dict[int, set[int]] = {}
+    sharing: dict[int, list[tuple[int, int]]] = {}  # most keys shared first
+    for n in np.flatnonzero(band_keys.any(axis=1)).tolist():
+        doc_id, found = batch[n].id, candidates.setdefault(n, set())
+        for key in band_keys[n].tolist():
+            if key in common:
+                found.update(buckets[key][-COMMON_CANDIDATES:])
+            elif key:
                 bucket = buckets.setdefault(key, [])
                 found.update(bucket[-CANDIDATES_PER_KEY:])
-                bucket.append(doc.id)
-        candidates.append(found)
-        shared: Counter[int] = Counter()
-        for key in doc_events:
+                bucket.append(doc_id)
+    keys = np.where(np.isin(keys, frozen), 0, keys)  # what is stored
+    for n in np.flatnonzero(event_keys.any(axis=1)).tolist():
+        doc_id, shared = batch[n].id, Counter[int]()
+        for key in event_keys[n].tolist():
             if key:
                 bucket = buckets.setdefault(key, [])
                 shared.update(bucket[-CANDIDATES_PER_KEY:])
-                bucket.append(doc.id)
-        sharing.append(shared.most_common(CLOSE_CANDIDATES))
+                bucket.append(doc_id)
+        sharing[n] = shared.most_common(CLOSE_CANDIDATES)
     position = {doc.id: n for n, doc in enumerate(batch)}
     stored = _signatures(
         conn,
-        {i for c in candidates for i in c if i not in position}
-        | {i for c in sharing for i, _ in c if i not in position},
+        {i for c in candidates.values() for i in c if i not in position}
+        | {i for c in sharing.values() for i, _ in c if i not in position},
     )
     close = _close_candidates(batch, sharing, position, stored)
-    reports = _load_reports(conn, {i for c in close for i in c if i not in position})
+    reports = _load_reports(conn, {i for c in close.values() for i in c if i not in position})
     # Only candidates whose signatures agree enough, within the window, are read back.
-    kept: list[list[int]] = []
-    for doc, sig, found in zip(batch, sigs, candidates, strict=True):
-        near = []
+    kept: dict[int, list[int]] = {}
+    for n, found in candidates.items():
+        doc, sig, near = batch[n], sigs[n], []
         for i in found:
             if i in position:
                 other_at, other_sig = batch[position[i]].at, sigs[position[i]]
@@ -150,19 +160,25 @@ def group_new(
                 and S.similarity(sig, other_sig) >= PREFILTER
             ):
                 near.append(i)
-        kept.append(near)
+        if near:
+            kept[n] = near
     # Shingles only for the batch's articles that have a candidate or are one.
     needed = sorted(
-        {n for n, near in enumerate(kept) if near}
-        | {position[i] for near in kept for i in near if i in position}
+        {*kept, *(position[i] for near in kept.values() for i in near if i in position)}
     )
     again = S.sign([batch[n].body for n in needed])
     shingled = {needed[k]: again.shingles(m) for m, k in enumerate(again.which)}
-    known = _load(conn, {i for near in kept for i in near if i not in position})
-    joined: list[tuple[int, int]] = []  # (article, story)
+    known = _load(conn, {i for near in kept.values() for i in near if i not in position})
+    stories = Stories()
     seen: dict[int, Counter[str]] = {}  # the batch's event terms, made once
-    founders: set[int] = set()
-    for n, (doc, near) in enumerate(zip(batch, kept, strict=True)):
+    # Only articles with a candidate, or that are one, are visited (the others, most of a
+    # batch, are stories of their own).
+    visited = {*kept, *close}
+    visited |= {
+        position[i] for near in (*kept.values(), *close.values()) for i in near if i in position
+    }
+    for n in sorted(visited):
+        doc, near = batch[n], kept.get(n, [])
         shingles = shingled.get(n) if near else None
         others: list[Candidate] = []
         for candidate in near:
@@ -173,46 +189,49 @@ def group_new(
                 other.shingles = shingled.get(position[candidate])
                 if other.shingles is None:
                     continue
-            others.append(Candidate(candidate, other.story, other.title, other.shingles))
-        best = choose(shingles, doc.title, others) if shingles is not None else None
-        if best is None and close[n]:
-            best = _same_event(doc, close[n], reports, batch, position, seen, known)
-        story = doc.id
-        if best is not None:
-            story = known[best].story if best in known else reports[best][2]
-            joined.append((doc.id, story))
-            if story == best:
-                founders.add(best)
+            others.append(
+                Candidate(candidate, stories.find(other.story), other.title, other.shingles)
+            )
+        matched = (
+            [known[i].story for i in choose(shingles, doc.title, others)]
+            if shingles is not None
+            else []
+        )
+        if not matched and n in close:
+            matched = _same_event(doc, close[n], reports, batch, position, seen, known, stories)
+        story = stories.join(doc.id, matched)
         known[doc.id] = _Known(doc.title, doc.at, shingles, story)
-    _write(conn, batch, sigs, np.concatenate((keys, events), axis=1), joined, founders)
-    return len(joined)
+    _write(conn, batch, sigs, np.concatenate((keys, events), axis=1), stories)
+    return len(stories.joined)
 
 
 CLOSE_CANDIDATES = 4
 """Event candidates read back per article at most, those sharing most keys first."""
-CLOSE_MIN_KEYS = 1
-COMMON_EVENT_KEY = 32
-"""Stored articles sharing an event key beyond which it is too common to be an event's:
-the store's own document frequency of the pair."""
+COMMON_KEY = 32
+"""Stored articles sharing a key beyond which it is too common to name a story: the
+store's own document frequency of the key."""
+COMMON_CANDIDATES = 2
+"""Of a band key that common, its latest articles still considered."""
 
 
 def _close_candidates(
     batch: list[StoryDoc],
-    sharing: list[list[tuple[int, int]]],
+    sharing: dict[int, list[tuple[int, int]]],
     position: dict[int, int],
     stored: dict[int, tuple[float, np.ndarray]],
-) -> list[list[int]]:
+) -> dict[int, list[int]]:
     """Each article's event candidates worth reading back: within the events' window."""
-    out = []
-    for doc, shared in zip(batch, sharing, strict=True):
-        near: list[int] = []
-        for i, count in shared:
-            if count < CLOSE_MIN_KEYS or len(near) >= CLOSE_CANDIDATES:
+    out = {}
+    for n, shared in sharing.items():
+        doc, near = batch[n], list[int]()
+        for i, _ in shared:
+            if len(near) >= CLOSE_CANDIDATES:
                 break
             at = batch[position[i]].at if i in position else stored.get(i, (None,))[0]
             if at is not None and abs(at - doc.at) <= events_.WINDOW_SECONDS:
                 near.append(i)
-        out.append(near)
+        if near:
+            out[n] = near
     return out
 
 
@@ -245,23 +264,23 @@ def _same_event(
     position: dict[int, int],
     cache: dict[int, Counter[str]],
     known: dict[int, _Known],
-) -> int | None:
-    """The first of `close` that reports the same event as `doc` (`events.same_event`),
-    judged without the terms `doc` shares with candidates of two or more stories."""
-    others: list[tuple[int, str, Counter[str], int]] = []
+    stories: Stories,
+) -> list[int]:
+    """The stories of those of `close` that report the same event as `doc`
+    (`events.same_event`), judged without the terms `doc` shares with candidates of two or
+    more stories."""
+    others: list[tuple[str, Counter[str], int]] = []
     for i in close:
         if i in position:
             other = batch[position[i]]
-            others.append((i, other.title, _terms_of(other, cache), known[i].story))
+            others.append((other.title, _terms_of(other, cache), stories.find(known[i].story)))
         elif i in reports:
-            others.append((i, *reports[i]))
+            title, found, story = reports[i]
+            others.append((title, found, stories.find(story)))
     own = _terms_of(doc, cache)
-    common = events_.common_terms(own, [(found, story) for _, _, found, story in others])
-    own = events_.without(own, common)
-    for i, title, found, _ in others:
-        if events_.same_event(own, doc.title, events_.without(found, common), title):
-            return i
-    return None
+    return [
+        story for title, found, story in others if events_.same_event(own, doc.title, found, title)
+    ]
 
 
 def _buckets(conn: Connection, keys: list[int]) -> dict[int, list[int]]:
@@ -326,27 +345,32 @@ def _load(conn: Connection, ids: Iterable[int]) -> dict[int, _Known]:
 
 
 def _write(
-    conn: Connection,
-    docs: list[StoryDoc],
-    sigs: np.ndarray,
-    keys: np.ndarray,
-    joined: list[tuple[int, int]],
-    founders: set[int],
+    conn: Connection, docs: list[StoryDoc], sigs: np.ndarray, keys: np.ndarray, stories: Stories
 ) -> None:
     mark = placeholder(conn)
     ids = [d.id for d in docs]
+    blobs = S.encode_rows(sigs, keys[:, S.BANDS :])
     conn.exec_driver_sql(
         f"INSERT INTO story_signature (article_id, at, sig) VALUES ({mark}, {mark}, {mark})",
-        [
-            (d.id, d.at, S.encode(sig, key[S.BANDS :]))
-            for d, sig, key in zip(docs, sigs, keys, strict=True)
-        ],
+        [(d.id, d.at, blob) for d, blob in zip(docs, blobs, strict=True)],
     )
-    conn.exec_driver_sql(
-        f"INSERT INTO story_band (key, article_id) VALUES ({mark}, {mark}) ON CONFLICT DO NOTHING",
-        _band_rows(np.asarray(ids, dtype=np.int64), keys),
-    )
-    members = joined + [(f, f) for f in _without_row(conn, founders)]
+    rows = _band_rows(np.asarray(ids, dtype=np.int64), keys)
+    if rows:  # every key of the batch may be too common to store
+        conn.exec_driver_sql(
+            f"INSERT INTO story_band (key, article_id) VALUES ({mark}, {mark})"
+            " ON CONFLICT DO NOTHING",
+            rows,
+        )
+    merged = {s: stories.find(s) for s in stories.merged}
+    if merged:  # stored members of a merged story move to the one it became
+        conn.exec_driver_sql(
+            f"UPDATE story_member SET story_id = {mark} WHERE story_id = {mark}",
+            [(into, s) for s, into in merged.items()],
+        )
+    # Founders of a story (new, or merged into another) that have no row yet get one.
+    joined = {a: stories.find(s) for a, s in stories.joined.items()}
+    founders = {*joined.values(), *merged} - joined.keys()
+    members = list(joined.items()) + [(f, stories.find(f)) for f in _without_row(conn, founders)]
     if members:
         conn.exec_driver_sql(
             f"INSERT INTO story_member (article_id, story_id) VALUES ({mark}, {mark})", members
@@ -425,28 +449,44 @@ def forget(conn: Connection, ids: Sequence[int]) -> None:
             conn.execute(delete(_member).where(_member.c.story_id.in_(lonely)))
 
 
-def clear(conn: Connection) -> None:
+def rebuild(conn: Connection, start: S.Start | None = None) -> int:
+    """Group every article again, in id order, inside the caller's transaction; returns
+    how many articles joined another's story. `start` (`Analyser.start`): worker processes
+    sign each batch, in halves, while the one before it is grouped."""
     for table in (_member, _band, _signature):
         conn.execute(delete(table))
+    joined = 0
+    batch = _rebuild_batch(conn, 0, start)
+    while batch is not None:
+        docs, signed = batch
+        batch = _rebuild_batch(conn, docs[-1].id, start)  # its signing starts now
+        joined += group_new(conn, docs, signatures=signed())
+    return joined
 
 
-def rebuild(conn: Connection) -> int:
-    """Group every article again, in id order, inside the caller's transaction; returns
-    how many articles joined another's story."""
-    clear(conn)
-    joined = last = 0
+def _rebuild_batch(
+    conn: Connection, after: int, start: S.Start | None
+) -> tuple[list[StoryDoc], Callable[[], S.Signatures | None]] | None:
     c = _article.c
-    while True:
-        rows = conn.execute(
-            select(c.id, c.title, c.body, c.sorted_at, c.source)
-            .where(c.id > last)
-            .order_by(c.id)
-            .limit(REBUILD_BATCH)
-        ).all()
-        if not rows:
-            return joined
-        joined += group_new(
-            conn,
-            [StoryDoc(r.id, r.title, r.body, timestamp(r.sorted_at), r.source) for r in rows],
-        )
-        last = rows[-1].id
+    rows = conn.execute(
+        select(c.id, c.title, c.body, c.sorted_at, c.source)
+        .where(c.id > after)
+        .order_by(c.id)
+        .limit(REBUILD_BATCH)
+    ).all()
+    if not rows:
+        return None
+    docs = [StoryDoc(r.id, r.title, r.body, timestamp(r.sorted_at), r.source) for r in rows]
+    half = (len(docs) + 1) // 2
+    start = start if len(docs) >= PARALLEL_MIN else None  # a small store: no processes
+    parts = [
+        S.signed_ahead(start, [d.body for d in part], [d.source for d in part])
+        for part in (docs[:half], docs[half:])
+    ]
+
+    def signed() -> S.Signatures | None:
+        got = [part() for part in parts]
+        done = [g for g in got if g is not None]
+        return S.Signatures.join(done) if len(done) == len(got) else None
+
+    return docs, signed

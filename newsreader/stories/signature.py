@@ -22,11 +22,14 @@ import numpy as np
 from newsreader.stories.events import key_rows
 
 PERMS = 32
-"""Hash functions per signature: 16 bands of 2 rows (see `BANDS`)."""
-ROWS = 2
-BANDS = PERMS // ROWS
-"""16 bands of 2: a pair of Jaccard 0.4 shares a band 94% of the time, 0.6 in 99.8%; an
-unrelated pair (Jaccard ~0.001) almost never, so candidates stay few at any store size."""
+"""Hash functions per signature: the estimate a candidate is checked on (`similarity`)."""
+BANDS = 8
+"""Band keys per article: its first `BANDS` hashes, one a band. A pair of Jaccard 0.3 shares
+one 94% of the time (16 bands of 2 rows: 78%), at 8 rows a signed article, not 16: rows are
+most of what grouping writes (~2 us each in SQLite at 100k). A single hash is shared by
+unrelated articles that share the shingle it picked (a source's footer, a stock sentence):
+such a key soon names many stored articles, and is then too common to use
+(`keeping.COMMON_KEY`). Measured on `stories_eval`: 10 bands found ~0.5% more pairs."""
 MAX_WORDS = 400
 """Content words shingled per body: the first 400 (~700 words of text) say what it is."""
 MAX_CHARS = 20_000
@@ -237,22 +240,26 @@ class Signatures:
 
 
 def signatures(bodies: Sequence[str], sources: Sequence[str] | None = None) -> Signatures:
-    """`sign`, keeping only the signatures, one row per body; and the bodies' event keys
-    (`sources`: each body's source, else none)."""
+    """`sign`, keeping only the signatures, one row per body; and the bodies' event keys.
+    (`sources`, each body's source, is not needed since event keys are made of figures
+    alone; the import's callers still pass it.)"""
     done = sign(bodies)
     sigs = np.zeros((len(bodies), PERMS), dtype=np.uint32)
     signed = np.zeros(len(bodies), dtype=bool)
     sigs[done.which] = done.sigs
     signed[done.which] = True
-    return Signatures(sigs, signed, key_rows(bodies, sources or [""] * len(bodies)))
+    return Signatures(sigs, signed, key_rows(bodies))
+
+
+Start = Callable[
+    [Callable[[list[tuple[str, str]]], Signatures], list[tuple[str, str]]],
+    "Future[Signatures] | None",
+]
+"""`Analyser.start`: work handed to a worker process (None: no worker takes it)."""
 
 
 def signed_ahead(
-    start: Callable[
-        [Callable[[list[tuple[str, str]]], Signatures], list[tuple[str, str]]],
-        Future[Signatures] | None,
-    ]
-    | None,
+    start: Start | None,
     bodies: list[str],
     sources: list[str],
 ) -> Callable[[], Signatures | None]:
@@ -285,10 +292,9 @@ def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 
 
 def band_keys(sigs: np.ndarray) -> np.ndarray:
-    """`(n, BANDS)` int64 keys: two signatures share a key when they agree on a whole band
+    """`(n, BANDS)` int64 keys: two signatures share a key when they agree on a band's hash
     (the band's number is mixed in, so bands never meet each other)."""
-    s = sigs.astype(np.uint64).reshape(len(sigs), BANDS, ROWS)
-    key = (s[:, :, 0] << np.uint64(32)) | s[:, :, 1]
+    key: np.ndarray = sigs[:, :BANDS].astype(np.uint64)
     key ^= np.arange(BANDS, dtype=np.uint64) * _K[0]
     key *= _BAND_MUL
     key ^= key >> np.uint64(29)
@@ -300,10 +306,18 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / PERMS
 
 
-def encode(sig: np.ndarray, events: np.ndarray) -> bytes:
-    """The signature, then the article's event keys (none in a store of before them)."""
-    kept: bytes = events[events != 0].astype("<i8").tobytes()
-    return sig.astype("<u4").tobytes() + kept
+def encode_rows(sigs: np.ndarray, events: np.ndarray) -> list[bytes]:
+    """Each signature, then its article's event keys (none in a store of before them):
+    the blob `story_signature` keeps. One pass over the batch, not numpy calls a row."""
+    first = np.argsort(events == 0, axis=1, kind="stable")  # the keys kept, in order
+    kept = np.take_along_axis(events, first, axis=1).astype("<i8").tobytes()
+    counts = np.count_nonzero(events, axis=1).tolist()
+    raw = sigs.astype("<u4").tobytes()
+    size, width = PERMS * 4, events.shape[1] * 8
+    return [
+        raw[n * size : (n + 1) * size] + kept[n * width : n * width + 8 * count]
+        for n, count in enumerate(counts)
+    ]
 
 
 def decode(blob: bytes) -> np.ndarray:

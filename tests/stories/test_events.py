@@ -71,3 +71,32 @@ def test_reports_sharing_no_figure_are_never_one_event(
     a = terms("Said " + " met ".join(names + [str(n) for n in ours]))
     b = terms("Said " + " met ".join(names + [str(n) for n in theirs]))
     assert not same_event(a, "Vogt and Brandt", b, "Vogt and Brandt")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(["Vogt", "Brandt", "Kessler", "Park", "Harbor"]), max_size=8),
+    st.lists(st.sampled_from(["Lindqvist", "Vale", "Northfield"]), max_size=8),
+    st.lists(st.integers(10, 99), max_size=4),
+)
+def test_event_keys_come_from_figures_only(
+    ours: list[str], theirs: list[str], figures: list[int]
+) -> None:
+    """Reports must share two figures to be one event, so names make no candidates: the
+    same figures give the same keys whatever the names, and fewer than two figures none."""
+    from newsreader.stories.events import keys
+
+    numbers = " met ".join(str(n) for n in figures)
+    a = keys(terms(f"Said {' met '.join(ours)} met {numbers}"))
+    b = keys(terms(f"Said {' met '.join(theirs)} met {numbers}"))
+    assert a == b
+    assert (len(a) > 0) == (len(set(figures)) >= 2)
+
+
+def test_digits_ending_a_word_are_no_figure() -> None:
+    """`A320`, `F-35`, `cop29`: a model or an edition names the topic, not the event; a
+    figure stands alone (`3-1`, `41,250`, `8.4%`)."""
+    from newsreader.stories.events import figures
+
+    found = figures("Said the A320 and F-35 at cop29 won 3-1 before 41,250, up 8.4% in 2024.")
+    assert set(found) == {"#3-1", "#41,250", "#8.4%"}

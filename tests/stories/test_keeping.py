@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any as A
 
+import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
@@ -14,6 +17,7 @@ from sqlalchemy import text
 from newsreader.ingest import ArticleDraft
 from newsreader.store.retention import remove_articles
 from newsreader.store.store import Store
+from newsreader.stories import signature as S
 from newsreader.stories.groups import list_stories
 from tests.stories.test_stories import OTHER, WIRE
 
@@ -143,3 +147,40 @@ def test_signing_ahead_falls_back_to_the_writer_when_no_worker_signs() -> None:
     assert made is not None and made.signed.tolist() == [True, False]
     assert S.signed_ahead(broken, [WIRE], ["Wire"])() is None
     assert S.signed_ahead(None, [WIRE], ["Wire"])() is None
+
+
+def _done(work: Callable[[A], S.Signatures], arg: A) -> Future[S.Signatures]:
+    future: Future[S.Signatures] = Future()
+    future.set_result(work(arg))  # as a worker would
+    return future
+
+
+def test_a_rebuild_whose_workers_sign_groups_as_one_that_signs_here(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`stories --rebuild` hands each batch's signing, in halves, to worker processes while
+    the batch before is grouped: the groups are those of signing in the writer."""
+    from benchmarks.stories_eval import drafts, generate
+    from newsreader.stories import keeping
+
+    store.add(drafts(generate(topics=2, stories_per_topic=6, seed=5, events=3)), batch=9)
+    monkeypatch.setattr(keeping, "REBUILD_BATCH", 11)  # several batches, odd halves
+    monkeypatch.setattr(keeping, "PARALLEL_MIN", 1)
+    found = []
+    for start in (None, _done):
+        with store.writing() as conn:
+            keeping.rebuild(conn, start)
+            found.append(sorted(conn.exec_driver_sql("SELECT * FROM story_member").all()))
+    assert found[0] == found[1] and len(found[0]) > 4
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.integers(-(2**62), 2**62), max_size=10), min_size=1, max_size=6))
+def test_a_signatures_blob_gives_back_its_signature_and_event_keys(keys: list[list[int]]) -> None:
+    rows = np.zeros((len(keys), 10), dtype=np.int64)
+    for n, row in enumerate(keys):
+        rows[n, : len(row)] = row
+    sigs = np.arange(len(keys) * S.PERMS, dtype=np.uint32).reshape(len(keys), S.PERMS)
+    for n, blob in enumerate(S.encode_rows(sigs, rows)):
+        assert S.decode(blob).tolist() == sigs[n].tolist()
+        assert S.decode_events(blob).tolist() == [k for k in keys[n] if k]
