@@ -120,3 +120,20 @@ def test_rebatch_keeps_order_and_cuts_at_the_size(sizes: list[int], size: int) -
         assert sum(p.size for p in analysed.pieces) == len(batch)
         names = sorted({n for p in analysed.pieces for n in p.names})
         assert names == sorted({n for p in alone.pieces for n in p.names})
+
+
+def test_a_group_signed_in_slices_is_signed_as_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Signing a slice at a time (to bound a worker's memory) changes no signature."""
+    monkeypatch.setattr(import_work, "SIGN_AT_ONCE", 3)
+    files = []
+    for i in range(8):
+        words = " ".join(f"w{i % 3}x{k}" for k in range(20 + i))
+        files.append(tmp_path / f"{i}.txt")
+        files[-1].write_text(f"Title {i}\n\nWire Desk — {words}. Vote 2024 in Paris {i}.\n")
+    group = read_group(files)
+    whole = signatures([d.body for d in group.drafts], [d.source for d in group.drafts])
+    assert len(group.drafts) == 8 and whole.signed.any()
+    for name in ("sigs", "signed", "events"):
+        assert np.array_equal(getattr(group.signatures, name), getattr(whole, name)), name
