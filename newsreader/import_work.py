@@ -32,8 +32,8 @@ GROUP_BYTES = 6 * 2**20
 segment or two (fewer, bigger segments are fewer merges); a bigger one holds more memory in
 the worker (~110 MB at this size, tokenizing) and in the writer, which holds a few."""
 GROUP_FILES = 1250
-"""Files a worker takes at once: a quarter of a write batch of short articles, so that
-batches take whole groups (cutting one costs a copy of its postings)."""
+"""Files a worker takes at once: half a write batch of short articles, so that batches
+take whole groups (cutting one costs a copy of its postings)."""
 SIGN_AT_ONCE = 250
 """Articles whose story signatures are made in one numpy pass."""
 

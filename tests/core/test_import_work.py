@@ -137,3 +137,22 @@ def test_a_group_signed_in_slices_is_signed_as_one(
     assert len(group.drafts) == 8 and whole.signed.any()
     for name in ("sigs", "signed", "events"):
         assert np.array_equal(getattr(group.signatures, name), getattr(whole, name)), name
+
+
+def test_memory_is_handed_back_after_each_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import trims the C allocator once a batch is written, every batch."""
+    trims: list[int] = []
+    monkeypatch.setattr(importer, "_malloc_trim", lambda: lambda: trims.append(1))
+    monkeypatch.setattr(importer, "BATCH", 3)
+    for i in range(7):
+        (tmp_path / f"{i}.txt").write_text(f"Title {i}\n\nBody number {i}.\n")
+    store = Store(f"sqlite:///{tmp_path / 'a.db'}")
+    assert import_paths(store, [tmp_path]).added == 7
+    assert len(trims) == 3  # batches of 3, 3 and 1
+
+
+def test_the_allocator_trim_can_be_called() -> None:
+    """Where the C library has `malloc_trim` it is called; elsewhere it is a no-op."""
+    importer._malloc_trim()()
