@@ -86,13 +86,19 @@ MAX_WORKERS = 4
 a container's CPU quota is not in the affinity mask)."""
 
 
-def workers() -> int:
-    """How many worker processes a parallel import uses: one per core, within reason."""
+def cores() -> int:
     try:
-        cores = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return min(cores, MAX_WORKERS)
+        return os.cpu_count() or 1
+
+
+def workers() -> int:
+    """How many worker processes a parallel import uses: a core each, but for the one the
+    writing process keeps busy. On 2 cores, 100k text files: the writer took 54 s of CPU
+    and one worker 48 s, so a second worker only competed with the writer (117 s of CPU in
+    all, not 102) and held 120 MB more."""
+    return min(max(cores() - 1, 1), MAX_WORKERS)
 
 
 def _start_worker(parent: int) -> None:
@@ -122,7 +128,7 @@ class Analyser:
     """
 
     def __init__(self, *, parallel: bool = False) -> None:
-        self._parallel = parallel and workers() > 1
+        self._parallel = parallel and cores() > 1
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Analyser:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from newsreader import import_work, importer
 from newsreader.import_work import read_group, rebatch
 from newsreader.importer import ImportReport, import_paths
-from newsreader.search.analysis import Analysed, analyse, workers
+from newsreader.search.analysis import Analysed, analyse, cores
 from newsreader.store.store import Store
 from newsreader.stories.signature import Signatures, signatures
 
@@ -64,7 +64,7 @@ def _import(url: str, folder: Path) -> tuple[ImportReport, list[tuple[object, ..
 def test_groups_read_by_workers_make_the_store_one_group_makes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if workers() < 2:
+    if cores() < 2:
         pytest.skip("one core: imports never start worker processes here")
     folder = _folder(tmp_path / "in")
     # Write batches of 3: a duplicate in another batch meets the one stored (as with
@@ -156,3 +156,15 @@ def test_memory_is_handed_back_after_each_batch(
 def test_the_allocator_trim_can_be_called() -> None:
     """Where the C library has `malloc_trim` it is called; elsewhere it is a no-op."""
     importer._malloc_trim()()
+
+
+@pytest.mark.parametrize(("count", "expected"), [(1, 1), (2, 1), (3, 2), (16, 4)])
+def test_workers_leave_a_core_to_the_writer(
+    monkeypatch: pytest.MonkeyPatch, count: int, expected: int
+) -> None:
+    """The writing process needs a core of its own: on 2 cores one worker, not two."""
+    from newsreader.search import analysis
+
+    monkeypatch.setattr(analysis.os, "sched_getaffinity", lambda _: set(range(count)), False)
+    assert analysis.workers() == expected
+    assert analysis.Analyser(parallel=True)._parallel is (count > 1)
