@@ -1,8 +1,9 @@
 """Documents as the index and the store need them: terms per document, and identities.
 
 This is most of what an import costs, and one process runs it a core at a time. A big import
-hands its batches to worker processes (one per core) while the main process writes the
-batch before: `Analyser` decides, and a small batch (a feed refresh) stays in-process.
+hands its batches to worker processes (a core each, but the writer's) while the main process
+writes the batch before: `Analyser` decides, and a small batch (a feed refresh) stays
+in-process.
 """
 
 from __future__ import annotations
