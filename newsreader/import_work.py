@@ -32,8 +32,10 @@ GROUP_BYTES = 6 * 2**20
 segment or two (fewer, bigger segments are fewer merges); a bigger one holds more memory in
 the worker (~110 MB at this size, tokenizing) and in the writer, which holds a few."""
 GROUP_FILES = 1250
-"""Files a worker takes at once: a quarter of a write batch of short articles, so that
-batches take whole groups (cutting one costs a copy of its postings)."""
+"""Files a worker takes at once: half a write batch of short articles, so that batches
+take whole groups (cutting one costs a copy of its postings)."""
+SIGN_AT_ONCE = 250
+"""Articles whose story signatures are made in one numpy pass."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +59,11 @@ class Group:
     signatures: Signatures
 
 
-def read_group(paths: Sequence[Path]) -> Group:
+def read_group(paths: Sequence[str | Path]) -> Group:
     """Parse each file and analyse the articles found: one bad file is its own refusal."""
     files: list[FileRead] = []
     drafts: list[ArticleDraft] = []
-    for path in paths:
+    for path in map(Path, paths):
         try:
             document = parse_document(path)
         except IngestError as error:
@@ -70,14 +72,23 @@ def read_group(paths: Sequence[Path]) -> Group:
         files.append(FileRead(str(path), None, document.skipped, document.subscriptions))
         drafts.extend(map(storable, document.drafts))
     analysed = analyse([(d.title, d.source, d.body) for d in drafts])
-    signed = signatures([d.body for d in drafts], [d.source for d in drafts])
+    # Signed a slice at a time (each body's signature is its own): signing a whole group at
+    # once held ~50 MB of temporaries, the largest part of a worker's peak.
+    signed = Signatures.join(
+        [
+            signatures([d.body for d in part], [d.source for d in part])
+            for part in (
+                drafts[at : at + SIGN_AT_ONCE] for at in range(0, len(drafts), SIGN_AT_ONCE)
+            )
+        ]
+    )
     return Group(files, drafts, analysed, signed)
 
 
-def groups(files: Iterable[Path]) -> Iterator[list[Path]]:
+def groups(files: Iterable[str | Path]) -> Iterator[list[str | Path]]:
     """Consecutive files in groups of about `GROUP_BYTES` (by their size on disk now; one
     that cannot be looked at counts as empty, and its reader reports why)."""
-    group: list[Path] = []
+    group: list[str | Path] = []
     size = 0
     for path in files:
         with contextlib.suppress(OSError):
@@ -90,7 +101,7 @@ def groups(files: Iterable[Path]) -> Iterator[list[Path]]:
         yield group
 
 
-def read_groups(files: Iterable[Path]) -> Iterator[Group]:
+def read_groups(files: Iterable[str | Path]) -> Iterator[Group]:
     """Each group of `files`, read, in order. When there is more than one group and more
     than one core, worker processes read them, a few groups ahead of the caller (so they
     keep working while it writes, and memory stays bounded)."""
@@ -104,9 +115,9 @@ def read_groups(files: Iterable[Path]) -> Iterator[Group]:
         return
     window = workers() + 1
     with Analyser(parallel=True) as pool:
-        pending: deque[tuple[list[Path], Future[Group] | None]] = deque()
+        pending: deque[tuple[list[str | Path], Future[Group] | None]] = deque()
 
-        def result(paths: list[Path], future: Future[Group] | None) -> Group:
+        def result(paths: list[str | Path], future: Future[Group] | None) -> Group:
             if future is not None:
                 try:
                     return future.result()

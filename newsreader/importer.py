@@ -165,10 +165,10 @@ def import_paths(
     report = ImportReport()
     if stdin is not None:
         _import_data(store, stdin, report)
-    files: Iterable[Path] = documents(walk(paths_, report), report)
+    files: Iterable[str | Path] = documents(walk(paths_, report), report)
     total = 0
     if on_progress is not None:
-        files = list(files)
+        files = list(map(str, files))  # a third of the memory of the paths (100k: 40 MB)
         total = len(files)
 
     def read() -> Iterator[Prepared]:
@@ -186,7 +186,7 @@ def import_paths(
 
     batches = (
         (drafts, functools.partial(_given, a), functools.partial(_given, s))
-        for drafts, a, s in rebatch(read(), BATCH)
+        for drafts, a, s in _released(rebatch(read(), BATCH))
     )
     result = store.add_analysed(batches)
     report.added += result.added
@@ -237,6 +237,27 @@ def _import_newsboat(store: Store, report: ImportReport) -> None:
 
 
 _T = TypeVar("_T")
+
+
+def _released(batches: Iterable[_T]) -> Iterator[_T]:
+    """Each batch, and once it is written, the memory it freed handed back to the system:
+    the C allocator keeps freed memory for reuse, and a batch's texts, strewn among what
+    lives on, left ~100 MB held at 100k articles that no later batch reused."""
+    trim = _malloc_trim()
+    for batch in batches:
+        yield batch
+        trim()
+
+
+def _malloc_trim() -> Callable[[], object]:
+    """glibc's `malloc_trim(0)`, or nothing where the C library has none."""
+    import ctypes
+
+    try:
+        trim = ctypes.CDLL(None).malloc_trim  # the C library's, as loaded already
+    except (OSError, AttributeError):
+        return lambda: None
+    return lambda: trim(0)
 
 
 def _given(made: _T) -> _T:

@@ -21,6 +21,8 @@ _MAGIC = {
 
 # Controls that text does not use (tab, newlines, form feed and ESC are left out), and C1.
 _BINARY_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
+# The same in ASCII, as bytes to delete: counting them so is ~3x cheaper than the regex.
+_ASCII_BINARY = bytes([*range(0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
 
 
 def decode(data: bytes) -> str:
@@ -70,4 +72,8 @@ def _bomless_utf16(sample: bytes) -> str | None:
 
 def _mostly_controls(text: str) -> bool:
     """Binary that slipped through as Latin-1: C0 and C1 controls where text has letters."""
-    return len(_BINARY_CONTROLS.findall(text)) > 0.1 * len(text)
+    if text.isascii():  # a flag, not a scan
+        found = len(text) - len(text.encode().translate(None, _ASCII_BINARY))
+    else:
+        found = len(_BINARY_CONTROLS.findall(text))
+    return found > 0.1 * len(text)

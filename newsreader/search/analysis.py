@@ -1,8 +1,9 @@
 """Documents as the index and the store need them: terms per document, and identities.
 
 This is most of what an import costs, and one process runs it a core at a time. A big import
-hands its batches to worker processes (one per core) while the main process writes the
-batch before: `Analyser` decides, and a small batch (a feed refresh) stays in-process.
+hands its batches to worker processes (a core each, but the writer's) while the main process
+writes the batch before: `Analyser` decides, and a small batch (a feed refresh) stays
+in-process.
 """
 
 from __future__ import annotations
@@ -86,13 +87,19 @@ MAX_WORKERS = 4
 a container's CPU quota is not in the affinity mask)."""
 
 
-def workers() -> int:
-    """How many worker processes a parallel import uses: one per core, within reason."""
+def cores() -> int:
     try:
-        cores = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return min(cores, MAX_WORKERS)
+        return os.cpu_count() or 1
+
+
+def workers() -> int:
+    """How many worker processes a parallel import uses: a core each, but for the one the
+    writing process keeps busy. On 2 cores, 100k text files: the writer took 54 s of CPU
+    and one worker 48 s, so a second worker only competed with the writer (117 s of CPU in
+    all, not 102) and held 120 MB more."""
+    return min(max(cores() - 1, 1), MAX_WORKERS)
 
 
 def _start_worker(parent: int) -> None:
@@ -122,7 +129,7 @@ class Analyser:
     """
 
     def __init__(self, *, parallel: bool = False) -> None:
-        self._parallel = parallel and workers() > 1
+        self._parallel = parallel and cores() > 1
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Analyser:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from newsreader import import_work, importer
 from newsreader.import_work import read_group, rebatch
 from newsreader.importer import ImportReport, import_paths
-from newsreader.search.analysis import Analysed, analyse, workers
+from newsreader.search.analysis import Analysed, analyse, cores
 from newsreader.store.store import Store
 from newsreader.stories.signature import Signatures, signatures
 
@@ -64,7 +64,7 @@ def _import(url: str, folder: Path) -> tuple[ImportReport, list[tuple[object, ..
 def test_groups_read_by_workers_make_the_store_one_group_makes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if workers() < 2:
+    if cores() < 2:
         pytest.skip("one core: imports never start worker processes here")
     folder = _folder(tmp_path / "in")
     # Write batches of 3: a duplicate in another batch meets the one stored (as with
@@ -120,3 +120,51 @@ def test_rebatch_keeps_order_and_cuts_at_the_size(sizes: list[int], size: int) -
         assert sum(p.size for p in analysed.pieces) == len(batch)
         names = sorted({n for p in analysed.pieces for n in p.names})
         assert names == sorted({n for p in alone.pieces for n in p.names})
+
+
+def test_a_group_signed_in_slices_is_signed_as_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Signing a slice at a time (to bound a worker's memory) changes no signature."""
+    monkeypatch.setattr(import_work, "SIGN_AT_ONCE", 3)
+    files = []
+    for i in range(8):
+        words = " ".join(f"w{i % 3}x{k}" for k in range(20 + i))
+        files.append(tmp_path / f"{i}.txt")
+        files[-1].write_text(f"Title {i}\n\nWire Desk — {words}. Vote 2024 in Paris {i}.\n")
+    group = read_group(files)
+    whole = signatures([d.body for d in group.drafts], [d.source for d in group.drafts])
+    assert len(group.drafts) == 8 and whole.signed.any()
+    for name in ("sigs", "signed", "events"):
+        assert np.array_equal(getattr(group.signatures, name), getattr(whole, name)), name
+
+
+def test_memory_is_handed_back_after_each_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import trims the C allocator once a batch is written, every batch."""
+    trims: list[int] = []
+    monkeypatch.setattr(importer, "_malloc_trim", lambda: lambda: trims.append(1))
+    monkeypatch.setattr(importer, "BATCH", 3)
+    for i in range(7):
+        (tmp_path / f"{i}.txt").write_text(f"Title {i}\n\nBody number {i}.\n")
+    store = Store(f"sqlite:///{tmp_path / 'a.db'}")
+    assert import_paths(store, [tmp_path]).added == 7
+    assert len(trims) == 3  # batches of 3, 3 and 1
+
+
+def test_the_allocator_trim_can_be_called() -> None:
+    """Where the C library has `malloc_trim` it is called; elsewhere it is a no-op."""
+    importer._malloc_trim()()
+
+
+@pytest.mark.parametrize(("count", "expected"), [(1, 1), (2, 1), (3, 2), (16, 4)])
+def test_workers_leave_a_core_to_the_writer(
+    monkeypatch: pytest.MonkeyPatch, count: int, expected: int
+) -> None:
+    """The writing process needs a core of its own: on 2 cores one worker, not two."""
+    from newsreader.search import analysis
+
+    monkeypatch.setattr(analysis.os, "sched_getaffinity", lambda _: set(range(count)), False)
+    assert analysis.workers() == expected
+    assert analysis.Analyser(parallel=True)._parallel is (count > 1)
