@@ -4,6 +4,7 @@ list then replaces it without moving the cursor the reader moved."""
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterator
 
@@ -128,3 +129,22 @@ def test_head_rows_are_the_whole_lists_first_rows(
     assert list(whole.ids[: len(first.ids)]) == list(first.ids)
     assert {i: whole.groups[i] for i in first.groups} == dict(first.groups)
     assert all(i in first.groups for i in first.ids if i in whole.groups)
+
+
+async def test_the_warm_up_runs_no_full_garbage_collection(
+    big_story_store: WholeListGated, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full pass holds the interpreter ~80 ms: a keystroke falling on it froze."""
+    generations: list[int] = []
+    collect = gc.collect
+
+    def recorded(generation: int = 2) -> int:
+        generations.append(generation)
+        return collect(generation)
+
+    monkeypatch.setattr(gc, "collect", recorded)
+    app = make_app(big_story_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.reader.store.index.vocabulary_size > 0  # warmed
+    assert generations and max(generations) < 2
