@@ -35,14 +35,19 @@ def load_list(
     keep: int | None,
     post: Callable[[Message], object],
     worker: Worker[None],
+    *,
+    first: bool,
 ) -> None:
     """Post the list of `what` (scope, view, order) as `IdsLoaded`: every article's first
-    screen at once, then the whole list (blocking: the reading view's ids worker)."""
+    screen at once, then the whole list (blocking: the reading view's ids worker).
+
+    After the `first` list, a first screen is shown only if it holds `keep`: a reload (a
+    refresh added articles) must not take the cursor of a reader far down to the top."""
     chosen, view, sort = what
     counts = store.counts()
     head = None
     if chosen is None and not VIEW_FILTERS[view]:
-        head = first_screen(store, sort, stories.on, PAGE_SIZE)
+        head = first_screen(store, sort, stories.on, PAGE_SIZE, None if first else keep)
     if head is not None:
         post(IdsLoaded(list(head.ids), store.rows(head.ids), counts, key, keep, head, head=True))
         if worker.is_cancelled:
@@ -54,12 +59,14 @@ def load_list(
     post(IdsLoaded(ids, rows, counts, key, keep, shown, story_map))
 
 
-def first_screen(store: Store, sort: Order, grouped: bool, size: int) -> Grouped | None:
+def first_screen(
+    store: Store, sort: Order, grouped: bool, size: int, keep: int | None = None
+) -> Grouped | None:
     """The first `size` ids of every article in list order, one row per story as `collapse`
-    makes them of the whole list (and `complete` false); None when that is every article
-    (the whole list is then as cheap)."""
+    makes them of the whole list; None when that is every article (the whole list is then
+    as cheap), or when `keep` is given and not among them."""
     head = store.filtered_ids(Filters(), sort, limit=size + 1)
-    if len(head) <= size:
+    if len(head) <= size or (keep is not None and keep not in head[:size]):
         return None
     del head[size:]
     return head_rows(head, stories_holding(store, head) if grouped else [])

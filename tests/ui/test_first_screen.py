@@ -148,3 +148,24 @@ async def test_the_warm_up_runs_no_full_garbage_collection(
         await settle(pilot)
         assert app.reader.store.index.vocabulary_size > 0  # warmed
     assert generations and max(generations) < 2
+
+
+async def test_a_reload_never_takes_a_reader_far_down_to_the_top(
+    big_story_store: WholeListGated,
+) -> None:
+    """After the first list, a first screen is shown only when it holds the cursor's
+    article: a refresh adding articles must not jump the list to the top and back."""
+    app = make_app(big_story_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("G")
+        deep = app.reader.article_list.highlighted_id
+        assert app.reader.article_list.cursor > PAGE_SIZE
+        big_story_store.gate.clear()
+        app.reader._reload()  # as after a refresh that added articles
+        for _ in range(20):
+            await pilot.pause(0.01)
+            assert app.reader.article_list.highlighted_id == deep
+        big_story_store.gate.set()
+        await settle(pilot)
+        assert app.reader.article_list.highlighted_id == deep

@@ -162,8 +162,8 @@ class ReaderScreen(ViewActions, ListActions, StoryActions, FullTextAction, Scree
         chosen, key, view, sort = self.scope.chosen, self._key, self.view, self.sort
         if keep is None and not self.restored:
             keep = self.settings.prefs.last_article or None  # where the reader left off
-        what, post = (chosen, view, sort), self.post_message
-        load_list(self.store, self.stories, what, key, keep, post, get_current_worker())
+        what, post, worker = (chosen, view, sort), self.post_message, get_current_worker()
+        load_list(self.store, self.stories, what, key, keep, post, worker, first=not self.restored)
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def warm_index(self) -> None:
