@@ -19,7 +19,7 @@ from newsreader.search.tables import table_of
 from newsreader.store import stats
 from newsreader.store.engine import StoreError, make_engine
 from newsreader.store.errors import describe_error, store_name, translated
-from newsreader.store.filters import ORDER, ArticleFilters
+from newsreader.store.filters import ORDER, ArticleFilters, id_list
 from newsreader.store.filters import Order as Order
 from newsreader.store.models import Article
 from newsreader.store.saving import save_batch
@@ -265,7 +265,7 @@ class Store:
     def ids(self, order: Order = "newest") -> list[int]:
         """Every article id in list order."""
         with translated(self.url), self.engine.connect() as conn:
-            return list(conn.execute(select(_c.id).order_by(*ORDER[order])).scalars())
+            return id_list(conn, select(_c.id).order_by(*ORDER[order]))
 
     def rows(self, ids: Sequence[int]) -> dict[int, ArticleRow]:
         out: dict[int, ArticleRow] = {}

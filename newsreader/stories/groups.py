@@ -212,3 +212,24 @@ def list_stories(
 def _naive(moment: datetime) -> datetime:
     """UTC without its zone: SQLite hands back naive moments, PostgreSQL aware ones."""
     return moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def stories_holding(store: Store, ids: Sequence[int]) -> list[StoryGroup]:
+    """The groups of two or more that hold any of `ids` (a first screen's), whole, members
+    earliest first: what `list_stories` says of them, read without reading every story."""
+    with translated(store.url), store.engine.connect() as conn:
+        wanted: set[int] = set()
+        for start in range(0, len(ids), CHUNK):
+            chunk = list(ids[start : start + CHUNK])
+            query = select(_member.c.story_id).where(_member.c.article_id.in_(chunk))
+            wanted.update(conn.execute(query).scalars())
+        grouped = _grouped(conn, sorted(wanted)) if wanted else {}
+    by: dict[int, list[int]] = {}
+    for i, member in grouped.items():
+        by.setdefault(member.story, []).append(i)
+    out = []
+    for story, members in by.items():
+        if len(members) > 1:
+            members.sort(key=lambda i: (grouped[i].at, i))
+            out.append(StoryGroup(story, tuple(members), _sources(members, grouped)))
+    return out

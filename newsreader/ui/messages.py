@@ -26,6 +26,8 @@ class IdsLoaded(Message):
     shown: Grouped | None = None
     """The list's rows, one per story (None: `ids`)."""
     stories: StoryMap | None = None
+    head: bool = False
+    """Only the list's first screen (`ui.first_screen`): the whole list follows."""
 
 
 @dataclass

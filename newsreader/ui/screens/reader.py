@@ -24,11 +24,11 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from newsreader.store.views import Counts
 from newsreader.ui import messages
 from newsreader.ui.bindings import ARTICLE_BINDINGS, BACK_BINDINGS, VIEW_BINDINGS, typed_action
+from newsreader.ui.first_screen import load_list
 from newsreader.ui.full_text import FullTextAction
 from newsreader.ui.keystroke import Answer, Request, Searches
 from newsreader.ui.list_actions import ListActions
 from newsreader.ui.marks import Marks
-from newsreader.ui.scope import listed
 from newsreader.ui.screens.stats import StatsScreen
 from newsreader.ui.settings import Settings
 from newsreader.ui.status import (
@@ -38,10 +38,10 @@ from newsreader.ui.status import (
     list_title,
     status_line,
 )
-from newsreader.ui.story_rows import Grouped, Stories, StoryActions, StoryMap, collapse
+from newsreader.ui.story_rows import Grouped, Stories, StoryActions, StoryMap
 from newsreader.ui.view_actions import ViewActions
 from newsreader.ui.widgets.app_header import AppHeader
-from newsreader.ui.widgets.article_list import PAGE_SIZE, ArticleList
+from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticlePane
 from newsreader.ui.widgets.refresh_bar import RefreshBar
 from newsreader.ui.widgets.search_bar import EchoHold, SearchBar
@@ -84,6 +84,8 @@ class ReaderScreen(ViewActions, ListActions, StoryActions, FullTextAction, Scree
         self.all_ids: list[int] | None = None
         """The ids of the current view (all, unread or starred) in list order; None until
         the first worker brings them."""
+        self.head_only = False
+        """The list shows only its first screen (`ui.first_screen`); the whole one follows."""
         self.shown_query: str | None = None
         """The query whose result the list shows ("" for all articles; None before the
         first list). Tests and benchmarks wait on it, with `ArticleList.Updated`."""
@@ -159,25 +161,21 @@ class ReaderScreen(ViewActions, ListActions, StoryActions, FullTextAction, Scree
         chosen, key, view, sort = self.scope.chosen, self._key, self.view, self.sort
         if keep is None and not self.restored:
             keep = self.settings.prefs.last_article or None  # where the reader left off
-        ids = listed(self.store, chosen, view, sort)
-        counts, stories = self.store.counts(), self.stories.load(self.store)
-        shown = collapse(ids, stories)
-        rows = self.store.rows(shown.ids[:PAGE_SIZE])
-        self.post_message(messages.IdsLoaded(ids, rows, counts, key, keep, shown, stories))
+        what, post, worker = (chosen, view, sort), self.post_message, get_current_worker()
+        load_list(self.store, self.stories, what, key, keep, post, worker, first=not self.restored)
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def warm_index(self) -> None:
         """Load the search vocabulary now, so the first keystroke does not pay for it.
 
-        Then set aside everything made so far (the app, the vocabulary) from the cyclic
-        garbage collector: its full passes over them took 70-90 ms at 100k articles, a
-        frozen keystroke whenever one fell on a key; afterwards they take about 5 ms. That
-        full pass comes before the prefixes are scored (`warm_prefixes`, a second or so):
-        after, it fell on the first keys typed.
+        Then freeze what was made so far (app, vocabulary) out of the cyclic collector: its
+        full passes took 70-90 ms at 100k, a stalled key; now ~5 ms. Only young generations
+        are collected first (a full pass was that ~80 ms stall, for ~2k objects), and before
+        the prefixes are scored (`warm_prefixes`, ~1 s): after, it fell on the first keys.
         """
         self.store.index.load()
         if not self._ended:
-            gc.collect()
+            gc.collect(1)
             gc.freeze()
             self.store.index.warm_prefixes(lambda: self._ended)
 
@@ -270,13 +268,18 @@ class ReaderScreen(ViewActions, ListActions, StoryActions, FullTextAction, Scree
         self.all_ids = message.ids
         self.scope.loaded(self.view, message.ids)
         self.counts = message.counts
-        self.stories.map = message.stories or StoryMap()
+        self.stories.map = message.stories or (self.stories.map if message.head else StoryMap())
         self.stories.all = all = message.shown or Grouped(message.ids)
         self._title_list()
+        keep = message.keep
+        if self.head_only:
+            # The whole list after its first screen: the cursor stays where the reader put it.
+            keep = self.article_list.highlighted_id if self.article_list.cursor else keep
+        self.head_only = message.head
         if query := self.search_bar.value.strip():
             self.run_search(query)  # typed while the store was opening, or a view change
         else:
-            self.article_list.show(all.ids, groups=all.groups, rows=message.rows, keep=message.keep)
+            self.article_list.show(all.ids, groups=all.groups, rows=message.rows, keep=keep)
         if first:
             self.call_after_refresh(self.warm_index)
             self.query_one(RefreshBar).begin(self.store)  # refresh.on_start, .interval
