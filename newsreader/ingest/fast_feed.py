@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 # A document no bigger than the caller's cap cannot hold more entries than this; the
@@ -140,7 +141,47 @@ def _link(value: object, join: Callable[[str, str], str]) -> object:
 
 
 def _date(value: object, parse_date: Callable[[str], Any]) -> Any:
-    return parse_date(value) if isinstance(value, str) and value else None
+    """A date as feedparser reads it: (year, month, day, hour, minute, second) in UTC, the
+    part of feedparser's tuple that `feed._struct_date` reads. The two forms feeds write
+    (`Sun, 01 Dec 2024 19:49:21 +0000`, `2024-12-01T19:49:21Z`) are computed here as
+    feedparser's handlers compute them, ~5x faster; any other form, or a value out of
+    range, is feedparser's to read."""
+    if not isinstance(value, str) or not value:
+        return None
+    if (found := _RFC822.fullmatch(value)) is not None:
+        day, month, year, *time = found.groups()
+        answer = _utc(int(year), _MONTHS[month], int(day), time)
+    elif (found := _W3DTF.fullmatch(value)) is not None:
+        year, month, day, *time = found.groups()
+        answer = _utc(int(year), int(month), int(day), time)
+    else:
+        answer = None
+    return answer or parse_date(value)
+
+
+def _utc(year: int, month: int, day: int, time: list[str | None]) -> tuple[int, ...] | None:
+    """The moment in UTC, or None where feedparser's handler says None (out of range)."""
+    hour, minute, second, sign, zone_hours, zone_minutes = time
+    try:
+        moment = datetime(year, month, day, int(hour or 0), int(minute or 0), int(second or 0))
+        offset = timedelta(hours=int(zone_hours or 0), minutes=int(zone_minutes or 0))
+        moment = moment + offset if sign == "-" else moment - offset
+    except (ValueError, OverflowError):
+        return None
+    return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+
+
+_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+# Read strictly, in the case feeds write them. feedparser reads both through the first of
+# its handlers that answers: W3DTF's, which says None to the RFC 822 form, then RFC 822's.
+_RFC822 = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?([0-9]{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct"
+    r"|Nov|Dec) ([0-9]{4}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) (?:GMT|([+-])([0-9]{2})([0-9]{2}))"
+)
+_W3DTF = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]{1,9})?"
+    r"(?:Z|([+-])([0-9]{2}):([0-9]{2}))"
+)
 
 
 class _Untrusted(Exception):
