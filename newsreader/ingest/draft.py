@@ -111,6 +111,14 @@ def storable(d: ArticleDraft) -> ArticleDraft:
     article, fingerprint and feed entry wherever it is stored): no NUL characters, which
     PostgreSQL text cannot hold; `source` and `author` within their columns; a guid within
     an index key."""
+    if (
+        len(d.source) <= SHORT_TEXT
+        and len(d.author) <= SHORT_TEXT
+        and (not d.guid or len(d.guid) * 4 <= GUID_BYTES)
+        and not any(v and "\x00" in v for v in (d.title, d.body, d.source, d.origin))
+        and not any(v and "\x00" in v for v in (d.author, d.url, d.summary, d.guid))
+    ):
+        return d  # the common case, at the cost of a few searches for one byte
     fields = {name: getattr(d, name) for name in _DRAFT_TEXT}
     fixed = {k: v.replace("\x00", "") for k, v in fields.items() if v and "\x00" in v}
     for name in ("source", "author"):

@@ -38,8 +38,8 @@ def fast_parse(data: bytes) -> dict[str, Any] | None:
     if (
         b"xml:base" in data
         or not _plain_utf8(data)
-        or _C1_RAW.search(data)
-        or _C1_REF.search(data)
+        or (b"\xc2" in data and _C1_RAW.search(data))  # a byte's search first: memchr
+        or (b"#" in data and _C1_REF.search(data))
         or not _plain_xml(data)
     ):
         return None  # feedparser's to detect, guess and repair
@@ -135,9 +135,13 @@ def _link(value: object, join: Callable[[str, str], str]) -> object:
     """A link (or id) as feedparser tidies it (`https:///x` is `https://x`); one holding
     what looks like an entity (`&x;`) feedparser reads its own way."""
     value = _text(value)
-    if isinstance(value, str) and _ENTITY_LIKE.search(value):
+    if not isinstance(value, str) or not value:
+        return value
+    if "&" in value and _ENTITY_LIKE.search(value):
         raise _Untrusted
-    return join("", value) if isinstance(value, str) and value else value
+    # feedparser's join against no base is the value with the slashes after `://` cut
+    # (`https:///x`); where there are none, it is the value as it stands.
+    return join("", value) if ":///" in value else value
 
 
 def _date(value: object, parse_date: Callable[[str], Any]) -> Any:
@@ -164,8 +168,9 @@ def _utc(year: int, month: int, day: int, time: list[str | None]) -> tuple[int, 
     hour, minute, second, sign, zone_hours, zone_minutes = time
     try:
         moment = datetime(year, month, day, int(hour or 0), int(minute or 0), int(second or 0))
-        offset = timedelta(hours=int(zone_hours or 0), minutes=int(zone_minutes or 0))
-        moment = moment + offset if sign == "-" else moment - offset
+        if zone_hours is not None and (zone_hours != "00" or zone_minutes != "00"):
+            offset = timedelta(0, 3600 * int(zone_hours) + 60 * int(zone_minutes or 0))
+            moment = moment + offset if sign == "-" else moment - offset
     except (ValueError, OverflowError):
         return None
     return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
