@@ -30,3 +30,18 @@ def test_storable_returns_a_clean_draft_as_it_is_and_fixes_the_rest(
         assert stored is draft
     else:
         assert stored != draft
+
+
+def test_a_draft_survives_pickling_field_for_field() -> None:
+    """Workers send drafts to the writer pickled (`ArticleDraft.__reduce__` names each
+    field): a field added to the class and not to the pickle would be lost on the way."""
+    import dataclasses
+    import pickle
+    from datetime import UTC, datetime
+
+    values = {f.name: f"v-{f.name}" for f in dataclasses.fields(ArticleDraft)}
+    values.update(published_at=datetime(2024, 1, 2, tzinfo=UTC), tags=("a", "b"))
+    draft = ArticleDraft(**values)
+    back = pickle.loads(pickle.dumps(draft, pickle.HIGHEST_PROTOCOL))
+    assert back == draft
+    assert {f.name: getattr(back, f.name) for f in dataclasses.fields(back)} == values
