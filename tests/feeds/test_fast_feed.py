@@ -213,3 +213,26 @@ def test_common_dates_skip_feedparsers_handlers() -> None:
     assert fast_feed._date("Sun, 01 Dec 2024 19:49:21 -0530", no) == (2024, 12, 2, 1, 19, 21)
     assert fast_feed._date("2024-12-01T19:49:21.5+01:00", no) == (2024, 12, 1, 18, 49, 21)
     assert fast_feed._date("2024-12-01T19:49:21Z", no) == (2024, 12, 1, 19, 49, 21)
+
+
+@pytest.mark.parametrize(
+    ("item", "dropped"),
+    [
+        ("<link>http://127.0.0.1/x</link>", True),
+        ('<link>https://e.example/1</link><enclosure url="http://10.0.0.1/a.mp3"/>', True),
+        ('<link>https://e.example/2</link><media:content url="http://192.168.1.2/v"/>', False),
+    ],
+)
+def test_links_the_fast_parser_empties_send_the_feed_to_feedparser(
+    item: str, dropped: bool
+) -> None:
+    """The fast parser drops some links to private and loopback addresses; feedparser keeps
+    them (and the draft decides what is a web link): such a feed is feedparser's."""
+    data = (
+        '<?xml version="1.0"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/">'
+        f"<channel><title>T</title><item><title>t</title>{item}<description>d</description>"
+        "</item></channel></rss>"
+    ).encode()
+    fast = fast_parse(data)
+    assert (fast is None) == dropped
+    assert _drafts(fast or parse_xml(data)) == _drafts(parse_slow(data))
