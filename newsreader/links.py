@@ -56,6 +56,8 @@ def link_problem(url: str) -> str | None:
         return "it contains a space or an invisible character"
     if "\\" in url:
         return "it contains a backslash"  # browsers read `\` as `/`: the host would differ
+    if plain and (host := _plain_host(url)) is not None:
+        return None if _valid_host(host, bracketed=False) else "its host is not valid"
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 (a port that is no number raises here)
@@ -71,6 +73,22 @@ def link_problem(url: str) -> str | None:
     return None if _valid_host(host, bracketed="[" in parts.netloc) else "its host is not valid"
 
 
+def _plain_host(url: str) -> str | None:
+    """The host of an `http(s)://host/…` URL whose host is letters, digits, dots, hyphens
+    and underscores (no user, port or brackets), as `urlsplit` names it; else None. The
+    common case, read without `urlsplit` (~5x the cost of the rest of `link_problem`)."""
+    start = 8 if url.startswith("https://") else 7 if url.startswith("http://") else 0
+    if not start:
+        return None
+    end = len(url)
+    for mark in "/?#":
+        if (at := url.find(mark, start)) >= 0:
+            end = min(end, at)
+    host = url[start:end]
+    return host.lower() if _HOST_CHARS.fullmatch(host) else None
+
+
+_HOST_CHARS = re.compile(r"[A-Za-z0-9._-]+")
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co"})  # controls, bidi/zero-width, surrogates
 
 

@@ -8,9 +8,10 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
+from newsreader import links
 from newsreader.links import INERT, is_web_link, link_problem, numbered_links, only_web_references
 
 GOOD = [
@@ -187,3 +188,24 @@ def test_the_rule_is_written_once() -> None:
         if isinstance(node, ast.FunctionDef) and node.name in {"is_web_link", "numbered_links"}
     ]
     assert sorted(defined) == ["links.py", "links.py"]
+
+
+_URL_PARTS = st.text("aZ0._-", max_size=12) | st.text("aZ0._-@:[]%/?#\\ \u00e9", max_size=12)
+
+
+@given(
+    st.sampled_from(["http://", "https://", "HTTP://", "https:", "ftp://", "", "https:///"]),
+    _URL_PARTS,
+    st.sampled_from(["", "/", "/p?q#f", "?x", "#y", ":8080/", ":99999", "@h/"]),
+)
+@example("https://", "Example.COM", "/a")
+@example("http://", "a_b.example", "")
+@example("https://", "0x7f.1", "/")
+def test_plain_hosts_are_read_as_urlsplit_reads_them(scheme: str, host: str, rest: str) -> None:
+    """`link_problem` reads the host of a plain `http(s)://host/...` itself: its answer is
+    the one the full reading (`urlsplit`) gives, for any URL."""
+    url = scheme + host + rest
+    fast = link_problem(url)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(links, "_plain_host", lambda _: None)
+        assert fast == link_problem(url)

@@ -62,6 +62,8 @@ def _unique(found: list[Medium]) -> list[Medium]:
 def with_media(body: str, media: list[Medium]) -> str:
     """`body` with its media as numbered links after those of its text (a medium the text
     links to already keeps that number)."""
+    if not media:
+        return body
     links = numbered_links(body)
     known = set(links.values())
     fresh = []

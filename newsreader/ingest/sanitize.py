@@ -56,6 +56,8 @@ def strip_controls(text: str) -> str:
 
 def clean_line(text: str) -> str:
     """One line of display text: no controls, single spaces, no line breaks."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # a line already: `isprintable` is false for controls and odd spaces
     return normalise_spaces(strip_controls(text).replace("\n", " ").replace("\t", " "))
 
 

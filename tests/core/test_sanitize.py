@@ -88,3 +88,15 @@ def test_one_line_stays_one_line_whatever_the_line_breaks(text: str) -> None:
 
 def test_line_and_paragraph_separators_become_newlines_in_text() -> None:
     assert strip_controls("a\u2028b\u2029c") == "a\nb\nc"
+
+
+def _clean_line_in_full(text: str) -> str:
+    """`clean_line` without its shortcut for text that is one clean line already."""
+    from newsreader.ingest.sanitize import normalise_spaces
+
+    return normalise_spaces(strip_controls(text).replace("\n", " ").replace("\t", " "))
+
+
+@given(st.text() | st.text(" ab\u00a0\u2028\u200b\u00ad\x1b[\t\n\u3000\ud800"))
+def test_clean_lines_shortcut_changes_nothing(text: str) -> None:
+    assert clean_line(text) == _clean_line_in_full(text)

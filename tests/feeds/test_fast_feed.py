@@ -159,3 +159,80 @@ def test_the_utf8_check_reads_the_declaration() -> None:
     assert fast_feed._plain_utf8(b"<rss/>")
     assert not fast_feed._plain_utf8(b"<?xml version='1.0' encoding='koi8-r'?><rss/>")
     assert not fast_feed._plain_utf8(b"<rss>\xff</rss>")
+
+
+_DAYS = "Mon Tue Wed Thu Fri Sat Sun".split()
+_MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def _both(value: str) -> tuple[object, object]:
+    """A date read by the fast path and by feedparser, as the drafts store it."""
+    from feedparser.datetimes import _parse_date
+
+    return feed._struct_date(fast_feed._date(value, _parse_date)), feed._struct_date(
+        _parse_date(value)
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.tuples(
+        st.sampled_from([1, 2, 99, 1969, 2024, 9998, 9999]) | st.integers(0, 9999),
+        st.integers(0, 13),
+        st.integers(0, 32),
+        st.integers(0, 25),
+        st.integers(0, 60),
+        st.integers(0, 61),
+        st.integers(0, 99),
+        st.integers(0, 99),
+    ),
+    st.sampled_from(["+", "-"]),
+    st.sampled_from(["", ".5", ".999999999", ".0000001"]),
+    st.sampled_from(["", "Mon, ", "Sat, "]),
+)
+def test_dates_read_on_the_fast_path_are_feedparsers(
+    parts: tuple[int, ...], sign: str, fraction: str, weekday: str
+) -> None:
+    """The two forms computed without feedparser (RFC 822 and W3DTF, each with offsets
+    and values out of range) come out as feedparser's handlers make them."""
+    year, month, day, hour, minute, second, zone_h, zone_m = parts
+    name = _MONTH_NAMES[month % 12]
+    rfc822 = f"{weekday}{day:02} {name} {year:04} {hour:02}:{minute:02}:{second:02}"
+    for zone in (f" {sign}{zone_h:02}{zone_m:02}", " GMT"):
+        assert _both(rfc822 + zone)[0] == _both(rfc822 + zone)[1]
+    w3dtf = f"{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{fraction}"
+    for zone in (f"{sign}{zone_h:02}:{zone_m:02}", "Z"):
+        fast, slow = _both(w3dtf + zone)
+        assert fast == slow
+
+
+def test_common_dates_skip_feedparsers_handlers() -> None:
+    def no(value: str) -> None:
+        raise AssertionError(f"{value} went to feedparser")
+
+    assert fast_feed._date("Sun, 01 Dec 2024 19:49:21 -0530", no) == (2024, 12, 2, 1, 19, 21)
+    assert fast_feed._date("2024-12-01T19:49:21.5+01:00", no) == (2024, 12, 1, 18, 49, 21)
+    assert fast_feed._date("2024-12-01T19:49:21Z", no) == (2024, 12, 1, 19, 49, 21)
+
+
+@pytest.mark.parametrize(
+    ("item", "dropped"),
+    [
+        ("<link>http://127.0.0.1/x</link>", True),
+        ('<link>https://e.example/1</link><enclosure url="http://10.0.0.1/a.mp3"/>', True),
+        ('<link>https://e.example/2</link><media:content url="http://192.168.1.2/v"/>', False),
+    ],
+)
+def test_links_the_fast_parser_empties_send_the_feed_to_feedparser(
+    item: str, dropped: bool
+) -> None:
+    """The fast parser drops some links to private and loopback addresses; feedparser keeps
+    them (and the draft decides what is a web link): such a feed is feedparser's."""
+    data = (
+        '<?xml version="1.0"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/">'
+        f"<channel><title>T</title><item><title>t</title>{item}<description>d</description>"
+        "</item></channel></rss>"
+    ).encode()
+    fast = fast_parse(data)
+    assert (fast is None) == dropped
+    assert _drafts(fast or parse_xml(data)) == _drafts(parse_slow(data))
