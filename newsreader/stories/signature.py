@@ -60,6 +60,9 @@ for _c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789":
     _CLASS[_c] = 1
 for _c in b".!?;:":
     _CLASS[_c] = 2
+_WORD = _CLASS == 1
+_BYTES = np.array([(1 << 8 * n) - 1 for n in range(9)], dtype=np.uint64)
+"""The mask of a word's first `n` bytes, to 8."""
 _PUNCTUATION = (("\u2014", " "), ("\u2013", " "), ("\u201c", " "), ("\u201d", " "),
     ("\u2018", " "), ("\u2019", ""), ("\u00ab", " "), ("\u00bb", " "), ("\u2026", "."),
     ("\u00a0", " "))  # fmt: skip
@@ -98,7 +101,7 @@ def _word_hashes(buffer: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     # ASCII letters lower-cased (`bytes.lower`; other scripts keep their case: copies of one
     # text agree on it anyway).
     raw = np.frombuffer(buffer.lower(), dtype=np.uint8)
-    word = np.take(_CLASS, raw) == 1
+    word = np.take(_WORD, raw)
     edges = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)
@@ -111,10 +114,7 @@ def _word_hashes(buffer: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     last = np.zeros(len(starts), dtype=np.uint64)
     long = np.flatnonzero(lengths > 8)
     last[long] = at[ends[long] - 8]
-    bits = np.minimum(lengths, 8).astype(np.uint64) * np.uint64(8)
-    whole = bits == np.uint64(64)
-    mask = (np.uint64(1) << np.where(whole, np.uint64(0), bits)) - np.uint64(1)
-    first &= np.where(whole, np.uint64(2**64 - 1), mask)
+    first &= _BYTES[np.minimum(lengths, 8)]
     hashes = _mix(first ^ _mix(last ^ lengths.astype(np.uint64)))
     # A sentence ends after a word that has an end mark next (or next but one: `word".`).
     marks = (_CLASS[padded[ends]] == 2) | (_CLASS[padded[ends + 1]] == 2)
@@ -191,8 +191,9 @@ def sign(bodies: Sequence[str]) -> Signed:
     shingles = (words[:-2] * _K[0] + words[1:-1] * _K[1] + words[2:] * _K[2])[inside]
     shingle_doc = doc[:-2][inside]
     counts = np.bincount(shingle_doc, minlength=len(bodies))
-    which = np.flatnonzero(counts >= MIN_SHINGLES)
-    shingles = shingles[np.isin(shingle_doc, which)]
+    enough = counts >= MIN_SHINGLES
+    which = np.flatnonzero(enough)
+    shingles = shingles[enough[shingle_doc]]
     offsets = np.concatenate(([0], np.cumsum(counts[which])))
     sigs = np.empty((len(which), PERMS), dtype=np.uint32)
     if len(which):

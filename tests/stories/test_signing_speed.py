@@ -44,6 +44,33 @@ def _reference(buffer: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
     return hashes, lengths, joins, sentences
 
 
+def _sign_reference(bodies: list[str]) -> tuple[list[int], np.ndarray]:
+    """`sign` as it was (its bodies' positions and signatures), on `_reference`."""
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(signature, "_word_hashes", _reference)
+        words, sentence, doc = signature._words(bodies)
+    firsts = np.searchsorted(doc, np.arange(len(bodies)))
+    capped = np.arange(len(doc)) - firsts[doc] < signature.MAX_WORDS
+    words, sentence, doc = words[capped], sentence[capped], doc[capped]
+    inside = sentence[:-2] == sentence[2:]
+    k = signature._K
+    shingles = (words[:-2] * k[0] + words[1:-1] * k[1] + words[2:] * k[2])[inside]
+    shingle_doc = doc[:-2][inside]
+    counts = np.bincount(shingle_doc, minlength=len(bodies))
+    which = np.flatnonzero(counts >= signature.MIN_SHINGLES)
+    shingles = shingles[np.isin(shingle_doc, which)]
+    offsets = np.concatenate(([0], np.cumsum(counts[which])))
+    sigs = np.empty((len(which), signature.PERMS), dtype=np.uint32)
+    if len(which):
+        short = (shingles >> np.uint64(32)).astype(np.uint32)
+        for p in range(signature.PERMS):
+            mixed = short * signature._MUL[p]
+            mixed += signature._ADD[p]
+            mixed ^= mixed >> np.uint32(15)
+            sigs[:, p] = np.minimum.reduceat(mixed, offsets[:-1])
+    return which.tolist(), sigs
+
+
 WORDS = st.sampled_from(
     ["the", "Said", "MARKET", "a", "internationalisation", "Überraschung", "東京", "x9",
      "twelve-chars", "abcdefgh", "abcdefghi", "ABCDEFGHIJKLMNOPQ", "é", "", "\x01"]
@@ -72,5 +99,18 @@ def test_sign_as_before(bodies: list[str]) -> None:
         old = sign(bodies)
     assert new.which == old.which
     assert new.sigs.tobytes() == old.sigs.tobytes()
+    if bodies:
+        which, sigs = _sign_reference(bodies)
+        assert new.which == which
+        assert new.sigs.tobytes() == sigs.tobytes()
     for n in range(len(new.which)):
         assert np.array_equal(new.shingles(n), old.shingles(n))
+
+
+def test_a_long_body_is_signed_as_before() -> None:
+    body = " ".join(f"Markets{n % 37} rallied strongly in Tokyo{n % 11}." for n in range(300))
+    bodies = [body, "Too short.", body.upper() + " Überraschung!"]
+    new = sign(bodies)
+    which, sigs = _sign_reference(bodies)
+    assert new.which == which == [0, 2]
+    assert new.sigs.tobytes() == sigs.tobytes()
