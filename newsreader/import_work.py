@@ -4,9 +4,10 @@ Reading a feed costs about what tokenizing it does (a 1,000-item feed: ~0.06 s p
 the fast path, ~0.05 s turning entries of bare paragraphs into text, where lxml and
 inscriptis take ~0.3 s for other HTML, ~0.15 s tokenizing; ~0.5 s parsing when it falls
 back to feedparser), so a big import hands whole groups of files to the workers, which
-parse them and work out their terms; the importing process only writes what comes back, in
-order. Imports no SQLAlchemy: this module and what it imports are what a worker loads
-(~40 MB a process with the store).
+parse them and work out their terms; the importing process writes what comes back, in
+order, and reads half a group itself whenever it would otherwise wait. Imports no
+SQLAlchemy: this module and what it imports are what a worker loads (~40 MB a process with
+the store).
 """
 
 from __future__ import annotations
