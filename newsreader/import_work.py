@@ -4,9 +4,10 @@ Reading a feed costs about what tokenizing it does (a 1,000-item feed: ~0.06 s p
 the fast path, ~0.05 s turning entries of bare paragraphs into text, where lxml and
 inscriptis take ~0.3 s for other HTML, ~0.15 s tokenizing; ~0.5 s parsing when it falls
 back to feedparser), so a big import hands whole groups of files to the workers, which
-parse them and work out their terms; the importing process only writes what comes back, in
-order. Imports no SQLAlchemy: this module and what it imports are what a worker loads
-(~40 MB a process with the store).
+parse them and work out their terms; the importing process writes what comes back, in
+order, and reads half a group itself whenever it would otherwise wait. Imports no
+SQLAlchemy: this module and what it imports are what a worker loads (~40 MB a process with
+the store).
 """
 
 from __future__ import annotations
@@ -113,11 +114,21 @@ def read_groups(files: Iterable[str | Path]) -> Iterator[Group]:
     if second is None:
         yield read_group(first)
         return
-    window = workers() + 1
     with Analyser(parallel=True) as pool:
-        pending: deque[tuple[list[str | Path], Future[Group] | None]] = deque()
+        pending: deque[tuple[list[str | Path], Future[Group] | Group | None]] = deque()
+        rest = itertools.chain([first, second], ahead)
 
-        def result(paths: list[str | Path], future: Future[Group] | None) -> Group:
+        def top_up() -> bool:
+            """A group for each worker; False once there are no more."""
+            while sum(not isinstance(f, Group) for _, f in pending) < workers():
+                if (group := next(rest, None)) is None:
+                    return False
+                pending.append((group, pool.start(read_group, group)))
+            return True
+
+        def result(paths: list[str | Path], future: Future[Group] | Group | None) -> Group:
+            if isinstance(future, Group):
+                return future
             if future is not None:
                 try:
                     return future.result()
@@ -125,12 +136,24 @@ def read_groups(files: Iterable[str | Path]) -> Iterator[Group]:
                     pool.broken()
             return read_group(paths)
 
-        for group in itertools.chain([first, second], ahead):
-            pending.append((group, pool.start(read_group, group)))
-            if len(pending) >= window:
-                yield result(*pending.popleft())
+        left = top_up()
         while pending:
-            yield result(*pending.popleft())
+            head = pending[0][1]
+            # The caller would wait: it reads half the next group itself meanwhile (one
+            # half at most, and the workers read the other half). On 2 cores a worker
+            # reads an article in about twice the time the caller takes to write it.
+            busy = isinstance(head, Future) and not head.done()
+            if left and busy and not any(isinstance(f, Group) for _, f in pending):
+                if (group := next(rest, None)) is None:
+                    left = False
+                else:
+                    mine, theirs = group[: len(group) // 2], group[len(group) // 2 :]
+                    pending.append((theirs, pool.start(read_group, theirs)))
+                    if mine:
+                        pending.insert(len(pending) - 1, (mine, read_group(mine)))
+            done = result(*pending.popleft())
+            left = left and top_up()  # the workers read on while the caller writes
+            yield done
 
 
 Prepared = tuple[list[ArticleDraft], Analysed, Signatures]

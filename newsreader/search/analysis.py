@@ -96,9 +96,10 @@ def cores() -> int:
 
 def workers() -> int:
     """How many worker processes a parallel import uses: a core each, but for the one the
-    writing process keeps busy. On 2 cores, 100k text files: the writer took 54 s of CPU
-    and one worker 48 s, so a second worker only competed with the writer (117 s of CPU in
-    all, not 102) and held 120 MB more."""
+    writing process keeps busy. On 2 cores, 100k text files, the writer takes ~20 s of CPU
+    and one worker ~44 s; a second worker holds ~110 MB more (over 400 MB in all), so
+    instead the writer reads part of the files itself while it would wait
+    (`import_work.read_groups`)."""
     return min(max(cores() - 1, 1), MAX_WORKERS)
 
 

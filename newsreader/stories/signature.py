@@ -60,10 +60,9 @@ for _c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789":
     _CLASS[_c] = 1
 for _c in b".!?;:":
     _CLASS[_c] = 2
-_LOWER = np.arange(256, dtype=np.uint8)
-_LOWER[ord("A") : ord("Z") + 1] += 32
-"""ASCII letters lower-cased byte by byte (other scripts keep their case: copies of one
-text agree on it anyway)."""
+_WORD = _CLASS == 1
+_BYTES = np.array([(1 << 8 * n) - 1 for n in range(9)], dtype=np.uint64)
+"""The mask of a word's first `n` bytes, to 8."""
 _PUNCTUATION = (("\u2014", " "), ("\u2013", " "), ("\u201c", " "), ("\u201d", " "),
     ("\u2018", " "), ("\u2019", ""), ("\u00ab", " "), ("\u00bb", " "), ("\u2026", "."),
     ("\u00a0", " "))  # fmt: skip
@@ -99,27 +98,23 @@ def _word_hashes(buffer: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     by byte 1), in a few passes over the buffer. A word's hash mixes its length, its first
     and its last eight bytes: two words would have to agree on all three, and so be at
     least 17 bytes long, to share one."""
-    raw = _LOWER[np.frombuffer(buffer, dtype=np.uint8)]
-    word = _CLASS[raw] == 1
-    edges = np.diff(word.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    # ASCII letters lower-cased (`bytes.lower`; other scripts keep their case: copies of one
+    # text agree on it anyway).
+    raw = np.frombuffer(buffer.lower(), dtype=np.uint8)
+    word = np.take(_WORD, raw)
+    edges = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)
     lengths = ends - starts
     padded = np.concatenate((raw, np.zeros(8, dtype=np.uint8)))
-    first = np.zeros(len(starts), dtype=np.uint64)
+    # The eight bytes from each offset as one little-endian integer: a word's first eight
+    # (and a long word's last eight) in one gather each, not eight.
+    at = np.ndarray((len(raw) + 1,), dtype="<u8", buffer=padded.data, strides=(1,))
+    first = at[starts].astype(np.uint64)
     last = np.zeros(len(starts), dtype=np.uint64)
     long = np.flatnonzero(lengths > 8)
-    tails = ends[long] - 8
-    tail = np.zeros(len(long), dtype=np.uint64)
-    for i in range(8):
-        shift = np.uint64(8 * i)
-        first |= padded[starts + i].astype(np.uint64) << shift
-        tail |= padded[tails + i].astype(np.uint64) << shift
-    last[long] = tail
-    bits = np.minimum(lengths, 8).astype(np.uint64) * np.uint64(8)
-    whole = bits == np.uint64(64)
-    mask = (np.uint64(1) << np.where(whole, np.uint64(0), bits)) - np.uint64(1)
-    first &= np.where(whole, np.uint64(2**64 - 1), mask)
+    last[long] = at[ends[long] - 8]
+    first &= _BYTES[np.minimum(lengths, 8)]
     hashes = _mix(first ^ _mix(last ^ lengths.astype(np.uint64)))
     # A sentence ends after a word that has an end mark next (or next but one: `word".`).
     marks = (_CLASS[padded[ends]] == 2) | (_CLASS[padded[ends + 1]] == 2)
@@ -196,8 +191,9 @@ def sign(bodies: Sequence[str]) -> Signed:
     shingles = (words[:-2] * _K[0] + words[1:-1] * _K[1] + words[2:] * _K[2])[inside]
     shingle_doc = doc[:-2][inside]
     counts = np.bincount(shingle_doc, minlength=len(bodies))
-    which = np.flatnonzero(counts >= MIN_SHINGLES)
-    shingles = shingles[np.isin(shingle_doc, which)]
+    enough = counts >= MIN_SHINGLES
+    which = np.flatnonzero(enough)
+    shingles = shingles[enough[shingle_doc]]
     offsets = np.concatenate(([0], np.cumsum(counts[which])))
     sigs = np.empty((len(which), PERMS), dtype=np.uint32)
     if len(which):

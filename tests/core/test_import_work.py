@@ -3,7 +3,10 @@ articles with the same ids, the same refusals in the same order, the same search
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
+from collections.abc import Sequence
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
@@ -168,3 +171,70 @@ def test_workers_leave_a_core_to_the_writer(
     monkeypatch.setattr(analysis.os, "sched_getaffinity", lambda _: set(range(count)), False)
     assert analysis.workers() == expected
     assert analysis.Analyser(parallel=True)._parallel is (count > 1)
+
+
+class _Lazy(Future[import_work.Group]):
+    """A worker's result, made only when asked for (until then the worker is busy)."""
+
+    def __init__(self, paths: list[str | Path], done: bool) -> None:
+        super().__init__()
+        self._paths = paths
+        if done:
+            self.result()
+
+    def result(self, timeout: float | None = None) -> import_work.Group:
+        if not self.done():
+            self.set_result(import_work.read_group(self._paths))
+        return super().result(timeout)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.integers(0, 14), st.lists(st.booleans(), min_size=1), st.integers(1, 3), st.integers(1, 3)
+)
+def test_the_caller_reads_a_group_while_workers_are_busy(
+    files: int, done: list[bool], count: int, size: int
+) -> None:
+    """Whoever reads each group (workers finished or busy, the caller meanwhile), the
+    files come in order, each read once; the caller holds at most one group it read, and
+    the workers have a group each (and the one being handed on) at most."""
+    started: set[str] = set()
+    firsts: list[str] = []
+    read: list[str] = []
+    shown: list[str] = []
+    answers = itertools.cycle(done)
+
+    def fake_read(paths: Sequence[str | Path]) -> import_work.Group:
+        read.extend(map(str, paths))
+        return import_work.Group([import_work.FileRead(str(p)) for p in paths], [],
+                                 Analysed([], []), signatures([]))  # fmt: skip
+
+    class Pool:
+        def __init__(self, *, parallel: bool) -> None:
+            pass
+
+        def __enter__(self) -> Pool:
+            return self
+
+        def __exit__(self, *_: object) -> None:
+            pass
+
+        def start(self, work: object, paths: list[str | Path]) -> Future[import_work.Group]:
+            assert len(set(firsts) - set(shown)) <= count
+            firsts.append(str(paths[0]))
+            started.update(map(str, paths))
+            return _Lazy(paths, next(answers))
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(import_work, "read_group", fake_read)
+        patched.setattr(import_work, "Analyser", Pool)
+        patched.setattr(import_work, "workers", lambda: count)
+        patched.setattr(import_work, "GROUP_FILES", size)
+        for group in import_work.read_groups([f"f{n}" for n in range(files)]):
+            shown.extend(f.path for f in group.files)
+            held = [p for p in read if p not in shown and p not in started]
+            assert len(held) <= size
+    assert shown == [f"f{n}" for n in range(files)]
+    assert sorted(read) == sorted(shown)  # each file read once
+    if files > (count + 2) * size and size > 1 and not any(done):
+        assert set(shown) - started  # the caller read some itself
