@@ -7,7 +7,7 @@ rows scroll into view; rows not yet fetched show a placeholder until their page 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
@@ -25,9 +25,9 @@ from newsreader import preferences
 from newsreader.store.views import ArticleRow
 from newsreader.ui.bindings import LIST_BINDINGS
 from newsreader.ui.text import DASH, highlighted, literal_line, short_date
+from newsreader.ui.widgets.list_repaint import ROW_HEIGHT, Painted, repaint
 from newsreader.ui.widgets.list_upkeep import Ahead, set_length
 
-ROW_HEIGHT = 2
 """Each article takes two lines: marker and title, then source and date."""
 PAGE_SIZE = 200
 """Rows fetched from the store per query."""
@@ -140,6 +140,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._title: str | None = None
         self._pass: tuple[dict[tuple[tuple[str, ...], bool], Style], int, int] | None = None
         """While a repaint runs: its styles, the content width and the scroll offset."""
+        self.painted: Painted | None = None  # what the lines on screen were drawn from
         self.loaded = False
         """False until the first id list is shown (the list says it is loading)."""
         self.search_query = ""
@@ -207,7 +208,7 @@ class ArticleList(ScrollView, can_focus=True):
         top = max(0, self._cursor * ROW_HEIGHT - on_screen) if self._cursor else 0
         self.scroll_to(y=top, animate=False, immediate=True)
         self._scroll_cursor_into_view()
-        self.refresh()
+        repaint(self)
         self.post_message(self.Updated(self, query, len(ids)))
         self.post_message(self.Highlighted(self, self.highlighted_id))
 
@@ -395,6 +396,16 @@ class ArticleList(ScrollView, can_focus=True):
             self.refresh()
 
     # -- rendering ---------------------------------------------------------------------
+
+    def _set_dirty(self, *regions: Region) -> None:
+        """Textual repaints the whole list through here (no regions): forget what is drawn."""
+        if not regions:
+            self.painted = None
+        super()._set_dirty(*regions)
+
+    def line_extra(self, index: int, part: int) -> Hashable:
+        """What else row `index`'s line `part` is drawn from (a subclass's own state)."""
+        return None
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """One pass paints the rows on screen: styles, width and scroll are read once for all

@@ -9,7 +9,7 @@ rows of the same id list, so the cursor, paging and fetching work as for any art
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from textual.binding import BindingType
@@ -128,3 +128,9 @@ class StoryList(ArticleList):
             + names.stylize(meta)
             + Content("  " + date).stylize(meta)
         )
+
+    def line_extra(self, index: int, part: int) -> Hashable:
+        """A member row is indented; a group row's second line names its sources."""
+        row = self.row(self.ids[index])
+        group = self.groups.get(row.id) if row is not None and part == 1 else None
+        return (index in self._nested, group)
