@@ -10,20 +10,48 @@ _set_dirty`), so the next result repaints it all.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import TYPE_CHECKING
+from collections.abc import Hashable, Sequence
+from typing import Protocol
 
+from textual.app import App
 from textual.geometry import Region
 
 from newsreader.ingest.sanitize import clean_line
 from newsreader.search.tokens import highlight_spans
+from newsreader.store.views import ArticleRow
 from newsreader.ui.text import DASH
-
-if TYPE_CHECKING:
-    from newsreader.ui.widgets.article_list import ArticleList
 
 Painted = tuple[Hashable, list[Hashable]]
 """The list's frame (scroll, size, focus, theme) and the key of each screen line."""
+
+
+class ArticleList(Protocol):
+    """What the list (`widgets.article_list.ArticleList`) is drawn from, as seen here."""
+
+    loaded: bool
+    search_query: str
+    empty_lines: tuple[str, ...]
+    terms: frozenset[str]
+    painted: Painted | None
+
+    @property
+    def ids(self) -> Sequence[int]: ...
+    @property
+    def cursor(self) -> int: ...
+    @property
+    def scrollable_content_region(self) -> Region: ...
+    @property
+    def scroll_y(self) -> float: ...
+    @property
+    def has_focus(self) -> bool: ...
+    @property
+    def is_mounted(self) -> bool: ...
+    @property
+    def app(self) -> App[object]: ...
+    def row(self, article_id: int) -> ArticleRow | None: ...
+    def line_extra(self, index: int, part: int) -> Hashable: ...
+    def refresh(self, *regions: Region) -> object: ...
+
 
 ROW_HEIGHT = 2
 
