@@ -1,8 +1,8 @@
 """The article list: a Line-API virtual list, so 100k articles cost what a screenful costs.
 
-It holds an ordered list of article ids (all articles, or a search result) and renders only
-the rows on screen. Row data comes from the store a page at a time, in a thread worker, as
-rows scroll into view; rows not yet fetched show a placeholder until their page arrives.
+It holds the ordered ids (all articles, or a search result) and renders only the rows on
+screen; their data comes from the store a page at a time, in a thread, as they scroll into
+view (a placeholder until then).
 """
 
 from __future__ import annotations
