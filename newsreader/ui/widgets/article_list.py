@@ -1,8 +1,7 @@
 """The article list: a Line-API virtual list, so 100k articles cost what a screenful costs.
 
-It holds the ordered ids (all articles, or a search result) and renders only the rows on
-screen; their data comes from the store a page at a time, in a thread, as they scroll into
-view (a placeholder until then).
+It holds the ordered ids (all, or a search result) and renders only the rows on screen;
+their data comes a page at a time, in a thread, as they scroll in (a placeholder until then).
 """
 
 from __future__ import annotations
