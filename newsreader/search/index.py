@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from newsreader.search.expansion import WARM_STEMS, Expansion, capped, expand
 from newsreader.search.fields import FIELD_WEIGHT
+from newsreader.search.packed import Packed, packed
 from newsreader.search.query import Query
 from newsreader.search.ranking import Tail, rank_key, rounded, top
 from newsreader.search.result import Cancelled, Ranked, SearchCancelled, SearchResult
@@ -74,7 +75,7 @@ class SearchIndex:
         self._cached_bytes = 0
         self._expansions: OrderedDict[tuple[str, bool], list[Expansion]] = OrderedDict()
         self._scored_words: OrderedDict[tuple[GroupKey, ...], Scored] = OrderedDict()
-        self._group_scores: OrderedDict[GroupKey, np.ndarray] = OrderedDict()
+        self._group_scores: OrderedDict[GroupKey, np.ndarray | Packed] = OrderedDict()
         self._group_bytes = 0
         self._allowed_mask: tuple[Collection[int], int, np.ndarray] | None = None
 
@@ -210,7 +211,7 @@ class SearchIndex:
         if cancelled():
             raise SearchCancelled
         for k in range(done, len(groups)):
-            best = kept[k]
+            best = _unpacked(kept[k])
             if best is None:
                 best = self._keep_group(asked[k], _best(snap.size, groups[k], postings))
             else:
@@ -266,24 +267,36 @@ class SearchIndex:
         while len(self._scored_words) > SCORED_KEPT:
             self._scored_words.popitem(last=False)
 
-    def _keep_group(self, key: GroupKey, scored: tuple[np.ndarray, int]) -> np.ndarray:
-        """A word's scores, kept (read-only) when they were dear to make."""
+    def _keep_group(
+        self, key: GroupKey, scored: tuple[np.ndarray, int], *, pack: bool = False
+    ) -> np.ndarray:
+        """A word's scores, kept (read-only) when they were dear to make; `pack`: in a
+        byte a document where that is exact (`packed`; off the keystroke's path)."""
         best, postings = scored
         if postings >= GROUP_POSTINGS and best.nbytes <= GROUP_BYTES // 4:
             best.flags.writeable = False
-            self._group_scores[key] = best
-            self._group_bytes += best.nbytes
+            kept = (packed(best) if pack else None) or best
+            self._group_scores[key] = kept
+            self._group_bytes += kept.nbytes
             while self._group_bytes > GROUP_BYTES:
-                _, old = self._group_scores.popitem(last=False)
-                self._group_bytes -= old.nbytes
+                self._group_bytes -= self._group_scores.pop(self._evicted()).nbytes
         return best
+
+    def _evicted(self) -> GroupKey:
+        """The kept word to drop: the oldest, but a first letter last (every query starts
+        with one, and each letter read cold costs 100-300 ms at a million articles, where
+        the longer words typed since would push them all out)."""
+        return next(
+            (k for k in self._group_scores if len(k[0]) > 1), next(iter(self._group_scores))
+        )
 
     def warm_prefixes(self, cancelled: Cancelled) -> None:
         """Score the first letters and the commonest first two letters as words being typed
         (`m`, `mi`, and `oil p`'s `p`) ahead of the keys: each stands for its commonest
         terms (10 and 50), which no cache holds cold. Their postings are read past the
         postings cache (they would crowd it out); the commonest first, as many as fit in
-        three quarters of `GROUP_BYTES` (at 100k: every letter and some 60 pairs)."""
+        three quarters of `GROUP_BYTES`, packed (`packed`: at a million articles every letter
+        and a few pairs, where 9 letters fitted unpacked)."""
         with self._lock:
             snap = self._current()
             weight = {}
@@ -292,7 +305,7 @@ class SearchIndex:
                     terms = snap.prefixed(prefix)
                     weight[prefix] = int(snap.frequency[terms.start : terms.stop].sum())
         prefixes = sorted(weight, key=lambda p: (len(p), -weight[p]))
-        room = GROUP_BYTES * 3 // 4 // max(1, snap.size * 4)
+        room = GROUP_BYTES * 3 // 4 // max(1, snap.size)
         for prefix in [p for p in prefixes if weight[p] >= GROUP_POSTINGS][:room]:
             if cancelled():
                 return
@@ -308,7 +321,7 @@ class SearchIndex:
                 except _Stale:
                     return
                 postings = {t: (docs, FIELD_WEIGHT[bits]) for t, (docs, bits) in read.items()}
-                self._keep_group(key, _best(snap.size, group, postings))
+                self._keep_group(key, _best(snap.size, group, postings), pack=True)
 
     def _mask(self, snap: Snapshot, ids: Collection[int]) -> np.ndarray:
         """`ids` as a boolean mask over the documents; the last one is kept, so a filter
@@ -371,10 +384,16 @@ class SearchIndex:
         warmed `mi`), and of the commonest terms its next letter may keep (as many as a
         prefix one letter longer stands for): the next key (`min`) would read them cold.
         Run after a keystroke is answered; the reads take no lock, so the next keystroke's
-        search does not wait for them (it stops them)."""
+        search does not wait for them (it stops them). The word's kept scores are packed
+        first (`_pack`)."""
         with self._lock:
             snap = self._current()
-            if (word, True) not in self._group_scores:
+            kept = self._group_scores.get((word, True))
+            if kept is None:
+                return
+        self._pack((word, True), kept)
+        with self._lock:
+            if self._snapshot is not snap:
                 return
             group = [e.term for e in self._expand(snap, word, True)]
             longer = capped(snap, snap.prefixed(word), len(word) + 1)
@@ -390,6 +409,16 @@ class SearchIndex:
                 if self._snapshot is not snap:
                     return
                 self._cache(read)
+
+    def _pack(self, key: GroupKey, kept: np.ndarray | Packed) -> None:
+        """Kept scores of a word typed, packed off the keystroke's path (10 ms at a million
+        articles): unpacked, each typed word pushed out four warmed letters."""
+        if isinstance(kept, Packed) or (small := packed(kept)) is None:
+            return
+        with self._lock:
+            if self._group_scores.get(key) is kept:
+                self._group_scores[key] = small
+                self._group_bytes += small.nbytes - kept.nbytes
 
     def _read_postings(
         self, snap: Snapshot, terms: list[str], *, strict: bool = True
@@ -417,6 +446,10 @@ class SearchIndex:
                 for i, posting in zip(hits.tolist(), found, strict=True):
                     parts[terms[i]].append(posting)
         return _joined(parts)
+
+
+def _unpacked(kept: np.ndarray | Packed | None) -> np.ndarray | None:
+    return kept.unpacked() if isinstance(kept, Packed) else kept
 
 
 def _best(
