@@ -1,0 +1,63 @@
+"""Kept word scores in a byte a document (`packed`) give the same floats back, bit for bit,
+and the first letters warmed ahead stay kept while longer words are typed (at a million
+articles they were pushed out, and each one read cold cost 100-300 ms)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from newsreader.search.index import SearchIndex
+from newsreader.search.packed import Packed, packed
+from newsreader.search.query import parse_query
+from newsreader.store.store import Store
+from tests.search.test_keystrokes import typed_store  # noqa: F401  (a fixture)
+
+scores = st.floats(0, 20, width=32, allow_subnormal=False)
+
+
+@given(
+    values=st.lists(scores, min_size=1, max_size=300, unique=True),
+    picks=hnp.arrays(np.int64, st.integers(1, 20_000), elements=st.integers(0, 10**6)),
+)
+def test_packing_gives_every_score_back_exactly(values: list[float], picks: np.ndarray) -> None:
+    table = np.array(values, dtype=np.float32)
+    best = table[picks % len(table)]
+    small = packed(best)
+    if len(np.unique(best)) > 256:
+        assert small is None
+    else:
+        assert small is not None and small.codes.dtype == np.uint8
+        assert small.unpacked().tobytes() == best.tobytes()
+
+
+def test_too_many_distinct_scores_stay_unpacked() -> None:
+    assert packed(np.arange(300, dtype=np.float32)) is None
+    assert packed(np.zeros(0, dtype=np.float32)) is None
+
+
+def test_warmed_first_letters_stay_kept_while_words_are_typed(
+    typed_store: Store,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Room for a few words only: typing long words pushes out the longer words kept
+    before, never a warmed letter."""
+    monkeypatch.setattr("newsreader.search.index.GROUP_POSTINGS", 0)
+    index = typed_store.index
+    index.load()
+    size = index._current().size
+    monkeypatch.setattr("newsreader.search.index.GROUP_BYTES", size * 4 * 6)
+    index.warm_prefixes(lambda: False)
+    letters = {key for key in index._group_scores if len(key[0]) == 1}
+    assert letters and all(isinstance(index._group_scores[k], Packed) for k in letters)
+    for text in ("lockheed martin", "sao paulo election", "mohammed ibrahim"):
+        for end in range(1, len(text) + 1):
+            fresh = SearchIndex(typed_store.engine, typed_store.texts)
+            got, want = index.search(parse_query(text[:end])), fresh.search(parse_query(text[:end]))
+            assert (list(got.ids), list(got.scores)) == (list(want.ids), list(want.scores))
+            if (query := parse_query(text[:end])).prefix_last:
+                index.read_ahead(query.words[-1], lambda: False)
+    assert letters <= set(index._group_scores)
