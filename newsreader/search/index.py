@@ -268,14 +268,14 @@ class SearchIndex:
             self._scored_words.popitem(last=False)
 
     def _keep_group(
-        self, key: GroupKey, scored: tuple[np.ndarray, int], *, pack: bool = False
+        self, key: GroupKey, scored: tuple[np.ndarray, int], small: Packed | None = None
     ) -> np.ndarray:
-        """A word's scores, kept (read-only) when they were dear to make; `pack`: in a
-        byte a document where that is exact (`packed`; off the keystroke's path)."""
+        """A word's scores, kept (read-only) when they were dear to make; as `small`, their
+        packed form, when given (packing is kept off the keystroke's path)."""
         best, postings = scored
         if postings >= GROUP_POSTINGS and best.nbytes <= GROUP_BYTES // 4:
             best.flags.writeable = False
-            kept = (packed(best) if pack else None) or best
+            kept = small or best
             self._group_scores[key] = kept
             self._group_bytes += kept.nbytes
             while self._group_bytes > GROUP_BYTES:
@@ -316,12 +316,17 @@ class SearchIndex:
                 if key in self._group_scores:
                     continue
                 group = self._expand(snap, prefix, True)
-                try:
-                    read = self._read_postings(snap, [e.term for e in group])
-                except _Stale:
+            try:  # read and scored without the lock: a keystroke never waits for them
+                read = self._read_postings(snap, [e.term for e in group])
+            except _Stale:
+                return
+            postings = {t: (docs, FIELD_WEIGHT[bits]) for t, (docs, bits) in read.items()}
+            best = _best(snap.size, group, postings)
+            small = packed(best[0])
+            with self._lock:
+                if self._snapshot is not snap:
                     return
-                postings = {t: (docs, FIELD_WEIGHT[bits]) for t, (docs, bits) in read.items()}
-                self._keep_group(key, _best(snap.size, group, postings), pack=True)
+                self._keep_group(key, best, small)
 
     def _mask(self, snap: Snapshot, ids: Collection[int]) -> np.ndarray:
         """`ids` as a boolean mask over the documents; the last one is kept, so a filter
