@@ -14,13 +14,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Collection
 from contextlib import ExitStack
 from functools import partial
+from typing import TypeVar
 
 import numpy as np
 from sqlalchemy.engine import Engine
 
 from newsreader.search.expansion import WARM_STEMS, Expansion, capped, expand
 from newsreader.search.fields import FIELD_WEIGHT
-from newsreader.search.packed import Packed, packed
+from newsreader.search.packed import Packed, packed, packed_best
 from newsreader.search.query import Query
 from newsreader.search.ranking import Tail, rank_key, rounded, top
 from newsreader.search.result import Cancelled, Ranked, SearchCancelled, SearchResult
@@ -56,6 +57,9 @@ took 10-20 ms of a keystroke. Smaller words are scored again, quicker than kept.
 def _between_pieces() -> None:
     """Between two pieces of a warm-up, the lock free: the interpreter to a waiting search."""
     time.sleep(0)
+
+
+_Kept = TypeVar("_Kept", np.ndarray, Packed)
 
 
 class _Stale(Exception):
@@ -267,20 +271,21 @@ class SearchIndex:
         while len(self._scored_words) > SCORED_KEPT:
             self._scored_words.popitem(last=False)
 
-    def _keep_group(
-        self, key: GroupKey, scored: tuple[np.ndarray, int], small: Packed | None = None
-    ) -> np.ndarray:
-        """A word's scores, kept (read-only) when they were dear to make; as `small`, their
-        packed form, when given (packing is kept off the keystroke's path)."""
-        best, postings = scored
-        if postings >= GROUP_POSTINGS and best.nbytes <= GROUP_BYTES // 4:
-            best.flags.writeable = False
-            kept = small or best
+    def _keep_group(self, key: GroupKey, scored: tuple[_Kept, int]) -> _Kept:
+        """A word's scores, kept (read-only) when they were dear to make (packed ones as
+        the warm-up makes them: packing is kept off the keystroke's path)."""
+        kept, postings = scored
+        if (
+            postings >= GROUP_POSTINGS
+            and len(kept.codes if isinstance(kept, Packed) else kept) * 4 <= GROUP_BYTES // 4
+        ):
+            if isinstance(kept, np.ndarray):
+                kept.flags.writeable = False
             self._group_scores[key] = kept
             self._group_bytes += kept.nbytes
             while self._group_bytes > GROUP_BYTES:
                 self._group_bytes -= self._group_scores.pop(self._evicted()).nbytes
-        return best
+        return kept
 
     def _evicted(self) -> GroupKey:
         """The kept word to drop: the oldest, but a first letter last (every query starts
@@ -320,13 +325,14 @@ class SearchIndex:
                 read = self._read_postings(snap, [e.term for e in group])
             except _Stale:
                 return
-            postings = {t: (docs, FIELD_WEIGHT[bits]) for t, (docs, bits) in read.items()}
-            best = _best(snap.size, group, postings)
-            small = packed(best[0])
+            small = packed_best(snap.size, group, read)
+            if small is None:  # too many distinct scores to pack
+                postings = {t: (docs, FIELD_WEIGHT[bits]) for t, (docs, bits) in read.items()}
+                best = _best(snap.size, group, postings)
             with self._lock:
                 if self._snapshot is not snap:
                     return
-                self._keep_group(key, best, small)
+                self._keep_group(key, best) if small is None else self._keep_group(key, small)
 
     def _mask(self, snap: Snapshot, ids: Collection[int]) -> np.ndarray:
         """`ids` as a boolean mask over the documents; the last one is kept, so a filter

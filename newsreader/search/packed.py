@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from newsreader.search.expansion import Expansion
+from newsreader.search.fields import FIELD_WEIGHT
+
 SAMPLE = 4096
 """Documents whose scores make the first guess at the table (checked against all)."""
 
@@ -48,3 +51,25 @@ def packed(scores: np.ndarray) -> Packed | None:
         if np.array_equal(table[codes].view(np.uint32), scores.view(np.uint32)):
             return Packed(codes.astype(np.uint8), table)
     return None
+
+
+def packed_best(
+    size: int, group: list[Expansion], read: dict[str, tuple[np.ndarray, np.ndarray]]
+) -> tuple[Packed, int] | None:
+    """What `index._best` gives for a word's terms (`read`: their article ids and field
+    bits), packed, made in codes directly (packing a million scores after cost 60 ms): the
+    table holds every value a posting can score (a field weight times a term's similarity,
+    the same float32 product), so the highest code is the highest score. None if more than
+    256 values."""
+    values = [FIELD_WEIGHT * exp.similarity for exp in group]
+    table = np.unique(np.concatenate([np.zeros(1, np.float32), *values]))
+    if len(table) > 256:
+        return None
+    codes = np.zeros(size, dtype=np.uint8)
+    count = 0
+    for exp, value in zip(group, values, strict=True):
+        docs, bits = read[exp.term]
+        term_codes = np.searchsorted(table, value).astype(np.uint8)[bits]
+        codes[docs] = np.maximum(codes[docs], term_codes)
+        count += len(docs)
+    return Packed(codes, table), count

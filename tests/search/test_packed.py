@@ -10,8 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from newsreader.search.index import SearchIndex
-from newsreader.search.packed import Packed, packed
+from newsreader.search.expansion import Expansion
+from newsreader.search.fields import FIELD_WEIGHT
+from newsreader.search.index import SearchIndex, _best
+from newsreader.search.packed import Packed, packed, packed_best
 from newsreader.search.query import parse_query
 from newsreader.store.store import Store
 from tests.search.test_keystrokes import typed_store  # noqa: F401  (a fixture)
@@ -61,3 +63,30 @@ def test_warmed_first_letters_stay_kept_while_words_are_typed(
             if (query := parse_query(text[:end])).prefix_last:
                 index.read_ahead(query.words[-1], lambda: False)
     assert letters <= set(index._group_scores)
+
+
+@given(
+    terms=st.lists(
+        st.tuples(
+            st.floats(0.05, 1.0),
+            st.sets(st.integers(0, 199), max_size=60),
+            st.lists(st.integers(1, 7), min_size=60, max_size=60),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_scores_made_packed_are_those_made_unpacked(
+    terms: list[tuple[float, set[int], list[int]]],
+) -> None:
+    """`packed_best` (the warm-up's) against `_best` (a keystroke's), bit for bit."""
+    group = [Expansion(f"t{i}", similarity) for i, (similarity, _, _) in enumerate(terms)]
+    read = {
+        f"t{i}": (np.array(sorted(docs), np.int64), np.array(bits[: len(docs)], np.uint8))
+        for i, (_, docs, bits) in enumerate(terms)
+    }
+    weighted = {t: (docs, FIELD_WEIGHT[bits]) for t, (docs, bits) in read.items()}
+    best, count = _best(200, group, weighted)
+    made = packed_best(200, group, read)
+    assert made is not None and made[1] == count
+    assert made[0].unpacked().tobytes() == best.tobytes()
