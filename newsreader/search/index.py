@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 
 from newsreader.search.expansion import WARM_STEMS, Expansion, capped, expand
 from newsreader.search.fields import FIELD_WEIGHT
-from newsreader.search.packed import Packed, packed, packed_best
+from newsreader.search.packed import Packed, packed_best
 from newsreader.search.query import Query
 from newsreader.search.ranking import Tail, rank_key, rounded, top
 from newsreader.search.result import Cancelled, Ranked, SearchCancelled, SearchResult
@@ -395,16 +395,10 @@ class SearchIndex:
         warmed `mi`), and of the commonest terms its next letter may keep (as many as a
         prefix one letter longer stands for): the next key (`min`) would read them cold.
         Run after a keystroke is answered; the reads take no lock, so the next keystroke's
-        search does not wait for them (it stops them). The word's kept scores are packed
-        first (`_pack`)."""
+        search does not wait for them (it stops them)."""
         with self._lock:
             snap = self._current()
-            kept = self._group_scores.get((word, True))
-            if kept is None:
-                return
-        self._pack((word, True), kept)
-        with self._lock:
-            if self._snapshot is not snap:
+            if (word, True) not in self._group_scores:
                 return
             group = [e.term for e in self._expand(snap, word, True)]
             longer = capped(snap, snap.prefixed(word), len(word) + 1)
@@ -420,16 +414,6 @@ class SearchIndex:
                 if self._snapshot is not snap:
                     return
                 self._cache(read)
-
-    def _pack(self, key: GroupKey, kept: np.ndarray | Packed) -> None:
-        """Kept scores of a word typed, packed off the keystroke's path (10 ms at a million
-        articles): unpacked, each typed word pushed out four warmed letters."""
-        if isinstance(kept, Packed) or (small := packed(kept)) is None:
-            return
-        with self._lock:
-            if self._group_scores.get(key) is kept:
-                self._group_scores[key] = small
-                self._group_bytes += small.nbytes - kept.nbytes
 
     def _read_postings(
         self, snap: Snapshot, terms: list[str], *, strict: bool = True

@@ -14,9 +14,6 @@ import numpy as np
 from newsreader.search.expansion import Expansion
 from newsreader.search.fields import FIELD_WEIGHT
 
-SAMPLE = 4096
-"""Documents whose scores make the first guess at the table (checked against all)."""
-
 
 class Packed:
     """Scores as `table[codes]`."""
@@ -35,22 +32,6 @@ class Packed:
         """The scores, a new array (callers may not write into a kept one anyway)."""
         out: np.ndarray = self.table[self.codes]
         return out
-
-
-def packed(scores: np.ndarray) -> Packed | None:
-    """`scores` packed, or None when they take more than 256 distinct values. A table from
-    a sample is tried first (sorting a million scores costs 60 ms) and kept only if it
-    gives every score back exactly."""
-    if not len(scores):
-        return None
-    for table in (np.unique(scores[:: max(1, len(scores) // SAMPLE)]), None):
-        table = np.unique(scores) if table is None else table
-        if len(table) > 256:
-            return None
-        codes = np.minimum(np.searchsorted(table, scores), len(table) - 1)
-        if np.array_equal(table[codes].view(np.uint32), scores.view(np.uint32)):
-            return Packed(codes.astype(np.uint8), table)
-    return None
 
 
 def packed_best(
