@@ -317,6 +317,8 @@ class SearchIndex:
             with self._lock:
                 if self._snapshot is not snap:
                     return  # the index changed: its prefixes are scored as typed
+                if self._group_bytes >= GROUP_BYTES * 3 // 4:
+                    return  # some did not pack: room is left for the words typed
                 key = (prefix, True)
                 if key in self._group_scores:
                     continue
