@@ -300,7 +300,7 @@ class SearchIndex:
         (`m`, `mi`, and `oil p`'s `p`) ahead of the keys: each stands for its commonest
         terms (10 and 50), which no cache holds cold. Their postings are read past the
         postings cache (they would crowd it out); the commonest first, as many as fit in
-        three quarters of `GROUP_BYTES`, packed (`packed`: at a million articles every letter
+        three quarters of `GROUP_BYTES`, packed (`packed_best`: at a million articles every letter
         and a few pairs, where 9 letters fitted unpacked)."""
         with self._lock:
             snap = self._current()
@@ -334,6 +334,8 @@ class SearchIndex:
             with self._lock:
                 if self._snapshot is not snap:
                     return
+                if key in self._group_scores:
+                    continue  # typed meanwhile, and kept (counted once)
                 self._keep_group(key, best) if small is None else self._keep_group(key, small)
 
     def _mask(self, snap: Snapshot, ids: Collection[int]) -> np.ndarray:
