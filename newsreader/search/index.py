@@ -14,12 +14,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Collection
 from contextlib import ExitStack
 from functools import partial
+from typing import TypeVar
 
 import numpy as np
 from sqlalchemy.engine import Engine
 
 from newsreader.search.expansion import WARM_STEMS, Expansion, capped, expand
 from newsreader.search.fields import FIELD_WEIGHT
+from newsreader.search.packed import Packed, packed_best
 from newsreader.search.query import Query
 from newsreader.search.ranking import Tail, rank_key, rounded, top
 from newsreader.search.result import Cancelled, Ranked, SearchCancelled, SearchResult
@@ -57,6 +59,9 @@ def _between_pieces() -> None:
     time.sleep(0)
 
 
+_Kept = TypeVar("_Kept", np.ndarray, Packed)
+
+
 class _Stale(Exception):
     """Postings from segments this snapshot does not know: the index changed under it."""
 
@@ -74,7 +79,7 @@ class SearchIndex:
         self._cached_bytes = 0
         self._expansions: OrderedDict[tuple[str, bool], list[Expansion]] = OrderedDict()
         self._scored_words: OrderedDict[tuple[GroupKey, ...], Scored] = OrderedDict()
-        self._group_scores: OrderedDict[GroupKey, np.ndarray] = OrderedDict()
+        self._group_scores: OrderedDict[GroupKey, np.ndarray | Packed] = OrderedDict()
         self._group_bytes = 0
         self._allowed_mask: tuple[Collection[int], int, np.ndarray] | None = None
 
@@ -210,7 +215,7 @@ class SearchIndex:
         if cancelled():
             raise SearchCancelled
         for k in range(done, len(groups)):
-            best = kept[k]
+            best = _unpacked(kept[k])
             if best is None:
                 best = self._keep_group(asked[k], _best(snap.size, groups[k], postings))
             else:
@@ -266,24 +271,37 @@ class SearchIndex:
         while len(self._scored_words) > SCORED_KEPT:
             self._scored_words.popitem(last=False)
 
-    def _keep_group(self, key: GroupKey, scored: tuple[np.ndarray, int]) -> np.ndarray:
-        """A word's scores, kept (read-only) when they were dear to make."""
-        best, postings = scored
-        if postings >= GROUP_POSTINGS and best.nbytes <= GROUP_BYTES // 4:
-            best.flags.writeable = False
-            self._group_scores[key] = best
-            self._group_bytes += best.nbytes
+    def _keep_group(self, key: GroupKey, scored: tuple[_Kept, int]) -> _Kept:
+        """A word's scores, kept (read-only) when they were dear to make (packed ones as
+        the warm-up makes them: packing is kept off the keystroke's path)."""
+        kept, postings = scored
+        if (
+            postings >= GROUP_POSTINGS
+            and len(kept.codes if isinstance(kept, Packed) else kept) * 4 <= GROUP_BYTES // 4
+        ):
+            if isinstance(kept, np.ndarray):
+                kept.flags.writeable = False
+            self._group_scores[key] = kept
+            self._group_bytes += kept.nbytes
             while self._group_bytes > GROUP_BYTES:
-                _, old = self._group_scores.popitem(last=False)
-                self._group_bytes -= old.nbytes
-        return best
+                self._group_bytes -= self._group_scores.pop(self._evicted()).nbytes
+        return kept
+
+    def _evicted(self) -> GroupKey:
+        """The kept word to drop: the oldest, but a first letter last (every query starts
+        with one, and each letter read cold costs 100-300 ms at a million articles, where
+        the longer words typed since would push them all out)."""
+        return next(
+            (k for k in self._group_scores if len(k[0]) > 1), next(iter(self._group_scores))
+        )
 
     def warm_prefixes(self, cancelled: Cancelled) -> None:
         """Score the first letters and the commonest first two letters as words being typed
         (`m`, `mi`, and `oil p`'s `p`) ahead of the keys: each stands for its commonest
         terms (10 and 50), which no cache holds cold. Their postings are read past the
         postings cache (they would crowd it out); the commonest first, as many as fit in
-        three quarters of `GROUP_BYTES` (at 100k: every letter and some 60 pairs)."""
+        three quarters of `GROUP_BYTES`, packed (`packed_best`: at a million articles every letter
+        and a few pairs, where 9 letters fitted unpacked)."""
         with self._lock:
             snap = self._current()
             weight = {}
@@ -292,23 +310,33 @@ class SearchIndex:
                     terms = snap.prefixed(prefix)
                     weight[prefix] = int(snap.frequency[terms.start : terms.stop].sum())
         prefixes = sorted(weight, key=lambda p: (len(p), -weight[p]))
-        room = GROUP_BYTES * 3 // 4 // max(1, snap.size * 4)
+        room = GROUP_BYTES * 3 // 4 // max(1, snap.size)
         for prefix in [p for p in prefixes if weight[p] >= GROUP_POSTINGS][:room]:
             if cancelled():
                 return
             with self._lock:
                 if self._snapshot is not snap:
                     return  # the index changed: its prefixes are scored as typed
+                if self._group_bytes >= GROUP_BYTES * 3 // 4:
+                    return  # some did not pack: room is left for the words typed
                 key = (prefix, True)
                 if key in self._group_scores:
                     continue
                 group = self._expand(snap, prefix, True)
-                try:
-                    read = self._read_postings(snap, [e.term for e in group])
-                except _Stale:
-                    return
+            try:  # read and scored without the lock: a keystroke never waits for them
+                read = self._read_postings(snap, [e.term for e in group])
+            except _Stale:
+                return
+            small = packed_best(snap.size, group, read)
+            if small is None:  # too many distinct scores to pack
                 postings = {t: (docs, FIELD_WEIGHT[bits]) for t, (docs, bits) in read.items()}
-                self._keep_group(key, _best(snap.size, group, postings))
+                best = _best(snap.size, group, postings)
+            with self._lock:
+                if self._snapshot is not snap:
+                    return
+                if key in self._group_scores:
+                    continue  # typed meanwhile, and kept (counted once)
+                self._keep_group(key, best) if small is None else self._keep_group(key, small)
 
     def _mask(self, snap: Snapshot, ids: Collection[int]) -> np.ndarray:
         """`ids` as a boolean mask over the documents; the last one is kept, so a filter
@@ -417,6 +445,10 @@ class SearchIndex:
                 for i, posting in zip(hits.tolist(), found, strict=True):
                     parts[terms[i]].append(posting)
         return _joined(parts)
+
+
+def _unpacked(kept: np.ndarray | Packed | None) -> np.ndarray | None:
+    return kept.unpacked() if isinstance(kept, Packed) else kept
 
 
 def _best(
