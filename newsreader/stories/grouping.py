@@ -47,7 +47,7 @@ def choose(shingles: np.ndarray, title: str, candidates: Sequence[Candidate]) ->
     shared = [np.intersect1d(shingles, c.shingles, assume_unique=True) for c in candidates]
     common = _boilerplate(shared, [c.story for c in candidates])
     own = len(shingles) - len(common)
-    found: list[tuple[float, int]] = []
+    found: list[tuple[float, int, bool]] = []
     for candidate, both in zip(candidates, shared, strict=True):
         # The boilerplate is the article's own, so what the candidate has of it is in both.
         kept = np.setdiff1d(both, common, assume_unique=True) if len(common) else both
@@ -58,8 +58,13 @@ def choose(shingles: np.ndarray, title: str, candidates: Sequence[Candidate]) ->
             continue
         score = len(both) / smaller
         if score >= CONTAINS or _titles_agree(score, title, candidate):
-            found.append((-score, candidate.id))
-    return [i for _, i in sorted(found)]
+            # Beyond the best, only a candidate the article is part of, or whose title it
+            # shares, may bring its story along (a merge): a digest holding two stories in
+            # full contains each of them, and must not make them one.
+            part = own <= theirs or _titles_agree(TITLE_CONTAINS, title, candidate)
+            found.append((-score, candidate.id, part))
+    ranked = sorted(found)
+    return [i for n, (_, i, part) in enumerate(ranked) if n == 0 or part]
 
 
 def _boilerplate(shared: list[np.ndarray], stories: list[int]) -> np.ndarray:

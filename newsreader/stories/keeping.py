@@ -370,7 +370,9 @@ def _write(
     # Founders of a story (new, or merged into another) that have no row yet get one.
     joined = {a: stories.find(s) for a, s in stories.joined.items()}
     founders = {*joined.values(), *merged} - joined.keys()
-    members = list(joined.items()) + [(f, stories.find(f)) for f in _without_row(conn, founders)]
+    members = list(joined.items()) + [
+        (f, stories.find(f)) for f in _without_row(conn, founders, ids)
+    ]
     if members:
         conn.exec_driver_sql(
             f"INSERT INTO story_member (article_id, story_id) VALUES ({mark}, {mark})", members
@@ -389,9 +391,12 @@ def _band_rows(ids: np.ndarray, keys: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(flat_keys[fresh].tolist(), flat_ids[fresh].tolist(), strict=True))
 
 
-def _without_row(conn: Connection, ids: set[int]) -> list[int]:
-    """Those of `ids` not yet a member of any story (founders of new groups)."""
+def _without_row(conn: Connection, ids: set[int], batch: list[int]) -> list[int]:
+    """Those of `ids` stored but not yet a member of any story (founders of new groups). A
+    story keeps its first article's id after retention removed that article: its other
+    members name it, and a row for it would break the foreign key (and the whole batch)."""
     have: set[int] = set()
+    stored = set(batch)
     wanted = sorted(ids)
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
@@ -400,7 +405,8 @@ def _without_row(conn: Connection, ids: set[int]) -> list[int]:
                 select(_member.c.article_id).where(_member.c.article_id.in_(chunk))
             ).scalars()
         )
-    return [i for i in wanted if i not in have]
+        stored.update(conn.execute(select(_article.c.id).where(_article.c.id.in_(chunk))).scalars())
+    return [i for i in wanted if i in stored and i not in have]
 
 
 def forget(conn: Connection, ids: Sequence[int]) -> None:

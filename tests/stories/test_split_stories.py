@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from newsreader.ingest import ArticleDraft
+from newsreader.store.retention import remove_articles
 from newsreader.store.store import Store
 from newsreader.stories.groups import list_stories, regroup
-from tests.stories.test_stories import WIRE
+from tests.stories.test_stories import OTHER, WIRE
 
 FIRST_HALF = " ".join(WIRE.split(". ")[:4]) + "."
 SECOND_HALF = ". ".join(WIRE.split(". ")[4:])
@@ -121,3 +122,23 @@ def test_a_wire_story_carried_by_many_sources_stays_one_story(store: Store) -> N
     ]
     store.add(copies, batch=4)
     assert _sizes(store) == [40]
+
+
+def test_a_digest_holding_two_stories_in_full_does_not_merge_them(store: Store) -> None:
+    """A roundup that contains two stories whole contains each of them: it joins one, and
+    the two stay apart (a wrong merge hides news)."""
+    store.add([_draft("Rates up", WIRE, "Wire", 0), _draft("Rates up", WIRE + " More.", "A", 1)])
+    store.add([_draft("Minutes", OTHER, "Wire", 2), _draft("Minutes", OTHER + " More.", "B", 3)])
+    store.add([_draft("Bank: rates and minutes", WIRE + " " + OTHER, "Digest", 4)])
+    assert _sizes(store) == [2, 3]
+
+
+def test_a_story_whose_first_article_was_removed_takes_new_copies(store: Store) -> None:
+    """Retention removes a story's first article (whose id the story keeps); a later copy
+    joins the story, and the batch it came in is saved (no row for the removed founder)."""
+    store.add([_draft("Rates up", WIRE, "Wire", 0), _draft("Rates up", WIRE + " More.", "A", 1)])
+    store.add([_draft("Rates up", WIRE + " Later.", "B", 2)])
+    remove_articles(store, [min(store.ids())])
+    store.add([_draft("Rates rise", WIRE + " Update.", "C", 3)])
+    assert _sizes(store) == [3]
+    assert len(store.ids()) == 3
