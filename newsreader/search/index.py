@@ -387,6 +387,8 @@ class SearchIndex:
         beyond `CACHE_BYTES`, but never the `held` most recent before these."""
         out = {}
         for term, (docs, flags) in read.items():
+            if (old := self._postings.pop(term, None)) is not None:  # read twice (read-ahead)
+                self._cached_bytes -= old[0].nbytes + old[1].nbytes
             entry = out[term] = self._postings[term] = (docs, FIELD_WEIGHT[flags])
             self._cached_bytes += entry[0].nbytes + entry[1].nbytes
         while self._cached_bytes > CACHE_BYTES and len(self._postings) > len(out) + held:

@@ -154,3 +154,38 @@ def test_the_typo_filter_changes_no_expansion(
         m.setattr(Bucket, "near", lambda self, word, edits: None)  # scan every term
         scanned = expand(snap, word, prefix)
     assert filtered == scanned
+
+
+def test_postings_read_ahead_while_a_search_caches_them_are_counted_once(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-ahead reads without the lock; a keystroke's search may cache the same terms
+    meanwhile. The cache's byte count must stay the bytes it holds (it was counted twice,
+    and a count past the cap evicts the whole cache on every read)."""
+    import newsreader.search.index as index_module
+
+    monkeypatch.setattr(index_module, "GROUP_POSTINGS", 1)
+    store = Store(f"sqlite:///{tmp_path}/s.db")
+    words = ["mint", "minor", "minute", "mine", "mind", "mirror", "mist"]
+    store.add(
+        draft(f"{w} report {n}", f"The {w} story {n} about {w}s and {words[n % 7]}.")
+        for n, w in enumerate(words * 5)
+    )
+    idx = store.index
+    idx.search(parse_query("mi"))  # keeps the scores of `mi`: read-ahead follows it
+    idx._postings.clear()
+    idx._cached_bytes = 0
+    read = idx._read_postings
+    raced: list[int] = []
+
+    def racing(*args: object, **kwargs: object) -> object:
+        out = read(*args, **kwargs)  # type: ignore[arg-type]
+        if not raced:
+            raced.append(1)
+            idx.search(parse_query("min mint minor minute mine mind"))
+        return out
+
+    monkeypatch.setattr(idx, "_read_postings", racing)
+    idx.read_ahead("mi", lambda: False)
+    assert raced
+    assert idx._cached_bytes == sum(d.nbytes + w.nbytes for d, w in idx._postings.values())
