@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -47,16 +48,21 @@ def big_story_store(story_store: Store) -> Iterator[WholeListGated]:
     store.close()
 
 
+async def first_paint(app: Any, pilot: Any) -> None:
+    """Wait (up to 5 s) for the list's first paint, while the whole list is held back."""
+    for _ in range(500):
+        if app.reader.shown_query is not None:
+            return
+        await pilot.pause(0.01)
+
+
 async def test_the_first_screen_is_painted_before_the_whole_list_is_read(
     big_story_store: WholeListGated,
 ) -> None:
     big_story_store.gate.clear()
     app = make_app(big_story_store)
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(500):
-            if app.reader.shown_query is not None:
-                break
-            await pilot.pause(0.01)
+        await first_paint(app, pilot)
         assert app.reader.shown_query == "", "nothing painted while the whole list was read"
         assert app.reader.head_only
         head = list(app.reader.article_list.ids)
@@ -79,10 +85,7 @@ async def test_the_cursor_the_reader_moved_stays_when_the_whole_list_arrives(
     big_story_store.gate.clear()
     app = make_app(big_story_store)
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(500):
-            if app.reader.shown_query is not None:
-                break
-            await pilot.pause(0.01)
+        await first_paint(app, pilot)
         await pilot.press("j", "j", "j", "j")
         chosen = app.reader.article_list.highlighted_id
         assert app.reader.article_list.cursor == 4
